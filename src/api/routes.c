@@ -1,0 +1,86 @@
+/* routes.c: the route table of Kontakt: the special routes, then the
+ * generic ones of every entity in the catalogue.  Literal paths come
+ * before {id} paths, since the first match wins. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "crm/entities.h"
+
+static const struct route FIXED[] = {
+	{"GET", "/healthz", api_health_get, ROLE_NONE, 0, NULL},
+	{"POST", "/api/session", api_session_create, ROLE_NONE, ROUTE_SLOW | ROUTE_NO_CSRF | ROUTE_OPTIONAL_AUTH, NULL},
+	{"DELETE", "/api/session", api_session_delete, ROLE_AGENT, 0, NULL},
+	{"GET", "/api/me", api_me_get, ROLE_AGENT, 0, NULL},
+	{"PATCH", "/api/me", api_me_update, ROLE_AGENT, 0, NULL},
+	{"GET", "/api/tokens", api_tokens_list, ROLE_AGENT, 0, NULL},
+	{"POST", "/api/tokens", api_tokens_create, ROLE_AGENT, 0, NULL},
+	{"DELETE", "/api/tokens/{id}", api_tokens_delete, ROLE_AGENT, 0, NULL},
+};
+
+#define NFIXED ((int)(sizeof FIXED / sizeof FIXED[0]))
+#define PER_ENTITY 7
+
+/* Users are written with passwords (argon2id): their writes are slow routes. */
+static unsigned write_flags(const struct entity *e)
+{
+	return strcmp(e->name, "users") == 0 ? ROUTE_SLOW : 0;
+}
+
+static char *path(const char *name, const char *suffix)
+{
+	size_t n = strlen(name) + strlen(suffix) + 8;
+	char *p = malloc(n);
+	if (p)
+		snprintf(p, n, "/api/%s%s", name, suffix);
+	return p;
+}
+
+kt_err api_routes_new(struct route **out, int *n)
+{
+	const struct entity *const *all = entities_all();
+	int ne = 0;
+	while (all[ne])
+		ne++;
+	int total = NFIXED + ne * PER_ENTITY;
+	struct route *r = calloc((size_t)total, sizeof *r);
+	if (!r)
+		return ERR_NOMEM;
+	memcpy(r, FIXED, sizeof FIXED);
+	int k = NFIXED;
+	for (int i = 0; i < ne; i++) {
+		const struct entity *e = all[i];
+		unsigned wf = write_flags(e);
+		struct route gen[PER_ENTITY] = {
+			{"GET", path(e->name, ""), api_records_list, e->read_role, 0, e},
+			{"POST", path(e->name, ""), api_records_create, e->write_role, wf, e},
+			{"GET", path(e->name, "/{id}"), api_records_get, e->read_role, 0, e},
+			{"PATCH", path(e->name, "/{id}"), api_records_update, e->write_role, wf, e},
+			{"DELETE", path(e->name, "/{id}"), api_records_delete, e->write_role, 0, e},
+			{"GET", path(e->name, "/{id}/history"), api_records_history, e->read_role, 0, e},
+			{"POST", path(e->name, "/{id}/restore"), api_records_restore, e->write_role, 0, e},
+		};
+		for (int j = 0; j < PER_ENTITY; j++) {
+			if (!gen[j].pattern) {
+				api_routes_free(r, k);
+				for (int m = j + 1; m < PER_ENTITY; m++)
+					free((char *)gen[m].pattern);
+				return ERR_NOMEM;
+			}
+			r[k++] = gen[j];
+		}
+	}
+	*out = r;
+	*n = k;
+	return ERR_OK;
+}
+
+void api_routes_free(struct route *routes, int n)
+{
+	if (!routes)
+		return;
+	for (int i = NFIXED; i < n; i++)
+		free((char *)routes[i].pattern);
+	free(routes);
+}

@@ -1,0 +1,31 @@
+/* config.h: settings of a Kontakt process: an INI file (--config),
+ * overridden by environment variables, overridden by flags.  Only the
+ * values live here; what they mean is decided by their users. */
+#ifndef KT_CONFIG_H
+#define KT_CONFIG_H
+
+#include "core/err.h"
+
+struct config {
+	char *db;               /* SQLite path */
+	char *pg;               /* PostgreSQL URL */
+	char *listen;
+	char *data_dir;
+	char *smtp_url;
+	char *smtp_from;
+	char *web_dir;
+	char *log_level;
+	int threads;
+};
+
+/* config_load_file: reads [kontakt] (or top-level) keys of an INI file;
+ * *line gets the first bad line on ERR_INVALID. */
+kt_err config_load_file(struct config *c, const char *path, int *line);
+/* config_load_env: KONTAKT_DB, KONTAKT_PG, KONTAKT_LISTEN, KONTAKT_DATA_DIR,
+ * KONTAKT_SMTP_URL, KONTAKT_SMTP_FROM, KONTAKT_WEB_DIR, KONTAKT_LOG_LEVEL. */
+void config_load_env(struct config *c);
+/* config_set: sets one key by name ("smtp_url"...); ERR_INVALID if unknown. */
+kt_err config_set(struct config *c, const char *key, const char *value);
+void config_clear(struct config *c);
+
+#endif

@@ -1,0 +1,23 @@
+/* demo.h: realistic, deterministic Polish sample data for `kontakt demo`:
+ * departments, users, companies with valid NIPs, contacts with diacritics
+ * in their names, phones and e-mails.  The same seed gives the same data. */
+#ifndef KT_DEMO_H
+#define KT_DEMO_H
+
+#include <stdint.h>
+
+#include "core/err.h"
+
+struct db;
+
+struct demo_stats {
+	int64_t users;
+	int64_t companies;
+	int64_t contacts;
+};
+
+/* demo_generate: adds ncontacts contacts (and companies and users in
+ * proportion) to db.  Fast enough for a million. */
+kt_err demo_generate(struct db *db, int64_t ncontacts, uint64_t seed, struct demo_stats *out);
+
+#endif

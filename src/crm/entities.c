@@ -1,0 +1,56 @@
+/* entities.c: assembles each entity from its field table and hooks.  The
+ * hooks live in the files named after the entity (users.c, contacts.c,
+ * custom_fields.c, departments.c). */
+#include "crm/entities.h"
+
+#include <string.h>
+
+#include "crm/rules.h"
+#include "model/fields.h"
+
+static const struct entity DEPARTMENTS = {
+	.name = "departments", .fields = departments_fields, .read_role = ROLE_AGENT,
+	.write_role = ROLE_ADMIN, .default_sort = "name",
+	.hooks = {.before_delete = departments_before_delete},
+};
+
+static const struct entity USERS = {
+	.name = "users", .fields = users_fields, .read_role = ROLE_AGENT, .write_role = ROLE_ADMIN, .default_sort = "name",
+	.hooks = {.validate = users_validate, .before_write = users_before_write,
+		  .after_write = users_after_write, .before_delete = users_before_delete},
+};
+
+static const struct entity CUSTOM_FIELDS = {
+	.name = "custom_fields", .fields = custom_fields_fields, .read_role = ROLE_AGENT, .write_role = ROLE_ADMIN,
+	.default_sort = "position",
+	.hooks = {.validate = custom_fields_validate},
+};
+
+static const struct entity COMPANIES = {
+	.name = "companies", .fields = companies_fields, .read_role = ROLE_AGENT, .write_role = ROLE_AGENT, .searchable = true,
+	.custom = true, .default_sort = "-updated_at",
+	.hooks = {.before_write = owned_before_write},
+};
+
+static const struct entity CONTACTS = {
+	.name = "contacts", .fields = contacts_fields, .read_role = ROLE_AGENT, .write_role = ROLE_AGENT, .searchable = true,
+	.custom = true, .default_sort = "-updated_at",
+	.hooks = {.validate = contacts_validate, .before_write = owned_before_write},
+};
+
+static const struct entity *const ALL[] = {
+	&DEPARTMENTS, &USERS, &CUSTOM_FIELDS, &COMPANIES, &CONTACTS, NULL,
+};
+
+const struct entity *const *entities_all(void)
+{
+	return ALL;
+}
+
+const struct entity *entities_find(const char *name)
+{
+	for (int i = 0; ALL[i]; i++)
+		if (strcmp(ALL[i]->name, name) == 0)
+			return ALL[i];
+	return NULL;
+}

@@ -1,0 +1,81 @@
+/* schema.c: Kontakt's migrations, oldest first.  Never edit a landed one;
+ * add a new one at the end.  Dialect tokens: see schema.h. */
+#include "db/schema.h"
+
+#include <stddef.h>
+
+/* Columns every mutable record has (besides id). */
+#define STD_COLS \
+	"version BIGINT NOT NULL DEFAULT 1, " \
+	"created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, deleted_at BIGINT, " \
+	"created_by BIGINT, updated_by BIGINT"
+
+static const char *const M0001[] = {
+	"CREATE TABLE departments (id @PK@, name TEXT NOT NULL, " STD_COLS ")",
+	"CREATE UNIQUE INDEX departments_name ON departments(name) WHERE deleted_at IS NULL",
+	"CREATE INDEX departments_live ON departments(updated_at, id) WHERE deleted_at IS NULL",
+	"CREATE TABLE users (id @PK@, login TEXT NOT NULL, name TEXT NOT NULL DEFAULT '', email TEXT,"
+	" role TEXT NOT NULL, department_id BIGINT REFERENCES departments(id),"
+	" time_zone TEXT NOT NULL DEFAULT 'Europe/Warsaw', locale TEXT NOT NULL DEFAULT 'pl',"
+	" active INTEGER NOT NULL DEFAULT 1, password_hash TEXT NOT NULL, " STD_COLS ")",
+	"CREATE UNIQUE INDEX users_login ON users(login)",
+	"CREATE INDEX users_live ON users(updated_at, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX users_name ON users(name, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX users_department ON users(department_id)",
+	"CREATE TABLE sessions (id_hash TEXT PRIMARY KEY, user_id BIGINT NOT NULL REFERENCES users(id),"
+	" csrf TEXT NOT NULL, created_at BIGINT NOT NULL, last_seen_at BIGINT NOT NULL)",
+	"CREATE INDEX sessions_user ON sessions(user_id)",
+	"CREATE TABLE api_tokens (id @PK@, user_id BIGINT NOT NULL REFERENCES users(id),"
+	" name TEXT NOT NULL, token_hash TEXT NOT NULL, created_at BIGINT NOT NULL,"
+	" last_used_at BIGINT, revoked_at BIGINT)",
+	"CREATE UNIQUE INDEX api_tokens_hash ON api_tokens(token_hash)",
+	"CREATE INDEX api_tokens_user ON api_tokens(user_id, id)",
+	"CREATE TABLE login_failures (key TEXT PRIMARY KEY, window_start BIGINT NOT NULL,"
+	" count INTEGER NOT NULL)",
+	"CREATE TABLE history (id @PK@, entity TEXT NOT NULL, record_id BIGINT NOT NULL,"
+	" user_id BIGINT, at BIGINT NOT NULL, action TEXT NOT NULL, changes TEXT NOT NULL)",
+	"CREATE INDEX history_record ON history(entity, record_id, id)",
+	"CREATE TABLE custom_fields (id @PK@, entity TEXT NOT NULL, name TEXT NOT NULL,"
+	" label TEXT NOT NULL, type TEXT NOT NULL, options TEXT, position INTEGER NOT NULL DEFAULT 0,"
+	" required INTEGER NOT NULL DEFAULT 0, " STD_COLS ")",
+	"CREATE UNIQUE INDEX custom_fields_name ON custom_fields(entity, name) WHERE deleted_at IS NULL",
+	"CREATE INDEX custom_fields_live ON custom_fields(updated_at, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX custom_fields_pos ON custom_fields(entity, position, id) WHERE deleted_at IS NULL",
+	"CREATE TABLE companies (id @PK@, name TEXT NOT NULL, nip TEXT, regon TEXT, phone TEXT,"
+	" email TEXT, city TEXT, address TEXT, owner_id BIGINT REFERENCES users(id),"
+	" custom TEXT NOT NULL DEFAULT '{}', " STD_COLS ")",
+	"CREATE INDEX companies_live ON companies(updated_at, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX companies_name ON companies(name, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX companies_created ON companies(created_at, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX companies_nip ON companies(nip)",
+	"CREATE INDEX companies_owner ON companies(owner_id)",
+	"CREATE INDEX companies_trash ON companies(deleted_at, id) WHERE deleted_at IS NOT NULL",
+	"@SEARCH:companies@",
+	"CREATE TABLE contacts (id @PK@, first_name TEXT NOT NULL DEFAULT '', last_name TEXT NOT NULL,"
+	" kind TEXT NOT NULL DEFAULT 'lead', company_id BIGINT REFERENCES companies(id),"
+	" phone TEXT, email TEXT, city TEXT, address TEXT, birth_date TEXT, pesel TEXT,"
+	" owner_id BIGINT REFERENCES users(id), status TEXT NOT NULL DEFAULT 'active',"
+	" close_reason_id BIGINT, archived INTEGER NOT NULL DEFAULT 0,"
+	" custom TEXT NOT NULL DEFAULT '{}', " STD_COLS ")",
+	"CREATE INDEX contacts_live ON contacts(updated_at, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX contacts_last_name ON contacts(last_name, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX contacts_first_name ON contacts(first_name, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX contacts_created ON contacts(created_at, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX contacts_city ON contacts(city, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX contacts_company ON contacts(company_id, id)",
+	"CREATE INDEX contacts_owner ON contacts(owner_id, id)",
+	"CREATE INDEX contacts_phone ON contacts(phone)",
+	"CREATE INDEX contacts_email ON contacts(email)",
+	"CREATE INDEX contacts_kind ON contacts(kind, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX contacts_status ON contacts(status, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX contacts_trash ON contacts(deleted_at, id) WHERE deleted_at IS NOT NULL",
+	"@SEARCH:contacts@",
+	NULL,
+};
+
+const struct migration schema_migrations[] = {
+	{1, "accounts, history, custom fields, contacts and companies", M0001},
+};
+
+const int schema_nmigrations = sizeof schema_migrations / sizeof schema_migrations[0];
+

@@ -1,0 +1,26 @@
+/* http_int.h: the per-request state of the server, shared by server.c
+ * and reply.c.  Not for use outside src/http. */
+#ifndef KT_HTTP_INT_H
+#define KT_HTTP_INT_H
+
+#include <microhttpd.h>
+#include <time.h>
+
+#include "core/buf.h"
+#include "http/http.h"
+
+struct http_server;
+
+enum req_state { ST_NEW, ST_WORKING, ST_DONE };
+
+struct conn_state {
+	struct http_req req;
+	struct http_server *srv;
+	struct MHD_Connection *mc;
+	struct buf body;
+	bool too_large;
+	_Atomic int state;
+	struct timespec start;
+};
+
+#endif

@@ -1,0 +1,406 @@
+/* server.c: the libmicrohttpd daemon and the life of one request.
+ *
+ * Order of checks before any handler runs (as in GNU Taler): URL length,
+ * route and method, body size, path id, authentication and role, CSRF,
+ * content type, JSON.  A request is answered only on the handler's second
+ * call (libmicrohttpd drops keep-alive when a reply is queued on the
+ * first).  ROUTE_SLOW handlers run on a worker pool while the connection
+ * is suspended, so password hashing never stalls the polling threads. */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/limits.h"
+#include "core/log.h"
+#include "core/workq.h"
+#include "crm/app.h"
+#include "db/db.h"
+#include "http/http_int.h"
+#include "http/listen.h"
+#include "http/route_match.h"
+
+struct http_server {
+	struct MHD_Daemon *d;
+	struct app *app;
+	const struct route *routes;
+	int nroutes;
+	struct workq *slow;
+	atomic_int inflight;
+	atomic_ulong next_id;
+	unsigned id_prefix;
+};
+
+static void add_security_headers(struct MHD_Response *r)
+{
+	MHD_add_response_header(r, "Content-Security-Policy",
+				"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline';"
+				" script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none';"
+				" form-action 'self'; frame-ancestors 'none'");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+}
+
+static enum MHD_Result send_reply(struct conn_state *st)
+{
+	struct http_req *req = &st->req;
+	if (!req->status)
+		http_reply_error(req, ERR_INTERNAL);
+	struct MHD_Response *r = MHD_create_response_from_buffer(req->reply_len, req->reply,
+								 MHD_RESPMEM_MUST_FREE);
+	if (!r)
+		return MHD_NO;
+	req->reply = NULL;
+	add_security_headers(r);
+	if (req->content_type)
+		MHD_add_response_header(r, "Content-Type", req->content_type);
+	if (!req->content_type || strncmp(req->content_type, "application/json", 16) == 0)
+		MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "X-Request-Id", req->request_id);
+	if (req->set_cookie[0])
+		MHD_add_response_header(r, "Set-Cookie", req->set_cookie);
+	if (req->allow)
+		MHD_add_response_header(r, "Allow", req->allow);
+	if (req->retry_after) {
+		char ra[16];
+		snprintf(ra, sizeof ra, "%d", req->retry_after);
+		MHD_add_response_header(r, "Retry-After", ra);
+	}
+	enum MHD_Result ret = MHD_queue_response(st->mc, (unsigned)req->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static struct conn_state *state_new(struct http_server *srv, struct MHD_Connection *mc,
+				    const char *url, const char *method)
+{
+	struct conn_state *st = calloc(1, sizeof *st);
+	if (!st)
+		return NULL;
+	clock_gettime(CLOCK_MONOTONIC, &st->start);
+	st->srv = srv;
+	st->mc = mc;
+	buf_init(&st->body, LIM_JSON_BODY);
+	struct http_req *req = &st->req;
+	arena_init(&req->arena);
+	req->app = srv->app;
+	req->impl = st;
+	req->method = arena_strdup(&req->arena, method);
+	req->path = arena_strdup(&req->arena, url);
+	snprintf(req->request_id, sizeof req->request_id, "%08x%08lx", srv->id_prefix,
+		 atomic_fetch_add(&srv->next_id, 1));
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char addr[INET6_ADDRSTRLEN] = "";
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, addr, sizeof addr);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, addr, sizeof addr);
+	}
+	req->addr = arena_strdup(&req->arena, addr);
+	if (!req->method || !req->path || !req->addr) {
+		arena_free(&req->arena);
+		free(st);
+		return NULL;
+	}
+	return st;
+}
+
+static void state_free(struct conn_state *st)
+{
+	struct http_req *req = &st->req;
+	if (req->conn)
+		db_conn_release(req->conn);
+	json_decref(req->body);
+	json_decref(req->err_fields);
+	free(req->reply);
+	buf_clear(&st->body);
+	arena_free(&req->arena);
+	free(st);
+}
+
+/* Authentication: a Bearer token, else the session cookie. */
+static kt_err authenticate(struct http_req *req)
+{
+	int64_t now = app_now(req->app);
+	const char *h = http_header(req, "Authorization");
+	if (h) {
+		if (strncasecmp(h, "Bearer ", 7) != 0)
+			return ERR_UNAUTHORIZED;
+		return accounts_token_check(req->conn, h + 7, now, &req->auth);
+	}
+	const char *cookie = http_cookie(req, HTTP_SESSION_COOKIE);
+	if (!cookie)
+		return ERR_UNAUTHORIZED;
+	kt_err rc = accounts_session_check(req->conn, cookie, now, &req->auth);
+	if (rc == ERR_UNAUTHORIZED)
+		http_set_session_cookie(req, NULL);
+	return rc;
+}
+
+static bool is_mutation(const char *method)
+{
+	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}
+
+static kt_err check_csrf(struct http_req *req)
+{
+	if (!req->auth.via_cookie || !is_mutation(req->method) || (req->route->flags & ROUTE_NO_CSRF))
+		return ERR_OK;
+	const char *t = http_header(req, "X-CSRF-Token");
+	size_t n = strlen(req->auth.csrf);
+	if (!t || strlen(t) != n || n == 0 || sodium_memcmp(t, req->auth.csrf, n) != 0)
+		return ERR_CSRF;
+	return ERR_OK;
+}
+
+static kt_err parse_body(struct conn_state *st)
+{
+	struct http_req *req = &st->req;
+	req->raw = buf_cstr(&st->body);
+	req->raw_len = st->body.len;
+	if ((req->route->flags & ROUTE_RAW_BODY) || st->body.len == 0)
+		return ERR_OK;
+	const char *ct = http_header(req, "Content-Type");
+	if (!ct || strncasecmp(ct, "application/json", 16) != 0 || (ct[16] && ct[16] != ';' && ct[16] != ' '))
+		return ERR_MEDIA_TYPE;
+	json_error_t err;
+	req->body = json_loadb(st->body.data, st->body.len, JSON_REJECT_DUPLICATES, &err);
+	if (!req->body) {
+		enum json_error_code code = json_error_code(&err);
+		req->err_message = arena_printf(&req->arena, "The body is not valid JSON: %s (line %d, column %d).",
+						err.text, err.line, err.column);
+		return code == json_error_invalid_utf8 ? ERR_BAD_UTF8 : ERR_BAD_JSON;
+	}
+	if (!json_is_object(req->body)) {
+		req->err_message = "The request body must be a JSON object.";
+		return ERR_BAD_JSON;
+	}
+	return ERR_OK;
+}
+
+static void run_handler(struct http_req *req)
+{
+	kt_err rc = req->route->fn(req);
+	if (rc != ERR_OK || !req->status) {
+		if (rc == ERR_OK)
+			rc = ERR_INTERNAL;
+		http_reply_error(req, rc);
+	}
+}
+
+static void slow_job(void *arg)
+{
+	struct conn_state *st = arg;
+	run_handler(&st->req);
+	atomic_store(&st->state, ST_DONE);
+	MHD_resume_connection(st->mc);
+}
+
+/* dispatch: every check, then the handler (here or on a worker). */
+static void dispatch(struct conn_state *st)
+{
+	struct http_req *req = &st->req;
+	struct http_server *srv = st->srv;
+	kt_err rc = ERR_OK;
+	if (strlen(req->path) > LIM_URL) {
+		req->err_message = "The URL is too long.";
+		rc = ERR_TOO_LARGE;
+		goto fail;
+	}
+	const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
+	struct route_match m;
+	rc = route_find(srv->routes, srv->nroutes, method, req->path, &m);
+	if (rc) {
+		req->allow = m.allow[0] ? arena_strdup(&req->arena, m.allow) : NULL;
+		if (rc == ERR_BAD_QUERY)
+			req->err_message = "The id in the path must be a positive integer.";
+		goto fail;
+	}
+	req->route = m.route;
+	req->id = m.id;
+	if (st->too_large) {
+		req->err_message = "The request body is larger than 1 MiB.";
+		rc = ERR_TOO_LARGE;
+		goto fail;
+	}
+	if (req->route->role != ROLE_NONE || (req->route->flags & ROUTE_OPTIONAL_AUTH)) {
+		rc = db_conn_acquire(req->app->db, &req->conn);
+		if (rc)
+			goto fail;
+	}
+	if (req->route->role != ROLE_NONE || (req->route->flags & ROUTE_OPTIONAL_AUTH)) {
+		rc = authenticate(req);
+		if (rc == ERR_UNAUTHORIZED && req->route->role == ROLE_NONE)
+			rc = ERR_OK;
+		if (rc)
+			goto fail;
+		if (req->auth.role < req->route->role) {
+			rc = ERR_FORBIDDEN;
+			goto fail;
+		}
+		rc = check_csrf(req);
+		if (rc)
+			goto fail;
+	}
+	rc = parse_body(st);
+	if (rc)
+		goto fail;
+	if (req->route->flags & ROUTE_SLOW) {
+		atomic_store(&st->state, ST_WORKING);
+		MHD_suspend_connection(st->mc);
+		if (workq_push(srv->slow, slow_job, st) == ERR_OK)
+			return;
+		MHD_resume_connection(st->mc);
+		atomic_store(&st->state, ST_DONE);
+		req->retry_after = 1;
+		http_reply_error(req, ERR_UNAVAILABLE);
+		return;
+	}
+	run_handler(req);
+	atomic_store(&st->state, ST_DONE);
+	return;
+fail:
+	http_reply_error(req, rc);
+	atomic_store(&st->state, ST_DONE);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url,
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
+{
+	struct http_server *srv = cls;
+	struct conn_state *st = *con_cls;
+	if (!st) {
+		st = state_new(srv, mc, url, method);
+		if (!st)
+			return MHD_NO;
+		*con_cls = st;
+		atomic_fetch_add(&srv->inflight, 1);
+		const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
+		if (cl && strtoull(cl, NULL, 10) > LIM_JSON_BODY)
+			st->too_large = true;
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (!st->too_large && buf_append(&st->body, upload_data, *upload_data_size) != ERR_OK)
+			st->too_large = true;
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	int state = atomic_load(&st->state);
+	if (state == ST_WORKING)
+		return MHD_YES;
+	if (state == ST_NEW) {
+		dispatch(st);
+		if (atomic_load(&st->state) == ST_WORKING)
+			return MHD_YES;
+	}
+	return send_reply(st);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *srv = cls;
+	struct conn_state *st = *con_cls;
+	if (!st)
+		return;
+	struct timespec end;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	long us = (long)((end.tv_sec - st->start.tv_sec) * 1000000 + (end.tv_nsec - st->start.tv_nsec) / 1000);
+	const struct http_req *req = &st->req;
+	const char *path = req->path;
+	if (strncmp(path, "/ical/", 6) == 0)
+		path = "/ical/(token)";
+	log_info("event=http rid=%s method=%s path=\"%.200s\" status=%d us=%ld user=%lld addr=%s%s",
+		 req->request_id, req->method, path, req->status, us, (long long)req->auth.user_id,
+		 req->addr, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+	state_free(st);
+	*con_cls = NULL;
+	atomic_fetch_sub(&srv->inflight, 1);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	size_t n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	log_warn("event=mhd msg=\"%s\"", msg);
+}
+
+kt_err http_server_start(struct app *app, const struct http_server_options *opt,
+			 struct http_server **out)
+{
+	*out = NULL;
+	struct sockaddr_storage ss;
+	if (!http_listen_parse(opt->listen, &ss))
+		return ERR_INVALID;
+	struct http_server *srv = calloc(1, sizeof *srv);
+	if (!srv)
+		return ERR_NOMEM;
+	srv->app = app;
+	srv->routes = opt->routes;
+	srv->nroutes = opt->nroutes;
+	srv->id_prefix = randombytes_random();
+	kt_err rc = workq_new(LIM_HASH_WORKERS, LIM_HASH_QUEUE, &srv->slow);
+	if (rc) {
+		free(srv);
+		return rc;
+	}
+	int threads = opt->threads > 0 ? opt->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (threads < 1)
+		threads = 1;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+			 MHD_USE_ERROR_LOG;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	srv->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
+				  MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+				  MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)LIM_CONNECTIONS,
+				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)LIM_PER_IP_CONN,
+				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)LIM_CONN_TIMEOUT_S,
+				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(2 * LIM_HEADER),
+				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+				  MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U,
+				  MHD_OPTION_END);
+	if (!srv->d) {
+		workq_free(srv->slow);
+		free(srv);
+		return ERR_IO;
+	}
+	app->threads = threads;
+	*out = srv;
+	return ERR_OK;
+}
+
+void http_server_stop(struct http_server *srv)
+{
+	if (!srv)
+		return;
+	MHD_socket fd = MHD_quiesce_daemon(srv->d);
+	for (int i = 0; i < 1000 && atomic_load(&srv->inflight) > 0; i++) {
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	MHD_stop_daemon(srv->d);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	workq_free(srv->slow);
+	free(srv);
+}

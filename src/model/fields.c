@@ -1,0 +1,77 @@
+/* fields.c: every entity's fields, once.  Column names equal API names;
+ * the schema (src/db/schema.c) must match.  F_SORT columns are NOT NULL
+ * and indexed with id; F_FILTER columns are indexed. */
+#include "model/fields.h"
+
+#include "core/limits.h"
+
+
+static const char *const ROLES[] = {"admin", "manager", "agent", NULL};
+static const char *const LOCALES[] = {"pl", "en", NULL};
+static const char *const CONTACT_KINDS[] = {"lead", "customer", "company_contact", NULL};
+static const char *const CONTACT_STATUSES[] = {"active", "finished", NULL};
+static const char *const CUSTOM_TYPES[] = {"text", "number", "currency", "date", "select", NULL};
+const char *const fields_custom_entities[] = {"contacts", "companies", NULL};
+
+const struct field departments_fields[] = {
+	{.name = "name", .type = FT_TEXT, .flags = F_REQUIRED | F_SORT, .max = 100},
+	{0},
+};
+
+const struct field users_fields[] = {
+	{.name = "login", .type = FT_TEXT, .flags = F_REQUIRED | F_FILTER, .max = 64},
+	{.name = "name", .type = FT_TEXT, .flags = F_SORT, .max = 200, .def = "\"\""},
+	{.name = "email", .type = FT_EMAIL, .flags = 0},
+	{.name = "role", .type = FT_ENUM, .flags = F_REQUIRED | F_FILTER, .values = ROLES},
+	{.name = "department_id", .type = FT_REF, .flags = F_FILTER, .ref = "departments"},
+	{.name = "time_zone", .type = FT_TEXT, .max = 64, .def = "\"Europe/Warsaw\""},
+	{.name = "locale", .type = FT_ENUM, .values = LOCALES, .def = "\"pl\""},
+	{.name = "active", .type = FT_BOOL, .flags = F_FILTER, .def = "true"},
+	{.name = "password", .type = FT_PASSWORD, .flags = F_REQUIRED | F_VIRTUAL},
+	{.name = "password_hash", .type = FT_TEXT, .flags = F_HIDDEN, .max = 512},
+	{0},
+};
+
+const struct field custom_fields_fields[] = {
+	{.name = "entity", .type = FT_ENUM, .flags = F_REQUIRED | F_FILTER | F_CREATE_ONLY,
+	 .values = fields_custom_entities},
+	{.name = "name", .type = FT_TEXT, .flags = F_REQUIRED | F_CREATE_ONLY, .max = 40},
+	{.name = "label", .type = FT_TEXT, .flags = F_REQUIRED, .max = 100},
+	{.name = "type", .type = FT_ENUM, .flags = F_REQUIRED | F_CREATE_ONLY, .values = CUSTOM_TYPES},
+	{.name = "options", .type = FT_JSON},
+	{.name = "position", .type = FT_INT, .flags = F_SORT, .min = 0, .max = 1000000, .def = "0"},
+	{.name = "required", .type = FT_BOOL, .def = "false"},
+	{0},
+};
+
+const struct field companies_fields[] = {
+	{.name = "name", .type = FT_TEXT, .flags = F_REQUIRED | F_SORT | F_SEARCH, .max = 300},
+	{.name = "nip", .type = FT_NIP, .flags = F_FILTER | F_SEARCH},
+	{.name = "regon", .type = FT_REGON},
+	{.name = "phone", .type = FT_PHONE, .flags = F_SEARCH},
+	{.name = "email", .type = FT_EMAIL, .flags = F_SEARCH},
+	{.name = "city", .type = FT_TEXT, .flags = F_SEARCH, .max = 100},
+	{.name = "address", .type = FT_TEXT, .max = 300},
+	{.name = "owner_id", .type = FT_REF, .flags = F_FILTER, .ref = "users"},
+	{.name = "custom", .type = FT_CUSTOM},
+	{0},
+};
+
+const struct field contacts_fields[] = {
+	{.name = "first_name", .type = FT_TEXT, .flags = F_SORT | F_SEARCH, .max = 100, .def = "\"\""},
+	{.name = "last_name", .type = FT_TEXT, .flags = F_REQUIRED | F_SORT | F_SEARCH, .max = 100},
+	{.name = "kind", .type = FT_ENUM, .flags = F_FILTER, .values = CONTACT_KINDS, .def = "\"lead\""},
+	{.name = "company_id", .type = FT_REF, .flags = F_FILTER, .ref = "companies"},
+	{.name = "phone", .type = FT_PHONE, .flags = F_FILTER | F_SEARCH},
+	{.name = "email", .type = FT_EMAIL, .flags = F_FILTER | F_SEARCH},
+	{.name = "city", .type = FT_TEXT, .flags = F_FILTER | F_SEARCH, .max = 100},
+	{.name = "address", .type = FT_TEXT, .max = 300},
+	{.name = "birth_date", .type = FT_DATE},
+	{.name = "pesel", .type = FT_PESEL},
+	{.name = "owner_id", .type = FT_REF, .flags = F_FILTER, .ref = "users"},
+	{.name = "status", .type = FT_ENUM, .flags = F_FILTER | F_READONLY, .values = CONTACT_STATUSES},
+	{.name = "close_reason_id", .type = FT_INT, .flags = F_READONLY},
+	{.name = "archived", .type = FT_BOOL, .flags = F_FILTER, .def = "false"},
+	{.name = "custom", .type = FT_CUSTOM},
+	{0},
+};

@@ -1,0 +1,408 @@
+/* list.c: lists of any entity: filters on declared fields, a search query
+ * over the entity's search index, sorting on declared (indexed) columns
+ * and keyset pagination with opaque cursors.  Never a COUNT, never an
+ * OFFSET: every page costs the same. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/b64.h"
+#include "core/fold.h"
+#include "core/ident.h"
+#include "core/isotime.h"
+#include "core/limits.h"
+#include "core/phone.h"
+#include "core/utf8.h"
+#include "model/record_int.h"
+
+#define MAX_FILTERS 16
+
+struct filter {
+	const struct field *f;
+	json_t *value;          /* normalised (NULL = IS NULL) */
+};
+
+struct list_query {
+	char terms[4 * LIM_Q + 8];
+	struct filter filters[MAX_FILTERS];
+	int nfilters;
+	const char *sort;       /* column */
+	bool sort_text;
+	bool desc;
+	int64_t limit;
+	bool trash;
+	bool has_cursor;
+	json_t *cursor_value;   /* the sort value of the last row */
+	int64_t cursor_id;
+};
+
+static bool looks_like_phone(const char *q, size_t len)
+{
+	size_t digits = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)q[i];
+		if (isdigit(c))
+			digits++;
+		else if (!strchr(" +-()./", c))
+			return false;
+	}
+	return digits >= 3;
+}
+
+void record_search_terms(const char *q, size_t len, char *out, size_t cap)
+{
+	if (cap == 0)
+		return;
+	out[0] = '\0';
+	if (looks_like_phone(q, len)) {
+		char d[64];
+		size_t n = phone_digits(q, len < 60 ? len : 60, d, sizeof d);
+		const char *p = d;
+		if (n > 2 && d[0] == '0' && d[1] == '0')
+			p += 2;
+		snprintf(out, cap, "%s", p);
+		return;
+	}
+	fold_key(q, len, out, cap);
+}
+
+static kt_err query_error(struct rec_ctx *ctx, const char *k, const char *msg)
+{
+	rec_error(ctx, k, msg);
+	return ERR_BAD_QUERY;
+}
+
+/* Parses a filter value of f from query text. */
+static kt_err filter_value(struct rec_ctx *ctx, const struct field *f, const char *s, json_t **out)
+{
+	*out = NULL;
+	size_t len = strlen(s);
+	char buf[256];
+	char *end;
+	switch (f->type) {
+	case FT_INT:
+	case FT_REF:
+	case FT_MONEY: {
+		if (strcmp(s, "null") == 0)
+			return ERR_OK;
+		long long v = strtoll(s, &end, 10);
+		if (!*s || *end)
+			return query_error(ctx, f->name, "must be an integer (or null)");
+		*out = json_integer(v);
+		return ERR_OK;
+	}
+	case FT_BOOL:
+		if (strcmp(s, "true") == 0 || strcmp(s, "1") == 0)
+			*out = json_true();
+		else if (strcmp(s, "false") == 0 || strcmp(s, "0") == 0)
+			*out = json_false();
+		else
+			return query_error(ctx, f->name, "must be true or false");
+		return ERR_OK;
+	case FT_ENUM:
+		for (int i = 0; f->values[i]; i++)
+			if (strcmp(s, f->values[i]) == 0) {
+				*out = json_string(s);
+				return ERR_OK;
+			}
+		return query_error(ctx, f->name, "is not one of the field's values");
+	case FT_PHONE:
+		if (!phone_normalize(s, len, ctx->default_cc ? ctx->default_cc : "48", buf, sizeof buf))
+			return query_error(ctx, f->name, "is not a phone number");
+		*out = json_string(buf);
+		return ERR_OK;
+	case FT_EMAIL:
+		if (!ident_email_normalize(s, len, buf, sizeof buf))
+			return query_error(ctx, f->name, "is not an e-mail address");
+		*out = json_string(buf);
+		return ERR_OK;
+	case FT_DATE: {
+		int32_t d;
+		if (!isodate_parse(s, len, &d))
+			return query_error(ctx, f->name, "must be a date YYYY-MM-DD");
+		*out = json_string(s);
+		return ERR_OK;
+	}
+	case FT_TIME: {
+		int64_t t;
+		if (!isotime_parse(s, len, &t))
+			return query_error(ctx, f->name, "must be an ISO 8601 time");
+		*out = json_integer(t);
+		return ERR_OK;
+	}
+	default:
+		if (!utf8_valid(s, len) || len > LIM_TEXT_DEFAULT * 4)
+			return query_error(ctx, f->name, "must be UTF-8 text");
+		*out = json_string(s);
+		return ERR_OK;
+	}
+}
+
+static bool sortable(const struct entity *e, const char *name, bool *text)
+{
+	if (strcmp(name, "id") == 0 || strcmp(name, "updated_at") == 0 || strcmp(name, "created_at") == 0) {
+		*text = false;
+		return true;
+	}
+	const struct field *f = entity_field(e, name);
+	if (!f || !(f->flags & F_SORT))
+		return false;
+	*text = f->type != FT_INT && f->type != FT_MONEY && f->type != FT_TIME && f->type != FT_REF;
+	return true;
+}
+
+static kt_err parse_sort(struct rec_ctx *ctx, const struct entity *e, const char *s, struct list_query *lq)
+{
+	lq->desc = s[0] == '-';
+	if (s[0] == '-' || s[0] == '+')
+		s++;
+	if (!sortable(e, s, &lq->sort_text))
+		return query_error(ctx, "sort", "cannot sort by this field");
+	lq->sort = s;
+	if (strcmp(s, "id") == 0)
+		lq->sort = "id";
+	else if (strcmp(s, "updated_at") == 0)
+		lq->sort = "updated_at";
+	else if (strcmp(s, "created_at") == 0)
+		lq->sort = "created_at";
+	else
+		lq->sort = entity_field(e, s)->name;
+	return ERR_OK;
+}
+
+/* A cursor is base64url(JSON [sort value, id]) of the last row shown. */
+static kt_err parse_cursor(struct rec_ctx *ctx, const char *c, struct list_query *lq)
+{
+	unsigned char raw[LIM_CURSOR];
+	size_t n;
+	if (strlen(c) >= LIM_CURSOR || !b64url_decode(c, strlen(c), raw, sizeof raw, &n))
+		return query_error(ctx, "cursor", "is not a cursor this server gave");
+	json_t *a = json_loadb((const char *)raw, n, 0, NULL);
+	bool ok = json_is_array(a) && json_array_size(a) == 2 && json_is_integer(json_array_get(a, 1)) &&
+		  (lq->sort_text ? json_is_string(json_array_get(a, 0)) : json_is_integer(json_array_get(a, 0)));
+	if (!ok) {
+		json_decref(a);
+		return query_error(ctx, "cursor", "is not a cursor this server gave (or the sort changed)");
+	}
+	lq->has_cursor = true;
+	lq->cursor_value = json_incref(json_array_get(a, 0));
+	lq->cursor_id = json_integer_value(json_array_get(a, 1));
+	json_decref(a);
+	return ERR_OK;
+}
+
+static kt_err parse_params(struct rec_ctx *ctx, const struct entity *e, json_t *params, struct list_query *lq)
+{
+	lq->limit = LIM_LIST_DEFAULT;
+	const char *sort = e->default_sort ? e->default_sort : "-updated_at";
+	const char *cursor = NULL;
+	const char *k;
+	json_t *v;
+	kt_err rc = ERR_OK;
+	json_object_foreach(params, k, v) {
+		const char *s = json_string_value(v);
+		if (!s)
+			continue;
+		if (strcmp(k, "q") == 0) {
+			if (strlen(s) > LIM_Q || !utf8_valid(s, strlen(s)))
+				rc = query_error(ctx, "q", "must be UTF-8 text of at most 200 bytes");
+			else if (!e->searchable)
+				rc = query_error(ctx, "q", "this list cannot be searched");
+			else
+				record_search_terms(s, strlen(s), lq->terms, sizeof lq->terms);
+		} else if (strcmp(k, "sort") == 0) {
+			sort = s;
+		} else if (strcmp(k, "limit") == 0) {
+			char *end;
+			long long n = strtoll(s, &end, 10);
+			if (!*s || *end || n < 1 || n > LIM_LIST_MAX)
+				rc = query_error(ctx, "limit", "must be an integer from 1 to 500");
+			else
+				lq->limit = n;
+		} else if (strcmp(k, "cursor") == 0) {
+			cursor = s;
+		} else if (strcmp(k, "trash") == 0) {
+			if (strcmp(s, "1") && strcmp(s, "true") && strcmp(s, "0") && strcmp(s, "false"))
+				rc = query_error(ctx, "trash", "must be 1 or 0");
+			lq->trash = s[0] == '1' || s[0] == 't';
+		} else {
+			const struct field *f = entity_field(e, k);
+			if (!f || !(f->flags & F_FILTER)) {
+				rc = query_error(ctx, k, "is not a filter of this list");
+			} else if (lq->nfilters >= MAX_FILTERS) {
+				rc = query_error(ctx, k, "too many filters");
+			} else {
+				json_t *fv = NULL;
+				if (filter_value(ctx, f, s, &fv) == ERR_OK) {
+					lq->filters[lq->nfilters].f = f;
+					lq->filters[lq->nfilters++].value = fv;
+				} else {
+					rc = ERR_BAD_QUERY;
+				}
+			}
+		}
+	}
+	if (!rc)
+		rc = parse_sort(ctx, e, sort, lq);
+	if (!rc && cursor)
+		rc = parse_cursor(ctx, cursor, lq);
+	return rc;
+}
+
+static void lq_clear(struct list_query *lq)
+{
+	for (int i = 0; i < lq->nfilters; i++)
+		json_decref(lq->filters[i].value);
+	json_decref(lq->cursor_value);
+}
+
+static kt_err build_sql(struct rec_ctx *ctx, const struct entity *e, const struct list_query *lq, struct buf *sql)
+{
+	kt_err rc = buf_puts(sql, "SELECT ");
+	if (!rc)
+		rc = rec_select_cols(e, sql);
+	if (!rc)
+		rc = buf_printf(sql, " FROM %s WHERE deleted_at IS %s", e->name, lq->trash ? "NOT NULL" : "NULL");
+	for (int i = 0; i < lq->nfilters && !rc; i++)
+		rc = buf_printf(sql, lq->filters[i].value ? " AND %s = ?" : " AND %s IS NULL", lq->filters[i].f->name);
+	if (!rc && lq->terms[0]) {
+		rc = buf_puts(sql, " AND ");
+		if (!rc)
+			rc = db_search_sql(db_conn_db(ctx->conn), e->name, sql);
+	}
+	const char *op = lq->desc ? "<" : ">";
+	const char *dir = lq->desc ? "DESC" : "ASC";
+	if (!rc && lq->has_cursor)
+		rc = buf_printf(sql, " AND (%s, id) %s (?, ?)", lq->sort, op);
+	if (!rc)
+		rc = buf_printf(sql, strcmp(lq->sort, "id") == 0 ? " ORDER BY id %s LIMIT ?" : " ORDER BY %s %s, id %s LIMIT ?",
+				strcmp(lq->sort, "id") == 0 ? dir : lq->sort, dir, dir);
+	return rc;
+}
+
+static kt_err bind_sql(struct rec_ctx *ctx, const struct list_query *lq, struct db_stmt *s)
+{
+	int idx = 1;
+	kt_err rc = ERR_OK;
+	for (int i = 0; i < lq->nfilters && !rc; i++)
+		if (lq->filters[i].value)
+			rc = rec_bind_value(s, idx++, lq->filters[i].f, lq->filters[i].value);
+	if (!rc && lq->terms[0])
+		rc = db_search_bind(s, &idx, lq->terms);
+	if (!rc && lq->has_cursor) {
+		if (lq->sort_text)
+			rc = db_bind_str(s, idx++, json_string_value(lq->cursor_value));
+		else
+			rc = db_bind_int64(s, idx++, json_integer_value(lq->cursor_value));
+		if (!rc)
+			rc = db_bind_int64(s, idx++, lq->cursor_id);
+	}
+	if (!rc)
+		rc = db_bind_int64(s, idx, lq->limit + 1);
+	return rc;
+}
+
+static json_t *make_cursor(const struct list_query *lq, json_t *last)
+{
+	json_t *sv = json_object_get(last, lq->sort);
+	json_t *val;
+	if (!lq->sort_text && json_is_string(sv)) {
+		int64_t t = 0;
+		isotime_parse(json_string_value(sv), json_string_length(sv), &t);
+		val = json_integer(t);
+	} else {
+		val = json_incref(sv ? sv : json_string(""));
+	}
+	json_t *a = json_pack("[oO]", val, json_object_get(last, "id"));
+	char *text = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	if (!text)
+		return json_null();
+	char enc[LIM_CURSOR * 2];
+	size_t n = b64url_encode((const unsigned char *)text, strlen(text), enc, sizeof enc);
+	free(text);
+	return n ? json_string(enc) : json_null();
+}
+
+kt_err record_list(struct rec_ctx *ctx, const struct entity *e, json_t *params, json_t **out)
+{
+	*out = NULL;
+	struct list_query lq;
+	memset(&lq, 0, sizeof lq);
+	struct buf sql;
+	buf_init(&sql, 16384);
+	struct db_stmt *s = NULL;
+	json_t *items = NULL;
+	kt_err rc = parse_params(ctx, e, params, &lq);
+	if (!rc)
+		rc = build_sql(ctx, e, &lq, &sql);
+	if (!rc)
+		rc = db_prepare(ctx->conn, buf_cstr(&sql), &s);
+	if (!rc)
+		rc = bind_sql(ctx, &lq, s);
+	if (!rc) {
+		items = json_array();
+		int64_t n = 0;
+		while ((rc = db_step(s)) == ERR_ROW && n++ < lq.limit)
+			json_array_append_new(items, rec_row_json(e, s));
+		db_reset(s);
+		json_t *next = json_null();
+		if (rc == ERR_ROW) {
+			json_decref(next);
+			next = make_cursor(&lq, json_array_get(items, json_array_size(items) - 1));
+			rc = ERR_OK;
+		} else if (rc == ERR_DONE) {
+			rc = ERR_OK;
+		}
+		if (!rc)
+			*out = json_pack("{sOso}", "items", items, "next_cursor", next);
+		else
+			json_decref(next);
+	}
+	if (s)
+		db_reset(s);
+	json_decref(items);
+	buf_clear(&sql);
+	lq_clear(&lq);
+	return rc;
+}
+
+static kt_err add_phone_words(json_t *v, struct buf *doc)
+{
+	const char *p = json_string_value(v);
+	if (!p || p[0] != '+')
+		return ERR_OK;
+	kt_err rc = buf_printf(doc, " %s", p + 1);
+	if (!rc && strncmp(p, "+48", 3) == 0)
+		rc = buf_printf(doc, " %s", p + 3);
+	return rc;
+}
+
+kt_err rec_search_index(struct rec_ctx *ctx, const struct entity *e, json_t *rec)
+{
+	struct buf doc;
+	buf_init(&doc, 64 * 1024);
+	kt_err rc = ERR_OK;
+	char folded[2 * 1024 + 1];
+	for (int i = 0; e->fields[i].name && !rc; i++) {
+		const struct field *f = &e->fields[i];
+		json_t *v = json_object_get(rec, f->name);
+		if (!(f->flags & F_SEARCH) || !json_is_string(v))
+			continue;
+		if (f->type == FT_PHONE) {
+			rc = add_phone_words(v, &doc);
+			continue;
+		}
+		size_t len = json_string_length(v);
+		fold_key(json_string_value(v), len < 1024 ? len : 1024, folded, sizeof folded);
+		if (folded[0])
+			rc = buf_printf(&doc, " %s", folded);
+	}
+	if (!rc && e->hooks.search_doc)
+		rc = e->hooks.search_doc(rec, &doc);
+	if (!rc)
+		rc = db_search_put(ctx->conn, e->name, json_integer_value(json_object_get(rec, "id")),
+				   doc.len ? buf_cstr(&doc) + 1 : "");
+	buf_clear(&doc);
+	return rc;
+}

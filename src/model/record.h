@@ -1,0 +1,63 @@
+/* record.h: the generic record engine.  Create, read, update (PATCH with
+ * optimistic versions), soft delete and restore, list with filters, sort,
+ * search and keyset pagination, and history, for any entity of entity.h.
+ *
+ * Every call runs on the caller's connection; writes expect the caller to
+ * hold a write transaction (db_tx_run) so hooks can add work atomically.
+ * Results are new jansson references the caller owns (json_decref). */
+#ifndef KT_RECORD_H
+#define KT_RECORD_H
+
+#include "model/entity.h"
+
+struct arena;
+
+/* The actor and the moment of one request. */
+struct rec_ctx {
+	struct db_conn *conn;
+	int64_t user_id;                /* 0 = the system */
+	enum role role;
+	int64_t department_id;
+	int64_t now;                    /* Unix seconds */
+	json_t *errors;                 /* field -> message; created on demand */
+	const char *message;            /* overrides the default error message (static) */
+	const char *pw_plain;           /* a password hashed before the transaction */
+	const char *pw_hash;            /*   and its hash (see users' hook) */
+	const char *default_cc;         /* phone country code, "48" */
+};
+
+void rec_ctx_clear(struct rec_ctx *ctx);
+/* rec_error: records a field error (message is copied); returns ERR_INVALID. */
+kt_err rec_error(struct rec_ctx *ctx, const char *field, const char *message);
+
+kt_err record_create(struct rec_ctx *ctx, const struct entity *e, json_t *in, json_t **out);
+/* record_get: a live record (or a deleted one when with_deleted). */
+kt_err record_get(struct rec_ctx *ctx, const struct entity *e, int64_t id, bool with_deleted,
+		  json_t **out);
+/* record_update: applies patch when the stored version equals version
+ * (taken from patch["version"] when version is 0); ERR_CONFLICT otherwise. */
+kt_err record_update(struct rec_ctx *ctx, const struct entity *e, int64_t id, json_t *patch,
+		     int64_t version, json_t **out);
+/* record_delete: moves to the trash; version 0 skips the version check. */
+kt_err record_delete(struct rec_ctx *ctx, const struct entity *e, int64_t id, int64_t version);
+kt_err record_restore(struct rec_ctx *ctx, const struct entity *e, int64_t id, json_t **out);
+
+/* record_list: params holds the query string as an object of strings
+ * (q, sort, limit, cursor, trash and filters on F_FILTER fields);
+ * *out is {"items": [...], "next_cursor": "..." | null}. */
+kt_err record_list(struct rec_ctx *ctx, const struct entity *e, json_t *params, json_t **out);
+/* record_history: the changes of one record, newest first, paginated like
+ * a list (params: limit, cursor). */
+kt_err record_history(struct rec_ctx *ctx, const struct entity *e, int64_t id, json_t *params,
+		      json_t **out);
+/* record_history_add: writes one history row (changes is borrowed). */
+kt_err record_history_add(struct rec_ctx *ctx, const char *entity, int64_t id, const char *action,
+			  json_t *changes);
+/* record_exists: ERR_OK when table has a live row id, else ERR_NOT_FOUND. */
+kt_err record_exists(struct rec_ctx *ctx, const char *table, int64_t id);
+
+/* record_search_terms: turns a user's query into space-separated folded
+ * search tokens (a phone in any spelling becomes its digits). */
+void record_search_terms(const char *q, size_t len, char *out, size_t cap);
+
+#endif
