@@ -20,6 +20,7 @@ kt_err api_me_json(struct http_req *req, json_t **out);
 
 /* Handlers of the individual families (one file each). */
 kt_err api_health_get(struct http_req *req);
+kt_err api_openapi_get(struct http_req *req);
 kt_err api_session_create(struct http_req *req);
 kt_err api_session_delete(struct http_req *req);
 kt_err api_me_get(struct http_req *req);

@@ -10,6 +10,7 @@
 
 static const struct route FIXED[] = {
 	{"GET", "/healthz", api_health_get, ROLE_NONE, 0, NULL},
+	{"GET", "/api/openapi.json", api_openapi_get, ROLE_NONE, 0, NULL},
 	{"POST", "/api/session", api_session_create, ROLE_NONE, ROUTE_SLOW | ROUTE_NO_CSRF | ROUTE_OPTIONAL_AUTH, NULL},
 	{"DELETE", "/api/session", api_session_delete, ROLE_AGENT, 0, NULL},
 	{"GET", "/api/me", api_me_get, ROLE_AGENT, 0, NULL},

@@ -372,16 +372,14 @@ static kt_err add_phone_words(json_t *v, struct buf *doc)
 	const char *p = json_string_value(v);
 	if (!p || p[0] != '+')
 		return ERR_OK;
-	kt_err rc = buf_printf(doc, " %s", p + 1);
+	kt_err rc = buf_printf(doc, "%s%s", doc->len ? " " : "", p + 1);
 	if (!rc && strncmp(p, "+48", 3) == 0)
 		rc = buf_printf(doc, " %s", p + 3);
 	return rc;
 }
 
-kt_err rec_search_index(struct rec_ctx *ctx, const struct entity *e, json_t *rec)
+kt_err record_search_doc(const struct entity *e, json_t *rec, struct buf *doc)
 {
-	struct buf doc;
-	buf_init(&doc, 64 * 1024);
 	kt_err rc = ERR_OK;
 	char folded[2 * 1024 + 1];
 	for (int i = 0; e->fields[i].name && !rc; i++) {
@@ -390,19 +388,27 @@ kt_err rec_search_index(struct rec_ctx *ctx, const struct entity *e, json_t *rec
 		if (!(f->flags & F_SEARCH) || !json_is_string(v))
 			continue;
 		if (f->type == FT_PHONE) {
-			rc = add_phone_words(v, &doc);
+			rc = add_phone_words(v, doc);
 			continue;
 		}
 		size_t len = json_string_length(v);
 		fold_key(json_string_value(v), len < 1024 ? len : 1024, folded, sizeof folded);
 		if (folded[0])
-			rc = buf_printf(&doc, " %s", folded);
+			rc = buf_printf(doc, "%s%s", doc->len ? " " : "", folded);
 	}
 	if (!rc && e->hooks.search_doc)
-		rc = e->hooks.search_doc(rec, &doc);
+		rc = e->hooks.search_doc(rec, doc);
+	return rc;
+}
+
+kt_err rec_search_index(struct rec_ctx *ctx, const struct entity *e, json_t *rec)
+{
+	struct buf doc;
+	buf_init(&doc, 64 * 1024);
+	kt_err rc = record_search_doc(e, rec, &doc);
 	if (!rc)
 		rc = db_search_put(ctx->conn, e->name, json_integer_value(json_object_get(rec, "id")),
-				   doc.len ? buf_cstr(&doc) + 1 : "");
+				   buf_cstr(&doc));
 	buf_clear(&doc);
 	return rc;
 }

@@ -56,6 +56,10 @@ kt_err record_history_add(struct rec_ctx *ctx, const char *entity, int64_t id, c
 /* record_exists: ERR_OK when table has a live row id, else ERR_NOT_FOUND. */
 kt_err record_exists(struct rec_ctx *ctx, const char *table, int64_t id);
 
+/* record_search_doc: appends the search document of rec (the folded words
+ * of its F_SEARCH fields, phones as digits) to doc; what the engine indexes. */
+struct buf;
+kt_err record_search_doc(const struct entity *e, json_t *rec, struct buf *doc);
 /* record_search_terms: turns a user's query into space-separated folded
  * search tokens (a phone in any spelling becomes its digits). */
 void record_search_terms(const char *q, size_t len, char *out, size_t cap);
