@@ -1,0 +1,229 @@
+/* test_record.c: the record engine on a real SQLite database: create with
+ * normalisation, every field error at once, optimistic versions, search,
+ * keyset pages, trash and history. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crm/entities.h"
+#include "db/db.h"
+#include "db/migrate.h"
+#include "model/record.h"
+
+struct fx {
+	char dir[256];
+	char path[300];
+	struct db *db;
+	struct db_conn *c;
+	struct rec_ctx ctx;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	const char *tmp = getenv("TMPDIR");
+	snprintf(f->dir, sizeof f->dir, "%s/kt-rec-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+	struct db_options o = {.sqlite_path = f->path, .pool_size = 1, .create = true};
+	if (db_open(&o, &f->db) || db_migrate(f->db, NULL))
+		return -1;
+	db_conn_acquire(f->db, &f->c);
+	f->ctx.conn = f->c;
+	f->ctx.now = 1800000000;
+	f->ctx.default_cc = "48";
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	rec_ctx_clear(&f->ctx);
+	db_conn_release(f->c);
+	db_free(f->db);
+	char p[400];
+	const char *sfx[] = {"", "-wal", "-shm"};
+	for (int i = 0; i < 3; i++) {
+		snprintf(p, sizeof p, "%s%s", f->path, sfx[i]);
+		unlink(p);
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static kt_err create(struct fx *f, const char *entity, const char *json, json_t **out)
+{
+	json_t *in = json_loads(json, 0, NULL);
+	assert_non_null(in);
+	rec_ctx_clear(&f->ctx);
+	assert_int_equal(db_begin(f->c, true), ERR_OK);
+	kt_err rc = record_create(&f->ctx, entities_find(entity), in, out);
+	if (rc)
+		db_rollback(f->c);
+	else
+		assert_int_equal(db_commit(f->c), ERR_OK);
+	json_decref(in);
+	return rc;
+}
+
+static void create_normalises(void **state)
+{
+	struct fx *f = *state;
+	json_t *r = NULL;
+	assert_int_equal(create(f, "contacts", "{\"first_name\": \" Sławek \", \"last_name\": \"Żółć\","
+				" \"phone\": \"0048 601-234-567\", \"email\": \"A@Example.COM\"}", &r), ERR_OK);
+	assert_string_equal(json_string_value(json_object_get(r, "first_name")), "Sławek");
+	assert_string_equal(json_string_value(json_object_get(r, "phone")), "+48601234567");
+	assert_string_equal(json_string_value(json_object_get(r, "email")), "A@example.com");
+	assert_int_equal(json_integer_value(json_object_get(r, "version")), 1);
+	assert_string_equal(json_string_value(json_object_get(r, "kind")), "lead");
+	json_decref(r);
+}
+
+static void all_errors_at_once(void **state)
+{
+	struct fx *f = *state;
+	json_t *r = NULL;
+	assert_int_equal(create(f, "contacts", "{\"last_name\": 5, \"email\": \"x\", \"archived\": \"yes\","
+				" \"nope\": 1, \"id\": 3}", &r), ERR_INVALID);
+	assert_null(r);
+	json_t *e = f->ctx.errors;
+	assert_non_null(json_object_get(e, "last_name"));
+	assert_non_null(json_object_get(e, "email"));
+	assert_non_null(json_object_get(e, "archived"));
+	assert_non_null(json_object_get(e, "nope"));
+	assert_non_null(json_object_get(e, "id"));
+}
+
+static void versions_conflict(void **state)
+{
+	struct fx *f = *state;
+	json_t *r = NULL, *u = NULL;
+	assert_int_equal(create(f, "companies", "{\"name\": \"Biuro Podróży Słońce\", \"nip\": \"526-025-02-74\"}", &r), ERR_OK);
+	assert_string_equal(json_string_value(json_object_get(r, "nip")), "5260250274");
+	int64_t id = json_integer_value(json_object_get(r, "id"));
+	const struct entity *e = entities_find("companies");
+	json_t *p = json_pack("{s:s, s:i}", "city", "Łódź", "version", 1);
+	db_begin(f->c, true);
+	assert_int_equal(record_update(&f->ctx, e, id, p, 0, &u), ERR_OK);
+	db_commit(f->c);
+	assert_int_equal(json_integer_value(json_object_get(u, "version")), 2);
+	json_decref(u);
+	u = NULL;
+	db_begin(f->c, true);
+	assert_int_equal(record_update(&f->ctx, e, id, p, 0, &u), ERR_CONFLICT);
+	db_rollback(f->c);
+	json_decref(p);
+	p = json_pack("{s:s}", "city", "Kraków");
+	db_begin(f->c, true);
+	assert_int_equal(record_update(&f->ctx, e, id, p, 0, &u), ERR_PRECONDITION);
+	db_rollback(f->c);
+	json_decref(p);
+	json_decref(r);
+}
+
+static void search_and_pages(void **state)
+{
+	struct fx *f = *state;
+	const char *names[] = {"Kowalski", "Kowalska", "Nowak", "Wiśniewska", "Łukaszewicz", "Kowal"};
+	char js[200];
+	for (int i = 0; i < 6; i++) {
+		json_t *r = NULL;
+		snprintf(js, sizeof js, "{\"last_name\": \"%s\", \"city\": \"Łódź\", \"phone\": \"60123456%d\"}", names[i], i);
+		assert_int_equal(create(f, "contacts", js, &r), ERR_OK);
+		json_decref(r);
+	}
+	const struct entity *e = entities_find("contacts");
+	json_t *q = json_pack("{s:s}", "q", "KOWAL"), *out = NULL;
+	assert_int_equal(record_list(&f->ctx, e, q, &out), ERR_OK);
+	assert_int_equal(json_array_size(json_object_get(out, "items")), 3);
+	json_decref(out);
+	json_decref(q);
+	q = json_pack("{s:s}", "q", "+48 601-234-564");
+	assert_int_equal(record_list(&f->ctx, e, q, &out), ERR_OK);
+	assert_int_equal(json_array_size(json_object_get(out, "items")), 1);
+	json_decref(out);
+	json_decref(q);
+	q = json_pack("{s:s}", "q", "lukasz");
+	assert_int_equal(record_list(&f->ctx, e, q, &out), ERR_OK);
+	assert_int_equal(json_array_size(json_object_get(out, "items")), 1);
+	json_decref(out);
+	json_decref(q);
+	/* Pages of two by last name cover all six exactly once, in order. */
+	char seen[512] = "";
+	const char *cursor = NULL;
+	json_t *prev = NULL;
+	for (int page = 0; page < 4; page++) {
+		q = json_pack("{s:s, s:s}", "sort", "last_name", "limit", "2");
+		if (cursor)
+			json_object_set_new(q, "cursor", json_string(cursor));
+		assert_int_equal(record_list(&f->ctx, e, q, &out), ERR_OK);
+		size_t i;
+		json_t *it;
+		json_array_foreach(json_object_get(out, "items"), i, it) {
+			strcat(seen, json_string_value(json_object_get(it, "last_name")));
+			strcat(seen, ",");
+		}
+		json_decref(q);
+		json_decref(prev);
+		prev = out;
+		cursor = json_string_value(json_object_get(out, "next_cursor"));
+		if (!cursor)
+			break;
+	}
+	json_decref(prev);
+	assert_string_equal(seen, "Kowal,Kowalska,Kowalski,Nowak,Wiśniewska,Łukaszewicz,");
+	q = json_pack("{s:s}", "cursor", "garbage!");
+	assert_int_equal(record_list(&f->ctx, e, q, &out), ERR_BAD_QUERY);
+	json_decref(q);
+	q = json_pack("{s:s}", "colour", "red");
+	assert_int_equal(record_list(&f->ctx, e, q, &out), ERR_BAD_QUERY);
+	json_decref(q);
+}
+
+static void trash_and_history(void **state)
+{
+	struct fx *f = *state;
+	json_t *r = NULL, *out = NULL;
+	assert_int_equal(create(f, "contacts", "{\"last_name\": \"Dąbrowska\"}", &r), ERR_OK);
+	int64_t id = json_integer_value(json_object_get(r, "id"));
+	const struct entity *e = entities_find("contacts");
+	db_begin(f->c, true);
+	assert_int_equal(record_delete(&f->ctx, e, id, 0), ERR_OK);
+	db_commit(f->c);
+	assert_int_equal(record_get(&f->ctx, e, id, false, &out), ERR_NOT_FOUND);
+	db_begin(f->c, true);
+	assert_int_equal(record_restore(&f->ctx, e, id, &out), ERR_OK);
+	db_commit(f->c);
+	json_decref(out);
+	json_t *p = json_object();
+	assert_int_equal(record_history(&f->ctx, e, id, p, &out), ERR_OK);
+	json_t *items = json_object_get(out, "items");
+	assert_int_equal(json_array_size(items), 3);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "action")), "restore");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 2), "action")), "create");
+	json_decref(out);
+	json_decref(p);
+	json_decref(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(create_normalises, setup, teardown),
+		cmocka_unit_test_setup_teardown(all_errors_at_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(versions_conflict, setup, teardown),
+		cmocka_unit_test_setup_teardown(search_and_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(trash_and_history, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
