@@ -25,6 +25,8 @@
 #include "db/migrate.h"
 #include "http/listen.h"
 #include "http/server.h"
+#include "jobs/backup.h"
+#include "jobs/jobs.h"
 
 #define EXIT_USAGE 2
 
@@ -460,6 +462,32 @@ static int cmd_demo(int argc, char **argv)
 	return r;
 }
 
+static const struct job_kind JOB_KINDS[] = {
+	{"backup", backup_job, 3, 3600},
+};
+
+/* start_jobs: the background runner and the backup schedule. */
+static int start_jobs(struct app *app, const struct config *c, struct jobs **out)
+{
+	char worker[96], host[64] = "host";
+	gethostname(host, sizeof host - 1);
+	snprintf(worker, sizeof worker, "%.60s:%ld", host, (long)getpid());
+	struct db_conn *conn;
+	db_conn_acquire(app->db, &conn);
+	int64_t interval = (int64_t)(c->backup_interval_h ? c->backup_interval_h : 24) * 3600;
+	kt_err rc = app->backup_password ? jobs_schedule(conn, "backup", interval, app_now(app) + interval) : ERR_OK;
+	db_conn_release(conn);
+	if (!app->backup_password)
+		log_warn("event=backups_off reason=\"set KONTAKT_BACKUP_PASSWORD (and KONTAKT_DATA_DIR) for scheduled encrypted backups\"");
+	if (!rc)
+		rc = jobs_start(app, JOB_KINDS, (int)(sizeof JOB_KINDS / sizeof JOB_KINDS[0]), worker, out);
+	if (rc) {
+		fprintf(stderr, "kontakt serve: cannot start background jobs: %s\n", err_info(rc)->message);
+		return 1;
+	}
+	return -1;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
 	static const struct opt opts[] = {DB_OPTS,
@@ -491,11 +519,12 @@ static int cmd_serve(int argc, char **argv)
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	int threads = c.threads ? c.threads : (int)(cores > 0 ? cores : 1);
 	struct app app = {.data_dir = c.data_dir, .smtp_url = c.smtp_url, .smtp_from = c.smtp_from,
-			  .web_dir = c.web_dir};
+			  .web_dir = c.web_dir, .backup_password = c.backup_password, .backup_keep = c.backup_keep};
 	struct db *db = NULL;
 	struct route *routes = NULL;
 	int nroutes = 0;
 	struct http_server *srv = NULL;
+	struct jobs *jobs = NULL;
 	if ((r = open_db("serve", &c, threads + 4, false, &db)) >= 0)
 		goto out;
 	if ((r = migrate_now("serve", db, NULL)) >= 0)
@@ -513,11 +542,14 @@ static int cmd_serve(int argc, char **argv)
 		r = 1;
 		goto out;
 	}
+	if ((r = start_jobs(&app, &c, &jobs)) >= 0)
+		goto out;
 	log_info("event=serving listen=%s db=\"%s\" threads=%d", listen, db_describe(db), threads);
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_info("event=stopping signal=%d", sig);
 	http_server_stop(srv);
+	srv = NULL;
 	log_info("event=stopped");
 	r = 0;
 out:
@@ -525,6 +557,75 @@ out:
 	db_free(db);
 	config_clear(&c);
 	return r;
+}
+
+static int cmd_backup_restore(int argc, char **argv, bool restore)
+{
+	const char *cmd = restore ? "restore" : "backup";
+	static const struct opt bopts[] = {DB_OPTS,
+		{"--out", true, "FILE to write the encrypted backup to (must not exist)"},
+		{"--password-stdin", false, "read the backup password from standard input"},
+		{NULL, false, NULL}};
+	static const struct opt ropts[] = {DB_OPTS,
+		{"--in", true, "FILE of the encrypted backup"},
+		{"--password-stdin", false, "read the backup password from standard input"},
+		{NULL, false, NULL}};
+	const struct opt *opts = restore ? ropts : bopts;
+	struct args a;
+	int r = parse(cmd, restore ? "--db PATH --in FILE --password-stdin" : "--db PATH --out FILE --password-stdin",
+		      opts, argc, argv, &a);
+	if (r >= 0)
+		return r;
+	const char *file = arg(opts, &a, restore ? "--in" : "--out");
+	if (!file)
+		return usage_error(cmd, "%s", restore ? "--in FILE is required" : "--out FILE is required");
+	if (!flag(opts, &a, "--password-stdin"))
+		return usage_error(cmd, "%s", "--password-stdin is required (the password is never a flag)");
+	struct config c;
+	if ((r = settings(cmd, opts, &a, &c)) >= 0)
+		return config_clear(&c), r;
+	char pw[300];
+	if (read_password_stdin(pw, sizeof pw) != 0 || !pw[0]) {
+		config_clear(&c);
+		fprintf(stderr, "kontakt %s: no password on standard input\n", cmd);
+		return EXIT_USAGE;
+	}
+	char err[256] = "";
+	kt_err rc;
+	if (restore) {
+		struct db_options o = {.sqlite_path = c.db, .pg_url = c.pg};
+		rc = backup_restore(&o, file, pw, err, sizeof err);
+		if (!rc)
+			printf("Restored %s from %s. Start the server again; it applies any newer migrations.\n",
+			       c.db ? c.db : "the PostgreSQL database", file);
+	} else {
+		struct db *db = NULL;
+		r = open_db(cmd, &c, 1, false, &db);
+		if (r >= 0) {
+			sodium_memzero(pw, sizeof pw);
+			config_clear(&c);
+			return r;
+		}
+		rc = backup_write(db, file, pw, err, sizeof err);
+		db_free(db);
+		if (!rc)
+			printf("Wrote the encrypted backup %s.\n", file);
+	}
+	if (rc)
+		fprintf(stderr, "kontakt %s: %s\n", cmd, err[0] ? err : err_info(rc)->message);
+	sodium_memzero(pw, sizeof pw);
+	config_clear(&c);
+	return rc ? 1 : 0;
+}
+
+static int cmd_backup(int argc, char **argv)
+{
+	return cmd_backup_restore(argc, argv, false);
+}
+
+static int cmd_restore(int argc, char **argv)
+{
+	return cmd_backup_restore(argc, argv, true);
 }
 
 static void main_help(void)
@@ -536,7 +637,9 @@ static void main_help(void)
 	       "  migrate   apply pending schema migrations\n"
 	       "  serve     serve the web UI and the API\n"
 	       "  user add  add a user\n"
-	       "  demo      fill a database with realistic Polish sample data\n");
+	       "  demo      fill a database with realistic Polish sample data\n"
+	       "  backup    write an encrypted backup of a database\n"
+	       "  restore   replace a database by an encrypted backup\n");
 }
 
 int main(int argc, char **argv)
@@ -555,7 +658,7 @@ int main(int argc, char **argv)
 		int (*fn)(int, char **);
 	} cmds[] = {
 		{"init", cmd_init}, {"migrate", cmd_migrate}, {"serve", cmd_serve},
-		{"user", cmd_user}, {"demo", cmd_demo},
+		{"user", cmd_user}, {"demo", cmd_demo}, {"backup", cmd_backup}, {"restore", cmd_restore},
 	};
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		if (strcmp(argv[1], cmds[i].name) == 0)

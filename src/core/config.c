@@ -23,17 +23,27 @@ kt_err config_set(struct config *c, const char *key, const char *value)
 	} keys[] = {
 		{"db", &c->db}, {"pg", &c->pg}, {"listen", &c->listen}, {"data_dir", &c->data_dir},
 		{"smtp_url", &c->smtp_url}, {"smtp_from", &c->smtp_from}, {"web_dir", &c->web_dir},
-		{"log_level", &c->log_level},
+		{"log_level", &c->log_level}, {"backup_password", &c->backup_password},
 	};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		if (strcmp(keys[i].name, key) == 0)
 			return set_str(keys[i].slot, value);
-	if (strcmp(key, "threads") == 0) {
+	struct {
+		const char *name;
+		int *slot;
+		long max;
+	} ints[] = {
+		{"threads", &c->threads, 256}, {"backup_interval_h", &c->backup_interval_h, 24 * 365},
+		{"backup_keep", &c->backup_keep, 10000},
+	};
+	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+		if (strcmp(ints[i].name, key) != 0)
+			continue;
 		char *end;
 		long n = strtol(value, &end, 10);
-		if (!*value || *end || n < 1 || n > 256)
+		if (!*value || *end || n < 1 || n > ints[i].max)
 			return ERR_INVALID;
-		c->threads = (int)n;
+		*ints[i].slot = (int)n;
 		return ERR_OK;
 	}
 	return ERR_INVALID;
@@ -63,7 +73,8 @@ void config_load_env(struct config *c)
 		{"KONTAKT_DB", "db"}, {"KONTAKT_PG", "pg"}, {"KONTAKT_LISTEN", "listen"},
 		{"KONTAKT_DATA_DIR", "data_dir"}, {"KONTAKT_SMTP_URL", "smtp_url"},
 		{"KONTAKT_SMTP_FROM", "smtp_from"}, {"KONTAKT_WEB_DIR", "web_dir"},
-		{"KONTAKT_LOG_LEVEL", "log_level"},
+		{"KONTAKT_LOG_LEVEL", "log_level"}, {"KONTAKT_BACKUP_PASSWORD", "backup_password"},
+		{"KONTAKT_BACKUP_INTERVAL_H", "backup_interval_h"}, {"KONTAKT_BACKUP_KEEP", "backup_keep"},
 	};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
 		const char *v = getenv(map[i].env);
@@ -82,5 +93,6 @@ void config_clear(struct config *c)
 	free(c->smtp_from);
 	free(c->web_dir);
 	free(c->log_level);
+	free(c->backup_password);
 	memset(c, 0, sizeof *c);
 }

@@ -16,6 +16,8 @@ struct app {
 	const char *smtp_url;           /* KONTAKT_SMTP_URL */
 	const char *smtp_from;          /* KONTAKT_SMTP_FROM */
 	const char *web_dir;            /* serve the UI from here instead of the embedded copy */
+	const char *backup_password;    /* scheduled backups need one */
+	int backup_keep;                /* scheduled backups kept */
 	bool cookie_secure;             /* add Secure to cookies (behind HTTPS) */
 	int threads;                    /* HTTP polling threads */
 	char dummy_hash[160];           /* verified against when a login does not exist */

@@ -94,6 +94,10 @@ kt_err db_search_bind(struct db_stmt *s, int *idx, const char *folded_q);
 kt_err db_search_put(struct db_conn *c, const char *table, int64_t id, const char *doc);
 kt_err db_search_del(struct db_conn *c, const char *table, int64_t id);
 
+/* db_sql_skip_locked: " FOR UPDATE SKIP LOCKED" where the engine has it
+ * (PostgreSQL), "" where a write transaction is exclusive (SQLite). */
+const char *db_sql_skip_locked(const struct db *db);
+
 /* db_integrity_check: ERR_OK when the database file is sound. */
 kt_err db_integrity_check(struct db_conn *c);
 

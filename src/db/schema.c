@@ -73,8 +73,22 @@ static const char *const M0001[] = {
 	NULL,
 };
 
+static const char *const M0002[] = {
+	"CREATE TABLE jobs (id @PK@, kind TEXT NOT NULL, payload TEXT NOT NULL DEFAULT '{}',"
+	" state TEXT NOT NULL DEFAULT 'queued', run_at BIGINT NOT NULL,"
+	" attempts INTEGER NOT NULL DEFAULT 0, max_attempts INTEGER NOT NULL DEFAULT 5,"
+	" locked_by TEXT, locked_until BIGINT, last_error TEXT, dedupe_key TEXT,"
+	" created_at BIGINT NOT NULL, finished_at BIGINT)",
+	"CREATE INDEX jobs_due ON jobs(state, run_at, id)",
+	"CREATE UNIQUE INDEX jobs_dedupe ON jobs(dedupe_key) WHERE dedupe_key IS NOT NULL",
+	"CREATE TABLE schedules (name TEXT PRIMARY KEY, interval_s BIGINT NOT NULL,"
+	" next_run_at BIGINT NOT NULL)",
+	NULL,
+};
+
 const struct migration schema_migrations[] = {
 	{1, "accounts, history, custom fields, contacts and companies", M0001},
+	{2, "background jobs and schedules", M0002},
 };
 
 const int schema_nmigrations = sizeof schema_migrations / sizeof schema_migrations[0];
