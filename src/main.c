@@ -2,6 +2,7 @@
  * Each command parses its own flags from a table, prints --help, and
  * exits 2 with one clear line on a wrong flag or value.  Settings come
  * from --config FILE, then the environment, then flags. */
+#include <curl/curl.h>
 #include <errno.h>
 #include <jansson.h>
 #include <pthread.h>
@@ -17,10 +18,11 @@
 #include "api/api.h"
 #include "core/config.h"
 #include "core/log.h"
-#include "crm/app.h"
+#include "core/app.h"
 #include "crm/demo.h"
 #include "crm/entities.h"
 #include "crm/password.h"
+#include "crm/remind_mail.h"
 #include "db/db.h"
 #include "db/migrate.h"
 #include "http/listen.h"
@@ -464,6 +466,7 @@ static int cmd_demo(int argc, char **argv)
 
 static const struct job_kind JOB_KINDS[] = {
 	{"backup", backup_job, 3, 3600},
+	{"remind", remind_mail_job, 8, 120},
 };
 
 /* start_jobs: the background runner and the backup schedule. */
@@ -649,6 +652,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	json_object_seed(0);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
 		main_help();
 		return argc < 2 ? EXIT_USAGE : 0;

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "crm/app.h"
+#include "core/app.h"
 #include "crm/entities.h"
 
 void api_ctx(struct http_req *req, struct rec_ctx *ctx)

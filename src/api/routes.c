@@ -18,6 +18,14 @@ static const struct route FIXED[] = {
 	{"GET", "/api/tokens", api_tokens_list, ROLE_AGENT, 0, NULL},
 	{"POST", "/api/tokens", api_tokens_create, ROLE_AGENT, 0, NULL},
 	{"DELETE", "/api/tokens/{id}", api_tokens_delete, ROLE_AGENT, 0, NULL},
+	{"GET", "/api/reminders", api_reminders_get, ROLE_AGENT, 0, NULL},
+	{"GET", "/api/calendar", api_calendar_get, ROLE_AGENT, 0, NULL},
+	{"GET", "/api/activities/{id}/thread", api_activities_thread, ROLE_AGENT, 0, NULL},
+	{"GET", "/api/contacts/{id}/timeline", api_contacts_timeline, ROLE_AGENT, 0, NULL},
+	{"GET", "/api/companies/{id}/timeline", api_companies_timeline, ROLE_AGENT, 0, NULL},
+	{"POST", "/api/procedures/{id}/apply", api_procedures_apply, ROLE_AGENT, 0, NULL},
+	{"GET", "/api/settings", api_settings_get, ROLE_AGENT, 0, NULL},
+	{"PATCH", "/api/settings", api_settings_update, ROLE_ADMIN, 0, NULL},
 };
 
 #define NFIXED ((int)(sizeof FIXED / sizeof FIXED[0]))

@@ -5,7 +5,7 @@
 #include "api/api.h"
 #include "core/isotime.h"
 #include "core/utf8.h"
-#include "crm/app.h"
+#include "core/app.h"
 #include "db/db.h"
 
 kt_err api_tokens_create(struct http_req *req)

@@ -8,7 +8,7 @@
 #include "core/b64.h"
 #include "core/limits.h"
 #include "core/log.h"
-#include "crm/app.h"
+#include "core/app.h"
 #include "crm/password.h"
 #include "db/db.h"
 

@@ -1,6 +1,6 @@
 /* entities.c: assembles each entity from its field table and hooks.  The
  * hooks live in the files named after the entity (users.c, contacts.c,
- * custom_fields.c, departments.c). */
+ * custom_fields.c, departments.c, activities.c, notes.c, procedures.c). */
 #include "crm/entities.h"
 
 #include <string.h>
@@ -35,11 +35,38 @@ static const struct entity COMPANIES = {
 static const struct entity CONTACTS = {
 	.name = "contacts", .fields = contacts_fields, .read_role = ROLE_AGENT, .write_role = ROLE_AGENT, .searchable = true,
 	.custom = true, .default_sort = "-updated_at",
-	.hooks = {.validate = contacts_validate, .before_write = owned_before_write},
+	.hooks = {.validate = contacts_validate, .before_write = owned_before_write,
+		  .after_write = contacts_after_write, .before_delete = contacts_before_delete},
+};
+
+static const struct entity ACTION_TYPES = {
+	.name = "action_types", .fields = action_types_fields, .read_role = ROLE_AGENT, .write_role = ROLE_ADMIN,
+	.default_sort = "position",
+};
+
+static const struct entity ACTIVITIES = {
+	.name = "activities", .fields = activities_fields, .read_role = ROLE_AGENT, .write_role = ROLE_AGENT,
+	.searchable = true, .default_sort = "-updated_at",
+	.hooks = {.validate = activities_validate, .before_write = activities_before_write,
+		  .after_write = activities_after_write, .before_delete = activities_before_delete,
+		  .list_param = activities_list_param},
+};
+
+static const struct entity NOTES = {
+	.name = "notes", .fields = notes_fields, .read_role = ROLE_AGENT, .write_role = ROLE_AGENT,
+	.default_sort = "-created_at",
+	.hooks = {.validate = notes_validate},
+};
+
+static const struct entity PROCEDURES = {
+	.name = "procedures", .fields = procedures_fields, .read_role = ROLE_AGENT, .write_role = ROLE_ADMIN,
+	.default_sort = "name",
+	.hooks = {.validate = procedures_validate},
 };
 
 static const struct entity *const ALL[] = {
-	&DEPARTMENTS, &USERS, &CUSTOM_FIELDS, &COMPANIES, &CONTACTS, NULL,
+	&DEPARTMENTS, &USERS, &CUSTOM_FIELDS, &COMPANIES, &CONTACTS, &ACTION_TYPES, &ACTIVITIES,
+	&NOTES, &PROCEDURES, NULL,
 };
 
 const struct entity *const *entities_all(void)

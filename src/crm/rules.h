@@ -13,6 +13,19 @@ kt_err users_before_delete(struct rec_ctx *ctx, int64_t id, json_t *cur);
 kt_err departments_before_delete(struct rec_ctx *ctx, int64_t id, json_t *cur);
 kt_err custom_fields_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *errors);
 kt_err contacts_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *errors);
+kt_err activities_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *errors);
+kt_err activities_before_write(struct rec_ctx *ctx, json_t *values, json_t *cur);
+kt_err activities_after_write(struct rec_ctx *ctx, int64_t id, json_t *rec, json_t *cur);
+kt_err activities_before_delete(struct rec_ctx *ctx, int64_t id, json_t *cur);
+kt_err activities_list_param(struct rec_ctx *ctx, const char *key, const char *value, struct rec_cond *out);
+kt_err action_types_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *errors);
+kt_err procedures_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *errors);
+kt_err notes_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *errors);
+kt_err contacts_before_delete(struct rec_ctx *ctx, int64_t id, json_t *cur);
+kt_err contacts_after_write(struct rec_ctx *ctx, int64_t id, json_t *rec, json_t *cur);
+struct tz;
+/* contacts_autoplan_time: when autoplan schedules a new client's first activity. */
+int64_t contacts_autoplan_time(const struct tz *tz, int64_t now, int days, int hour);
 /* owned_before_write: a new record's owner_id defaults to its creator. */
 kt_err owned_before_write(struct rec_ctx *ctx, json_t *values, json_t *cur);
 

@@ -6,13 +6,11 @@
  * Not here: single-row (streaming) results, binary parameters, COPY. */
 #include <errno.h>
 #include <libpq-fe.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
-#include "core/limits.h"
 #include "core/log.h"
 #include "db/db_int.h"
 
@@ -26,7 +24,7 @@ struct pg_conn {
 	unsigned long epoch;            /* bumped by a reset: older statements are gone */
 	int64_t changes;
 	bool tx_lost;                   /* the session died inside a transaction */
-	char errmsg[PG_ERRMSG_SIZE];    /* the last error, one line, no values */
+	char errmsg[PG_ERRMSG_SIZE];    /* error of the last operation, one line, no values */
 };
 
 struct pg_stmt {
@@ -107,7 +105,7 @@ static kt_err reconnect(struct db_conn *c)
 	struct pg_conn *pc = PC(c);
 	PQreset(pc->pg);
 	pc->epoch++;
-	pc->tx_lost = false;
+	pc->tx_lost = c->in_tx != 0;
 	bool ok = PQstatus(pc->pg) == CONNECTION_OK && session_setup(pc) == ERR_OK;
 	log_warn("event=db_reconnect ok=%d", ok ? 1 : 0);
 	if (!ok)
@@ -122,6 +120,13 @@ static kt_err fail(struct db_conn *c, PGresult *r)
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	set_errmsg(pc, state, msg ? msg : PQerrorMessage(pc->pg));
+	/* A data exception quotes the bad value after a colon ("invalid input
+	 * syntax for type integer: ..."); logs never show bound values. */
+	if (state && strncmp(state, "22", 2) == 0 && strlen(pc->errmsg) > strlen(state) + 2) {
+		char *colon = strstr(pc->errmsg + strlen(state) + 2, ": ");
+		if (colon)
+			*colon = '\0';
+	}
 	kt_err rc = map_sqlstate(state);
 	if (!r && PQstatus(pc->pg) == CONNECTION_OK)
 		rc = ERR_NOMEM;
@@ -151,8 +156,12 @@ static void record_changes(struct pg_conn *pc, PGresult *r)
  * for instance) go to the debug log, not to stderr. */
 static void quiet_notice(void *arg, const char *msg)
 {
+	struct pg_conn tmp;
 	(void)arg;
-	log_debug("event=db_notice msg=\"%.200s\"", msg);
+	if (log_min_level > LOG_DEBUG)
+		return;
+	set_errmsg(&tmp, NULL, msg);
+	log_debug("event=db_notice msg=\"%.200s\"", tmp.errmsg);
 }
 
 /* log_connect_failure: names the server, never the password. */
@@ -439,6 +448,7 @@ static kt_err pg_step(struct db_stmt *s)
 	struct pg_conn *pc = PC(s->conn);
 	struct pg_stmt *st = ST(s);
 	if (!st->res) {
+		pc->errmsg[0] = '\0';
 		if (pc->tx_lost) {
 			set_errmsg(pc, NULL, "the connection was lost inside this transaction");
 			return ERR_BUSY;
@@ -553,11 +563,29 @@ static void pg_reset(struct db_stmt *s)
 
 /* ---- connection-level operations ----------------------------------- */
 
+/* lost_create_race: r is the failure of a lone "CREATE ... IF NOT EXISTS"
+ * outside a transaction because another session created the same object
+ * at the same moment (PostgreSQL's IF NOT EXISTS is not safe against that;
+ * two servers starting at once hit it).  The object exists: that is what
+ * was asked for, as on SQLite. */
+static bool lost_create_race(struct db_conn *c, const char *sql, PGresult *r)
+{
+	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	if (c->in_tx || !state || strncmp(sql, "CREATE ", 7) != 0 || !strstr(sql, " IF NOT EXISTS ") ||
+	    strchr(sql, ';'))
+		return false;
+	return false;
+	log_debug("event=db_create_race sqlstate=%s", state);
+	return true;
+}
+
 static kt_err pg_exec(struct db_conn *c, const char *sql)
 {
 	struct pg_conn *pc = PC(c);
+	bool rollback = strcmp(sql, "ROLLBACK") == 0;
+	pc->errmsg[0] = '\0';
 	if (pc->tx_lost) {
-		if (strcmp(sql, "ROLLBACK") != 0 && strcmp(sql, "BEGIN") != 0) {
+		if (!rollback && strcmp(sql, "BEGIN") != 0) {
 			set_errmsg(pc, NULL, "the connection was lost inside this transaction");
 			return ERR_BUSY;
 		}
@@ -565,8 +593,16 @@ static kt_err pg_exec(struct db_conn *c, const char *sql)
 	}
 	PGresult *r = PQexec(pc->pg, sql);
 	ExecStatusType status = PQresultStatus(r);
-	if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY)
-		return fail(c, r);
+	if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY) {
+		if (lost_create_race(c, sql, r)) {
+			PQclear(r);
+			return ERR_OK;
+		}
+		kt_err rc = fail(c, r);
+		if (rollback)   /* whatever happened, no transaction is left */
+			pc->tx_lost = false;
+		return rc;
+	}
 	/* COMMIT of a transaction that had failed "succeeds" as ROLLBACK. */
 	bool rolled_back = strncmp(sql, "COMMIT", 6) == 0 && strcmp(PQcmdStatus(r), "ROLLBACK") == 0;
 	record_changes(pc, r);

@@ -86,9 +86,61 @@ static const char *const M0002[] = {
 	NULL,
 };
 
+static const char *const M0003[] = {
+	"CREATE TABLE action_types (id @PK@, name TEXT NOT NULL, name_en TEXT, short_name TEXT,"
+	" kind TEXT NOT NULL DEFAULT 'task', color TEXT, background TEXT,"
+	" position INTEGER NOT NULL DEFAULT 0, " STD_COLS ")",
+	"CREATE INDEX action_types_pos ON action_types(position, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX action_types_live ON action_types(updated_at, id) WHERE deleted_at IS NULL",
+	"CREATE TABLE activities (id @PK@, kind TEXT NOT NULL, action_type_id BIGINT REFERENCES action_types(id),"
+	" subject TEXT NOT NULL, note TEXT, status TEXT NOT NULL DEFAULT 'planned',"
+	" starts_at BIGINT, ends_at BIGINT, duration_min INTEGER NOT NULL DEFAULT 0,"
+	" priority TEXT NOT NULL DEFAULT 'normal', percent_done INTEGER NOT NULL DEFAULT 0,"
+	" place TEXT, goal TEXT, assignee_id BIGINT NOT NULL REFERENCES users(id),"
+	" parent_id BIGINT REFERENCES activities(id), contact_id BIGINT REFERENCES contacts(id),"
+	" company_id BIGINT REFERENCES companies(id), inquiry_id BIGINT, deal_id BIGINT,"
+	" remind_before_min INTEGER, done_at BIGINT, " STD_COLS ")",
+	"CREATE INDEX activities_live ON activities(updated_at, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX activities_created ON activities(created_at, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX activities_starts ON activities(starts_at, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX activities_assignee_starts ON activities(assignee_id, starts_at) WHERE deleted_at IS NULL",
+	"CREATE INDEX activities_open ON activities(assignee_id, status, starts_at) WHERE deleted_at IS NULL",
+	"CREATE INDEX activities_contact ON activities(contact_id, starts_at) WHERE contact_id IS NOT NULL",
+	"CREATE INDEX activities_company ON activities(company_id, starts_at) WHERE company_id IS NOT NULL",
+	"CREATE INDEX activities_inquiry ON activities(inquiry_id) WHERE inquiry_id IS NOT NULL",
+	"CREATE INDEX activities_deal ON activities(deal_id) WHERE deal_id IS NOT NULL",
+	"CREATE INDEX activities_parent ON activities(parent_id) WHERE parent_id IS NOT NULL",
+	"CREATE INDEX activities_trash ON activities(deleted_at, id) WHERE deleted_at IS NOT NULL",
+	"@SEARCH:activities@",
+	"CREATE TABLE notes (id @PK@, body TEXT NOT NULL, contact_id BIGINT REFERENCES contacts(id),"
+	" company_id BIGINT REFERENCES companies(id), inquiry_id BIGINT, deal_id BIGINT, " STD_COLS ")",
+	"CREATE INDEX notes_live ON notes(updated_at, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX notes_created ON notes(created_at, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX notes_contact ON notes(contact_id, created_at) WHERE contact_id IS NOT NULL",
+	"CREATE INDEX notes_company ON notes(company_id, created_at) WHERE company_id IS NOT NULL",
+	"CREATE INDEX notes_trash ON notes(deleted_at, id) WHERE deleted_at IS NOT NULL",
+	"CREATE TABLE procedures (id @PK@, name TEXT NOT NULL, steps TEXT NOT NULL DEFAULT '[]', " STD_COLS ")",
+	"CREATE INDEX procedures_live ON procedures(updated_at, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX procedures_name ON procedures(name, id) WHERE deleted_at IS NULL",
+	"CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at BIGINT NOT NULL)",
+	"CREATE TABLE ical_tokens (user_id BIGINT PRIMARY KEY REFERENCES users(id), token_hash TEXT NOT NULL,"
+	" created_at BIGINT NOT NULL)",
+	"CREATE UNIQUE INDEX ical_tokens_hash ON ical_tokens(token_hash)",
+	"CREATE INDEX history_contact_time ON history(entity, record_id, at)",
+	"INSERT INTO action_types (name, name_en, short_name, kind, color, background, position, created_at, updated_at)"
+	" VALUES ('Telefon', 'Phone call', 'TEL', 'call', '#ffffff', '#2563eb', 10, 0, 0),"
+	" ('Spotkanie', 'Meeting', 'SPOT', 'meeting', '#ffffff', '#16a34a', 20, 0, 0),"
+	" ('E-mail', 'E-mail', 'MAIL', 'email', '#ffffff', '#9333ea', 30, 0, 0),"
+	" ('Zadanie', 'Task', 'ZAD', 'task', '#1f2937', '#fde68a', 40, 0, 0),"
+	" ('Oferta', 'Offer', 'OF', 'task', '#ffffff', '#ea580c', 50, 0, 0),"
+	" ('Wizyta u klienta', 'Client visit', 'WIZ', 'meeting', '#ffffff', '#0d9488', 60, 0, 0)",
+	NULL,
+};
+
 const struct migration schema_migrations[] = {
 	{1, "accounts, history, custom fields, contacts and companies", M0001},
 	{2, "background jobs and schedules", M0002},
+	{3, "activities, action types, notes, procedures, settings, calendar feeds", M0003},
 };
 
 const int schema_nmigrations = sizeof schema_migrations / sizeof schema_migrations[0];

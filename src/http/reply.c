@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "core/log.h"
-#include "crm/app.h"
+#include "core/app.h"
 #include "http/http_int.h"
 
 static struct MHD_Connection *mhd_conn(struct http_req *req)

@@ -22,7 +22,7 @@
 #include "core/limits.h"
 #include "core/log.h"
 #include "core/workq.h"
-#include "crm/app.h"
+#include "core/app.h"
 #include "db/db.h"
 #include "http/http_int.h"
 #include "http/listen.h"

@@ -15,7 +15,7 @@
 #include <zlib.h>
 
 #include "core/log.h"
-#include "crm/app.h"
+#include "core/app.h"
 #include "db/snapshot.h"
 
 #define MAGIC "KONTAKTB"

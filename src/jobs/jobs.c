@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "core/log.h"
-#include "crm/app.h"
+#include "core/app.h"
 #include "db/db.h"
 
 kt_err jobs_enqueue(struct db_conn *c, const char *kind, json_t *payload, int64_t run_at,
@@ -245,6 +245,7 @@ struct jobs {
 	const struct job_kind *kinds;
 	int nkinds;
 	char worker[96];
+	int lease_s;            /* the longest lease any kind needs */
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -265,7 +266,7 @@ static bool run_one(struct jobs *js, struct db_conn *c)
 {
 	struct job j;
 	int64_t now = app_now(js->app);
-	kt_err rc = jobs_claim(c, js->worker, now, 300, &j);
+	kt_err rc = jobs_claim(c, js->worker, now, js->lease_s, &j);
 	if (rc) {
 		if (rc != ERR_NOT_FOUND)
 			log_warn("event=job_claim_failed code=%s", err_info(rc)->code);
@@ -336,6 +337,10 @@ kt_err jobs_start(struct app *app, const struct job_kind *kinds, int nkinds, con
 	js->kinds = kinds;
 	js->nkinds = nkinds;
 	snprintf(js->worker, sizeof js->worker, "%s", worker);
+	js->lease_s = 60;
+	for (int i = 0; i < nkinds; i++)
+		if (kinds[i].lease_s > js->lease_s)
+			js->lease_s = kinds[i].lease_s;
 	pthread_mutex_init(&js->mu, NULL);
 	pthread_cond_init(&js->cv, NULL);
 	if (pthread_create(&js->thread, NULL, runner, js) != 0) {

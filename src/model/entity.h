@@ -15,6 +15,13 @@ struct db_conn;
 struct buf;
 struct rec_ctx;
 
+/* A condition an entity adds to a list query (or to every read of it):
+ * SQL with '?' placeholders and their values (integers or strings). */
+struct rec_cond {
+	char sql[512];
+	json_t *args;           /* array, owned by the engine once set */
+};
+
 enum ftype {
 	FT_TEXT,        /* string, max = characters */
 	FT_INT,         /* 64-bit integer in [min, max] */
@@ -73,8 +80,11 @@ struct entity_hooks {
 	kt_err (*after_write)(struct rec_ctx *ctx, int64_t id, json_t *rec, json_t *cur);
 	/* search_doc: extra words for the search document (folded text). */
 	kt_err (*search_doc)(json_t *rec, struct buf *doc);
-	/* can_delete: refuse a delete (e.g. the last admin). */
+	/* before_delete: refuse a delete (e.g. the last admin) or tidy up. */
 	kt_err (*before_delete)(struct rec_ctx *ctx, int64_t id, json_t *cur);
+	/* list_param: a list parameter the fields don't declare (e.g.
+	 * activities' mine=1); ERR_NOT_FOUND when the key is unknown. */
+	kt_err (*list_param)(struct rec_ctx *ctx, const char *key, const char *value, struct rec_cond *out);
 };
 
 struct entity {

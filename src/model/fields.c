@@ -3,6 +3,8 @@
  * and indexed with id; F_FILTER columns are indexed. */
 #include "model/fields.h"
 
+#include <stdint.h>
+
 #include "core/limits.h"
 
 
@@ -11,6 +13,9 @@ static const char *const LOCALES[] = {"pl", "en", NULL};
 static const char *const CONTACT_KINDS[] = {"lead", "customer", "company_contact", NULL};
 static const char *const CONTACT_STATUSES[] = {"active", "finished", NULL};
 static const char *const CUSTOM_TYPES[] = {"text", "number", "currency", "date", "select", NULL};
+static const char *const ACTIVITY_KINDS[] = {"task", "call", "meeting", "email", NULL};
+static const char *const ACTIVITY_STATUSES[] = {"planned", "done", "cancelled", NULL};
+static const char *const PRIORITIES[] = {"low", "normal", "high", NULL};
 const char *const fields_custom_entities[] = {"contacts", "companies", NULL};
 
 const struct field departments_fields[] = {
@@ -73,5 +78,56 @@ const struct field contacts_fields[] = {
 	{.name = "close_reason_id", .type = FT_INT, .flags = F_READONLY},
 	{.name = "archived", .type = FT_BOOL, .flags = F_FILTER, .def = "false"},
 	{.name = "custom", .type = FT_CUSTOM},
+	{0},
+};
+
+const struct field action_types_fields[] = {
+	{.name = "name", .type = FT_TEXT, .flags = F_REQUIRED, .max = 100},
+	{.name = "name_en", .type = FT_TEXT, .max = 100},
+	{.name = "short_name", .type = FT_TEXT, .max = 20},
+	{.name = "kind", .type = FT_ENUM, .flags = F_FILTER, .values = ACTIVITY_KINDS, .def = "\"task\""},
+	{.name = "color", .type = FT_COLOR},
+	{.name = "background", .type = FT_COLOR},
+	{.name = "position", .type = FT_INT, .flags = F_SORT, .min = 0, .max = 1000000, .def = "0"},
+	{0},
+};
+
+const struct field activities_fields[] = {
+	{.name = "kind", .type = FT_ENUM, .flags = F_REQUIRED | F_FILTER, .values = ACTIVITY_KINDS},
+	{.name = "action_type_id", .type = FT_REF, .flags = F_FILTER, .ref = "action_types"},
+	{.name = "subject", .type = FT_TEXT, .flags = F_REQUIRED | F_SEARCH, .max = 300},
+	{.name = "note", .type = FT_TEXT, .max = LIM_TEXT_LONG},
+	{.name = "status", .type = FT_ENUM, .flags = F_FILTER, .values = ACTIVITY_STATUSES, .def = "\"planned\""},
+	{.name = "starts_at", .type = FT_TIME, .flags = F_FILTER | F_SORT},
+	{.name = "ends_at", .type = FT_TIME},
+	{.name = "duration_min", .type = FT_INT, .min = 0, .max = 10080, .def = "0"},
+	{.name = "priority", .type = FT_ENUM, .flags = F_FILTER, .values = PRIORITIES, .def = "\"normal\""},
+	{.name = "percent_done", .type = FT_INT, .min = 0, .max = 100, .def = "0"},
+	{.name = "place", .type = FT_TEXT, .max = 300},
+	{.name = "goal", .type = FT_TEXT, .max = 1000},
+	{.name = "assignee_id", .type = FT_REF, .flags = F_FILTER, .ref = "users"},
+	{.name = "parent_id", .type = FT_REF, .flags = F_FILTER, .ref = "activities"},
+	{.name = "contact_id", .type = FT_REF, .flags = F_FILTER, .ref = "contacts"},
+	{.name = "company_id", .type = FT_REF, .flags = F_FILTER, .ref = "companies"},
+	{.name = "inquiry_id", .type = FT_INT, .flags = F_FILTER, .min = 1, .max = INT64_MAX},
+	{.name = "deal_id", .type = FT_INT, .flags = F_FILTER, .min = 1, .max = INT64_MAX},
+	{.name = "remind_before_min", .type = FT_INT, .min = 0, .max = 43200},
+	{.name = "done_at", .type = FT_TIME, .flags = F_READONLY},
+	{.name = "next", .type = FT_JSON, .flags = F_VIRTUAL},
+	{0},
+};
+
+const struct field notes_fields[] = {
+	{.name = "body", .type = FT_TEXT, .flags = F_REQUIRED, .max = LIM_TEXT_LONG},
+	{.name = "contact_id", .type = FT_REF, .flags = F_FILTER, .ref = "contacts"},
+	{.name = "company_id", .type = FT_REF, .flags = F_FILTER, .ref = "companies"},
+	{.name = "inquiry_id", .type = FT_INT, .flags = F_FILTER, .min = 1, .max = INT64_MAX},
+	{.name = "deal_id", .type = FT_INT, .flags = F_FILTER, .min = 1, .max = INT64_MAX},
+	{0},
+};
+
+const struct field procedures_fields[] = {
+	{.name = "name", .type = FT_TEXT, .flags = F_REQUIRED | F_SORT, .max = 200},
+	{.name = "steps", .type = FT_JSON, .flags = F_REQUIRED},
 	{0},
 };

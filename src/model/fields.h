@@ -13,6 +13,10 @@ FIELDS_DECL(users);
 FIELDS_DECL(custom_fields);
 FIELDS_DECL(companies);
 FIELDS_DECL(contacts);
+FIELDS_DECL(action_types);
+FIELDS_DECL(activities);
+FIELDS_DECL(notes);
+FIELDS_DECL(procedures);
 #undef FIELDS_DECL
 
 /* Entities that carry custom fields (values of custom_fields.entity). */

@@ -20,12 +20,15 @@
 struct filter {
 	const struct field *f;
 	json_t *value;          /* normalised (NULL = IS NULL) */
+	const char *op;         /* "=", ">=" or "<" */
 };
 
 struct list_query {
 	char terms[4 * LIM_Q + 8];
 	struct filter filters[MAX_FILTERS];
 	int nfilters;
+	struct rec_cond conds[4];
+	int nconds;
 	const char *sort;       /* column */
 	bool sort_text;
 	bool desc;
@@ -191,6 +194,42 @@ static kt_err parse_cursor(struct rec_ctx *ctx, const char *c, struct list_query
 	return ERR_OK;
 }
 
+/* <field>_from=V and <field>_to=V on filterable time, date and number
+ * fields: V <= field and field < V.  True when key was such a range. */
+static bool range_filter(struct rec_ctx *ctx, const struct entity *e, const char *k, const char *s,
+			 struct list_query *lq, kt_err *rc)
+{
+	size_t n = strlen(k);
+	bool from = n > 5 && strcmp(k + n - 5, "_from") == 0;
+	bool to = n > 3 && strcmp(k + n - 3, "_to") == 0;
+	if (!from && !to)
+		return false;
+	char base[64];
+	size_t bl = n - (from ? 5 : 3);
+	if (bl >= sizeof base)
+		return false;
+	memcpy(base, k, bl);
+	base[bl] = '\0';
+	const struct field *f = entity_field(e, base);
+	if (!f || !(f->flags & F_FILTER) ||
+	    (f->type != FT_TIME && f->type != FT_DATE && f->type != FT_INT && f->type != FT_MONEY))
+		return false;
+	if (lq->nfilters >= MAX_FILTERS) {
+		*rc = query_error(ctx, k, "too many filters");
+		return true;
+	}
+	json_t *fv = NULL;
+	if (filter_value(ctx, f, s, &fv) != ERR_OK || !fv) {
+		json_decref(fv);
+		*rc = ERR_BAD_QUERY;
+		return true;
+	}
+	lq->filters[lq->nfilters].f = f;
+	lq->filters[lq->nfilters].op = from ? ">=" : "<";
+	lq->filters[lq->nfilters++].value = fv;
+	return true;
+}
+
 static kt_err parse_params(struct rec_ctx *ctx, const struct entity *e, json_t *params, struct list_query *lq)
 {
 	lq->limit = LIM_LIST_DEFAULT;
@@ -225,7 +264,16 @@ static kt_err parse_params(struct rec_ctx *ctx, const struct entity *e, json_t *
 			if (strcmp(s, "1") && strcmp(s, "true") && strcmp(s, "0") && strcmp(s, "false"))
 				rc = query_error(ctx, "trash", "must be 1 or 0");
 			lq->trash = s[0] == '1' || s[0] == 't';
+		} else if (range_filter(ctx, e, k, s, lq, &rc)) {
+			continue;
+		} else if (e->hooks.list_param && lq->nconds < 4 &&
+			   (rc = e->hooks.list_param(ctx, k, s, &lq->conds[lq->nconds])) != ERR_NOT_FOUND) {
+			if (rc == ERR_OK)
+				lq->nconds++;
+			else if (rc == ERR_INVALID)
+				rc = ERR_BAD_QUERY;
 		} else {
+			rc = ERR_OK;
 			const struct field *f = entity_field(e, k);
 			if (!f || !(f->flags & F_FILTER)) {
 				rc = query_error(ctx, k, "is not a filter of this list");
@@ -235,6 +283,7 @@ static kt_err parse_params(struct rec_ctx *ctx, const struct entity *e, json_t *
 				json_t *fv = NULL;
 				if (filter_value(ctx, f, s, &fv) == ERR_OK) {
 					lq->filters[lq->nfilters].f = f;
+					lq->filters[lq->nfilters].op = "=";
 					lq->filters[lq->nfilters++].value = fv;
 				} else {
 					rc = ERR_BAD_QUERY;
@@ -242,6 +291,8 @@ static kt_err parse_params(struct rec_ctx *ctx, const struct entity *e, json_t *
 			}
 		}
 	}
+	if (ctx->errors && json_object_size(ctx->errors))
+		rc = ERR_BAD_QUERY;
 	if (!rc)
 		rc = parse_sort(ctx, e, sort, lq);
 	if (!rc && cursor)
@@ -253,6 +304,8 @@ static void lq_clear(struct list_query *lq)
 {
 	for (int i = 0; i < lq->nfilters; i++)
 		json_decref(lq->filters[i].value);
+	for (int i = 0; i < 4; i++)
+		json_decref(lq->conds[i].args);
 	json_decref(lq->cursor_value);
 }
 
@@ -264,7 +317,10 @@ static kt_err build_sql(struct rec_ctx *ctx, const struct entity *e, const struc
 	if (!rc)
 		rc = buf_printf(sql, " FROM %s WHERE deleted_at IS %s", e->name, lq->trash ? "NOT NULL" : "NULL");
 	for (int i = 0; i < lq->nfilters && !rc; i++)
-		rc = buf_printf(sql, lq->filters[i].value ? " AND %s = ?" : " AND %s IS NULL", lq->filters[i].f->name);
+		rc = lq->filters[i].value ? buf_printf(sql, " AND %s %s ?", lq->filters[i].f->name, lq->filters[i].op)
+					  : buf_printf(sql, " AND %s IS NULL", lq->filters[i].f->name);
+	for (int i = 0; i < lq->nconds && !rc; i++)
+		rc = buf_printf(sql, " AND (%s)", lq->conds[i].sql);
 	if (!rc && lq->terms[0]) {
 		rc = buf_puts(sql, " AND ");
 		if (!rc)
@@ -287,6 +343,18 @@ static kt_err bind_sql(struct rec_ctx *ctx, const struct list_query *lq, struct 
 	for (int i = 0; i < lq->nfilters && !rc; i++)
 		if (lq->filters[i].value)
 			rc = rec_bind_value(s, idx++, lq->filters[i].f, lq->filters[i].value);
+	for (int i = 0; i < lq->nconds && !rc; i++) {
+		size_t j;
+		json_t *a;
+		json_array_foreach(lq->conds[i].args, j, a) {
+			if (json_is_integer(a))
+				rc = db_bind_int64(s, idx++, json_integer_value(a));
+			else
+				rc = db_bind_str(s, idx++, json_string_value(a));
+			if (rc)
+				break;
+		}
+	}
 	if (!rc && lq->terms[0])
 		rc = db_search_bind(s, &idx, lq->terms);
 	if (!rc && lq->has_cursor) {

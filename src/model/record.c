@@ -12,6 +12,8 @@ void rec_ctx_clear(struct rec_ctx *ctx)
 {
 	json_decref(ctx->errors);
 	ctx->errors = NULL;
+	json_decref(ctx->stash);
+	ctx->stash = NULL;
 }
 
 kt_err rec_error(struct rec_ctx *ctx, const char *field, const char *message)
@@ -28,13 +30,36 @@ static bool is_column(const struct field *f)
 	return !(f->flags & F_VIRTUAL);
 }
 
-kt_err rec_select_cols(const struct entity *e, struct buf *sql)
+kt_err record_select_cols(const struct entity *e, const char *prefix, struct buf *sql)
 {
-	kt_err rc = buf_puts(sql, REC_STD_COLS);
+	static const char *const std[] = {"id", "version", "created_at", "updated_at", "deleted_at",
+					  "created_by", "updated_by"};
+	kt_err rc = ERR_OK;
+	for (int i = 0; i < REC_NSTD && !rc; i++)
+		rc = buf_printf(sql, "%s%s%s", i ? ", " : "", prefix, std[i]);
 	for (int i = 0; e->fields[i].name && !rc; i++)
 		if (is_column(&e->fields[i]) && !(e->fields[i].flags & F_HIDDEN))
-			rc = buf_printf(sql, ", %s", e->fields[i].name);
+			rc = buf_printf(sql, ", %s%s", prefix, e->fields[i].name);
 	return rc;
+}
+
+kt_err rec_select_cols(const struct entity *e, struct buf *sql)
+{
+	return record_select_cols(e, "", sql);
+}
+
+json_t *record_row_json(const struct entity *e, struct db_stmt *s)
+{
+	return rec_row_json(e, s);
+}
+
+int record_ncols(const struct entity *e)
+{
+	int n = REC_NSTD;
+	for (int i = 0; e->fields[i].name; i++)
+		if (is_column(&e->fields[i]) && !(e->fields[i].flags & F_HIDDEN))
+			n++;
+	return n;
 }
 
 static json_t *time_json(int64_t t)

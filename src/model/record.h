@@ -11,6 +11,7 @@
 #include "model/entity.h"
 
 struct arena;
+struct buf;
 
 /* The actor and the moment of one request. */
 struct rec_ctx {
@@ -24,6 +25,7 @@ struct rec_ctx {
 	const char *pw_plain;           /* a password hashed before the transaction */
 	const char *pw_hash;            /*   and its hash (see users' hook) */
 	const char *default_cc;         /* phone country code, "48" */
+	json_t *stash;                  /* hooks pass data from before_write to after_write */
 };
 
 void rec_ctx_clear(struct rec_ctx *ctx);
@@ -43,7 +45,8 @@ kt_err record_delete(struct rec_ctx *ctx, const struct entity *e, int64_t id, in
 kt_err record_restore(struct rec_ctx *ctx, const struct entity *e, int64_t id, json_t **out);
 
 /* record_list: params holds the query string as an object of strings
- * (q, sort, limit, cursor, trash and filters on F_FILTER fields);
+ * (q, sort, limit, cursor, trash, filters on F_FILTER fields and, for
+ * time, date and number fields, <field>_from / <field>_to ranges);
  * *out is {"items": [...], "next_cursor": "..." | null}. */
 kt_err record_list(struct rec_ctx *ctx, const struct entity *e, json_t *params, json_t **out);
 /* record_history: the changes of one record, newest first, paginated like
@@ -56,9 +59,17 @@ kt_err record_history_add(struct rec_ctx *ctx, const char *entity, int64_t id, c
 /* record_exists: ERR_OK when table has a live row id, else ERR_NOT_FOUND. */
 kt_err record_exists(struct rec_ctx *ctx, const char *table, int64_t id);
 
+/* For domain reads that join other tables: record_select_cols appends
+ * the entity's columns (each with prefix, e.g. "a.") in the order that
+ * record_row_json reads them from a row; record_ncols counts them, so
+ * joined columns start at that index. */
+struct db_stmt;
+kt_err record_select_cols(const struct entity *e, const char *prefix, struct buf *sql);
+json_t *record_row_json(const struct entity *e, struct db_stmt *s);
+int record_ncols(const struct entity *e);
+
 /* record_search_doc: appends the search document of rec (the folded words
  * of its F_SEARCH fields, phones as digits) to doc; what the engine indexes. */
-struct buf;
 kt_err record_search_doc(const struct entity *e, json_t *rec, struct buf *doc);
 /* record_search_terms: turns a user's query into space-separated folded
  * search tokens (a phone in any spelling becomes its digits). */

@@ -1,5 +1,5 @@
 /* app.c: helpers on the server context. */
-#include "crm/app.h"
+#include "core/app.h"
 
 #include <time.h>
 

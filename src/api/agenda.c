@@ -1,0 +1,217 @@
+/* agenda.c: the routes of the daily work around activities: reminders,
+ * calendar, a task's thread, client and company timelines, applying a
+ * service procedure, and the office settings behind autoplan. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "core/isotime.h"
+#include "core/tz.h"
+#include "crm/agenda.h"
+#include "crm/entities.h"
+#include "crm/procedures.h"
+#include "crm/settings.h"
+#include "crm/timeline.h"
+#include "db/db.h"
+
+static kt_err caller_zone(struct http_req *req, struct tz **tz)
+{
+	if (tz_load(req->auth.time_zone[0] ? req->auth.time_zone : "Europe/Warsaw", tz) == ERR_OK)
+		return ERR_OK;
+	return tz_load("UTC", tz);
+}
+
+kt_err api_reminders_get(struct http_req *req)
+{
+	struct rec_ctx ctx;
+	api_ctx(req, &ctx);
+	struct tz *tz = NULL;
+	json_t *out = NULL;
+	kt_err rc = caller_zone(req, &tz);
+	if (!rc)
+		rc = agenda_reminders(&ctx, tz, &out);
+	tz_free(tz);
+	if (rc)
+		return api_fail(req, &ctx, rc);
+	return http_reply_json(req, 200, out);
+}
+
+static kt_err param_error(struct http_req *req, const char *field, const char *msg)
+{
+	if (!req->err_fields)
+		req->err_fields = json_object();
+	json_object_set_new(req->err_fields, field, json_string(msg));
+	return ERR_BAD_QUERY;
+}
+
+static bool param_id(const char *s, int64_t *out)
+{
+	char *end;
+	long long v = s ? strtoll(s, &end, 10) : 0;
+	if (!s || !*s || *end || v <= 0)
+		return false;
+	*out = v;
+	return true;
+}
+
+kt_err api_calendar_get(struct http_req *req)
+{
+	json_t *q = http_query(req);
+	int64_t from = 0, to = 0, user = req->auth.user_id, dep = 0;
+	const char *k;
+	json_t *v;
+	json_object_foreach(q, k, v) {
+		const char *s = json_string_value(v);
+		if (strcmp(k, "from") == 0) {
+			if (!isotime_parse(s, strlen(s), &from))
+				param_error(req, "from", "must be an ISO 8601 time, e.g. 2026-11-23T00:00:00Z");
+		} else if (strcmp(k, "to") == 0) {
+			if (!isotime_parse(s, strlen(s), &to))
+				param_error(req, "to", "must be an ISO 8601 time");
+		} else if (strcmp(k, "user_id") == 0) {
+			if (!param_id(s, &user))
+				param_error(req, "user_id", "must be the id of a user");
+		} else if (strcmp(k, "department_id") == 0) {
+			if (!param_id(s, &dep))
+				param_error(req, "department_id", "must be the id of a department");
+		} else {
+			param_error(req, k, "is not a parameter of the calendar (from, to, user_id, department_id)");
+		}
+	}
+	json_decref(q);
+	if (!req->err_fields && (!from || !to))
+		param_error(req, from ? "to" : "from", "is required");
+	if (!req->err_fields && to <= from)
+		param_error(req, "to", "must be after from");
+	if (!req->err_fields && to - from > 62 * 86400)
+		param_error(req, "to", "a calendar range spans at most 62 days");
+	if (req->err_fields)
+		return ERR_BAD_QUERY;
+	struct rec_ctx ctx;
+	api_ctx(req, &ctx);
+	kt_err rc = record_exists(&ctx, dep ? "departments" : "users", dep ? dep : user);
+	json_t *out = NULL;
+	if (rc == ERR_NOT_FOUND)
+		return param_error(req, dep ? "department_id" : "user_id", "does not exist");
+	if (!rc)
+		rc = agenda_calendar(&ctx, from, to, dep ? 0 : user, dep, &out);
+	if (rc)
+		return api_fail(req, &ctx, rc);
+	return http_reply_json(req, 200, out);
+}
+
+kt_err api_activities_thread(struct http_req *req)
+{
+	struct rec_ctx ctx;
+	api_ctx(req, &ctx);
+	const struct entity *e = entities_find("activities");
+	json_t *main = NULL, *subs = NULL;
+	kt_err rc = record_get(&ctx, e, req->id, false, &main);
+	if (!rc && json_is_integer(json_object_get(main, "parent_id"))) {
+		int64_t parent = json_integer_value(json_object_get(main, "parent_id"));
+		json_decref(main);
+		main = NULL;
+		rc = record_get(&ctx, e, parent, false, &main);
+	}
+	if (!rc) {
+		json_t *p = json_pack("{s:s, s:s, s:s}", "parent_id", "", "sort", "starts_at", "limit", "500");
+		json_object_set_new(p, "parent_id", json_sprintf("%lld", (long long)json_integer_value(json_object_get(main, "id"))));
+		rc = record_list(&ctx, e, p, &subs);
+		json_decref(p);
+	}
+	if (rc) {
+		json_decref(main);
+		return api_fail(req, &ctx, rc);
+	}
+	json_t *items = json_incref(json_object_get(subs, "items"));
+	json_decref(subs);
+	return http_reply_json(req, 200, json_pack("{s:o, s:o}", "main", main, "subtasks", items));
+}
+
+static kt_err timeline(struct http_req *req, const char *entity)
+{
+	struct rec_ctx ctx;
+	api_ctx(req, &ctx);
+	json_t *params = http_query(req), *out = NULL;
+	kt_err rc = timeline_get(&ctx, entity, req->id, params, &out);
+	json_decref(params);
+	if (rc)
+		return api_fail(req, &ctx, rc);
+	return http_reply_json(req, 200, out);
+}
+
+kt_err api_contacts_timeline(struct http_req *req)
+{
+	return timeline(req, "contacts");
+}
+
+kt_err api_companies_timeline(struct http_req *req)
+{
+	return timeline(req, "companies");
+}
+
+struct apply {
+	struct rec_ctx ctx;
+	int64_t id;
+	json_t *in, *out;
+};
+
+static kt_err apply_tx(struct db_conn *c, void *arg)
+{
+	struct apply *a = arg;
+	rec_ctx_clear(&a->ctx);
+	json_decref(a->out);
+	a->out = NULL;
+	return procedures_apply(&a->ctx, a->id, a->in, &a->out);
+}
+
+kt_err api_procedures_apply(struct http_req *req)
+{
+	if (!req->body)
+		return ERR_BAD_JSON;
+	struct apply a = {.id = req->id, .in = req->body};
+	api_ctx(req, &a.ctx);
+	kt_err rc = db_tx_run(req->conn, true, apply_tx, &a);
+	if (rc) {
+		json_decref(a.out);
+		return api_fail(req, &a.ctx, rc);
+	}
+	rec_ctx_clear(&a.ctx);
+	return http_reply_json(req, 201, a.out);
+}
+
+kt_err api_settings_get(struct http_req *req)
+{
+	json_t *out = NULL;
+	kt_err rc = settings_all(req->conn, &out);
+	return rc ? rc : http_reply_json(req, 200, out);
+}
+
+struct set {
+	json_t *in;
+	json_t *errors;
+	int64_t now;
+};
+
+static kt_err set_tx(struct db_conn *c, void *arg)
+{
+	struct set *s = arg;
+	json_object_clear(s->errors);
+	return settings_set(c, s->in, s->now, s->errors);
+}
+
+kt_err api_settings_update(struct http_req *req)
+{
+	if (!req->body)
+		return ERR_BAD_JSON;
+	struct rec_ctx ctx;
+	api_ctx(req, &ctx);
+	struct set s = {req->body, json_object(), ctx.now};
+	kt_err rc = db_tx_run(req->conn, true, set_tx, &s);
+	if (rc) {
+		req->err_fields = s.errors;
+		return rc;
+	}
+	json_decref(s.errors);
+	return api_settings_get(req);
+}

@@ -1,0 +1,126 @@
+/* agenda.c: see agenda.h.  Each query walks an index on (assignee_id,
+ * starts_at), so the cost follows the size of the answer, not the table. */
+#include "crm/agenda.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/tz.h"
+#include "crm/entities.h"
+#include "db/db.h"
+
+#define PER_LIST 200
+#define CAL_MAX 2000
+
+/* Activity columns plus the linked client's name and phone. */
+static kt_err select_with_client(const struct entity *e, struct buf *sql, const char *where)
+{
+	kt_err rc = buf_puts(sql, "SELECT ");
+	if (!rc)
+		rc = record_select_cols(e, "a.", sql);
+	if (!rc)
+		rc = buf_printf(sql, ", c.first_name, c.last_name, c.phone FROM activities a"
+				     " LEFT JOIN contacts c ON c.id = a.contact_id WHERE a.deleted_at IS NULL AND %s", where);
+	return rc;
+}
+
+static json_t *row_with_client(const struct entity *e, struct db_stmt *s)
+{
+	json_t *o = record_row_json(e, s);
+	int k = record_ncols(e);
+	if (o && !db_col_is_null(s, k + 1)) {
+		const char *f = db_col_text(s, k, NULL), *l = db_col_text(s, k + 1, NULL);
+		json_object_set_new(o, "contact_name", json_sprintf("%s%s%s", f ? f : "", f && *f ? " " : "", l ? l : ""));
+		json_object_set_new(o, "contact_phone", db_col_is_null(s, k + 2) ? json_null()
+										  : json_string(db_col_text(s, k + 2, NULL)));
+	}
+	return o;
+}
+
+static kt_err fill(struct rec_ctx *ctx, const char *sql, int64_t a, int64_t b, json_t *list)
+{
+	struct db_stmt *s;
+	kt_err rc = db_prepare(ctx->conn, sql, &s);
+	if (rc)
+		return rc;
+	const struct entity *e = entities_find("activities");
+	db_bind_int64(s, 1, ctx->user_id);
+	db_bind_int64(s, 2, a);
+	db_bind_int64(s, 3, b);
+	db_bind_int64(s, 4, PER_LIST);
+	while ((rc = db_step(s)) == ERR_ROW)
+		json_array_append_new(list, row_with_client(e, s));
+	db_reset(s);
+	return rc == ERR_DONE ? ERR_OK : rc;
+}
+
+kt_err agenda_reminders(struct rec_ctx *ctx, const struct tz *tz, json_t **out)
+{
+	*out = NULL;
+	int32_t today = tz_local_day(tz, ctx->now);
+	int64_t bounds[5] = {INT64_MIN / 2, ctx->now, tz_day_start(tz, today + 1), tz_day_start(tz, today + 2),
+			     tz_day_start(tz, today + 3)};
+	static const char *const names[] = {"overdue", "today", "tomorrow", "day_after"};
+	struct buf sql;
+	buf_init(&sql, 8192);
+	kt_err rc = select_with_client(entities_find("activities"), &sql,
+				       "a.assignee_id = ? AND a.status = 'planned' AND a.starts_at >= ? AND a.starts_at < ?"
+				       " ORDER BY a.starts_at, a.id LIMIT ?");
+	json_t *res = json_object();
+	for (int i = 0; i < 4 && !rc; i++) {
+		json_t *list = json_array();
+		json_object_set_new(res, names[i], list);
+		rc = fill(ctx, buf_cstr(&sql), bounds[i], bounds[i + 1], list);
+	}
+	buf_clear(&sql);
+	if (rc) {
+		json_decref(res);
+		return rc;
+	}
+	*out = res;
+	return ERR_OK;
+}
+
+kt_err agenda_calendar(struct rec_ctx *ctx, int64_t from, int64_t to, int64_t user_id, int64_t department_id,
+		       json_t **out)
+{
+	*out = NULL;
+	struct buf sql;
+	buf_init(&sql, 8192);
+	/* An activity lasts at most 7 days, so one starting before from - 7 d
+	 * cannot overlap: the index range stays bounded. */
+	kt_err rc = select_with_client(entities_find("activities"), &sql,
+				       department_id
+					       ? "a.assignee_id IN (SELECT id FROM users WHERE department_id = ? AND deleted_at IS NULL)"
+						 " AND a.starts_at >= ? AND a.starts_at < ? AND (a.ends_at > ? OR a.starts_at >= ?) AND a.status <> 'cancelled'"
+						 " ORDER BY a.starts_at, a.id LIMIT ?"
+					       : "a.assignee_id = ? AND a.starts_at >= ? AND a.starts_at < ? AND (a.ends_at > ?"
+						 " OR a.starts_at >= ?) AND a.status <> 'cancelled' ORDER BY a.starts_at, a.id LIMIT ?");
+	struct db_stmt *s = NULL;
+	if (!rc)
+		rc = db_prepare(ctx->conn, buf_cstr(&sql), &s);
+	buf_clear(&sql);
+	if (rc)
+		return rc;
+	int i = 1;
+	db_bind_int64(s, i++, department_id ? department_id : user_id);
+	db_bind_int64(s, i++, from - 7 * 86400);
+	db_bind_int64(s, i++, to);
+	db_bind_int64(s, i++, from);
+	db_bind_int64(s, i++, from);
+	db_bind_int64(s, i++, CAL_MAX + 1);
+	json_t *items = json_array();
+	const struct entity *e = entities_find("activities");
+	int n = 0;
+	while ((rc = db_step(s)) == ERR_ROW && n++ < CAL_MAX)
+		json_array_append_new(items, row_with_client(e, s));
+	db_reset(s);
+	bool truncated = rc == ERR_ROW;
+	if (rc != ERR_DONE && rc != ERR_ROW) {
+		json_decref(items);
+		return rc;
+	}
+	*out = json_pack("{s:o, s:b}", "items", items, "truncated", truncated);
+	return ERR_OK;
+}
