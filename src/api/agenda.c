@@ -5,10 +5,12 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "core/app.h"
 #include "core/isotime.h"
 #include "core/tz.h"
 #include "crm/agenda.h"
 #include "crm/entities.h"
+#include "crm/ical.h"
 #include "crm/procedures.h"
 #include "crm/settings.h"
 #include "crm/timeline.h"
@@ -214,4 +216,33 @@ kt_err api_settings_update(struct http_req *req)
 	}
 	json_decref(s.errors);
 	return api_settings_get(req);
+}
+
+kt_err api_me_ical(struct http_req *req)
+{
+	char token[64];
+	kt_err rc = ical_token_new(req->conn, req->auth.user_id, app_now(req->app), token);
+	if (rc)
+		return rc;
+	return http_reply_json(req, 201, json_pack("{s:s++}", "url", "/ical/", token, ".ics"));
+}
+
+kt_err api_ical_feed(struct http_req *req)
+{
+	size_t n = strlen(req->token);
+	if (n < 5 || strcmp(req->token + n - 4, ".ics") != 0)
+		return ERR_NOT_FOUND;
+	char token[101];
+	snprintf(token, sizeof token, "%.*s", (int)(n - 4), req->token);
+	struct db_conn *c = NULL;
+	kt_err rc = db_conn_acquire(req->app->db, &c);
+	char *text = NULL;
+	if (!rc)
+		rc = ical_feed(c, token, app_now(req->app), &text);
+	db_conn_release(c);
+	if (rc)
+		return rc;
+	rc = http_reply_bytes(req, 200, "text/calendar; charset=utf-8", text, strlen(text));
+	free(text);
+	return rc;
 }

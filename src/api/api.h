@@ -29,6 +29,8 @@ kt_err api_tokens_create(struct http_req *req);
 kt_err api_tokens_list(struct http_req *req);
 kt_err api_tokens_delete(struct http_req *req);
 kt_err api_reminders_get(struct http_req *req);
+kt_err api_me_ical(struct http_req *req);
+kt_err api_ical_feed(struct http_req *req);
 kt_err api_calendar_get(struct http_req *req);
 kt_err api_activities_thread(struct http_req *req);
 kt_err api_contacts_timeline(struct http_req *req);

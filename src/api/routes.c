@@ -19,6 +19,8 @@ static const struct route FIXED[] = {
 	{"POST", "/api/tokens", api_tokens_create, ROLE_AGENT, 0, NULL},
 	{"DELETE", "/api/tokens/{id}", api_tokens_delete, ROLE_AGENT, 0, NULL},
 	{"GET", "/api/reminders", api_reminders_get, ROLE_AGENT, 0, NULL},
+	{"POST", "/api/me/ical", api_me_ical, ROLE_AGENT, 0, NULL},
+	{"GET", "/ical/{token}", api_ical_feed, ROLE_NONE, 0, NULL},
 	{"GET", "/api/calendar", api_calendar_get, ROLE_AGENT, 0, NULL},
 	{"GET", "/api/activities/{id}/thread", api_activities_thread, ROLE_AGENT, 0, NULL},
 	{"GET", "/api/contacts/{id}/timeline", api_contacts_timeline, ROLE_AGENT, 0, NULL},

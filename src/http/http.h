@@ -42,6 +42,7 @@ struct http_req {
 	const char *method;
 	const char *path;
 	int64_t id;                      /* the {id} of the path, 0 when none */
+	const char *token;               /* the {token} of the path, or NULL */
 	json_t *body;                    /* the parsed JSON object, or NULL */
 	const char *raw;                 /* the body bytes (ROUTE_RAW_BODY) */
 	size_t raw_len;

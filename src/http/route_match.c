@@ -8,7 +8,18 @@
 enum seg_match { SEG_NO, SEG_YES, SEG_BAD_ID };
 
 /* Compares pattern and path segment by segment; *id gets {id}. */
-static enum seg_match match(const char *pat, const char *path, int64_t *id)
+static bool token_ok(const char *s, size_t n)
+{
+	if (n == 0 || n > 100)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		      s[i] == '_' || s[i] == '-' || s[i] == '.'))
+			return false;
+	return true;
+}
+
+static enum seg_match match(const char *pat, const char *path, int64_t *id, char token[101])
 {
 	bool bad_id = false;
 	while (*pat && *path) {
@@ -27,6 +38,11 @@ static enum seg_match match(const char *pat, const char *path, int64_t *id)
 				bad_id = true;
 			else
 				*id = v;
+		} else if (pl == 7 && memcmp(pat, "{token}", 7) == 0) {
+			if (!token_ok(path, sl))
+				return SEG_NO;
+			memcpy(token, path, sl);
+			token[sl] = '\0';
 		} else if (pl != sl || memcmp(pat, path, pl) != 0) {
 			return SEG_NO;
 		}
@@ -46,7 +62,7 @@ kt_err route_find(const struct route *routes, int n, const char *method, const c
 	size_t alen = 0;
 	for (int i = 0; i < n; i++) {
 		int64_t id = 0;
-		enum seg_match r = match(routes[i].pattern, path, &id);
+		enum seg_match r = match(routes[i].pattern, path, &id, m->token);
 		if (r == SEG_NO)
 			continue;
 		path_seen = true;

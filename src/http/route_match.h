@@ -1,5 +1,6 @@
 /* route_match.h: finding the route of a method and path in a table.
- * Patterns are literal segments and {id} (a positive 64-bit integer). */
+ * Patterns are literal segments, {id} (a positive 64-bit integer) and
+ * {token} (1-100 characters of [A-Za-z0-9_.-]). */
 #ifndef KT_ROUTE_MATCH_H
 #define KT_ROUTE_MATCH_H
 
@@ -8,6 +9,7 @@
 struct route_match {
 	const struct route *route;
 	int64_t id;
+	char token[101];
 	char allow[64];         /* methods of the path, for a 405 */
 };
 

@@ -230,6 +230,7 @@ static void dispatch(struct conn_state *st)
 	}
 	req->route = m.route;
 	req->id = m.id;
+	req->token = m.token[0] ? arena_strdup(&req->arena, m.token) : NULL;
 	if (st->too_large) {
 		req->err_message = "The request body is larger than 1 MiB.";
 		rc = ERR_TOO_LARGE;
