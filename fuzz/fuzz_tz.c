@@ -43,7 +43,8 @@ static void probe(const struct tz *tz, int64_t t)
 	CHECK(strlen(out) == 25 && out[4] == '-' && out[10] == 'T' && out[22] == ':');
 	CHECK(out[19] == '+' || out[19] == '-');
 	/* the string denotes t exactly, within the years isotime_parse takes */
-	if (t > -30610224000 + 2 * DAY && t < 253402300799 - 2 * DAY && isotime_parse(out, 25, &back))
+	if (t > -30610224000 + 2 * DAY && t < 253402300799 - 2 * DAY &&
+	    isotime_parse(out, 25, &back))
 		CHECK(back == t);
 	(void)tz_local_to_utc(tz, t);
 	(void)tz_day_start(tz, (int32_t)t);
@@ -62,9 +63,9 @@ static void probe(const struct tz *tz, int64_t t)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const int64_t fixed[] = {
-		INT64_MIN, -T_MAX - 1, -2840140800, INT32_MIN, -1, 0, 1,
-		1774745999, 1774746000, 1792889999, 1792890000, INT32_MAX,
-		2216250000, 2234998800, 4102444800, T_MAX, INT64_MAX,
+		INT64_MIN,  -T_MAX - 1, -2840140800, INT32_MIN,	 -1,	     0,
+		1,	    1774745999, 1774746000,  1792889999, 1792890000, INT32_MAX,
+		2216250000, 2234998800, 4102444800,  T_MAX,	 INT64_MAX,
 	};
 	struct tz *tz = (struct tz *)&size;
 

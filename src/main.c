@@ -189,6 +189,7 @@ static void system_ctx(struct db_conn *c, struct rec_ctx *ctx)
 	ctx->now = app_now(NULL);
 	ctx->default_cc = "48";
 	ctx->role = ROLE_ADMIN;
+	ctx->lookup = entities_find;
 }
 
 static void print_errors(const char *cmd, struct rec_ctx *ctx, kt_err rc)

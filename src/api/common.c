@@ -15,6 +15,7 @@ void api_ctx(struct http_req *req, struct rec_ctx *ctx)
 	ctx->department_id = req->auth.department_id;
 	ctx->now = app_now(req->app);
 	ctx->default_cc = "48";
+	ctx->lookup = entities_find;
 }
 
 kt_err api_fail(struct http_req *req, struct rec_ctx *ctx, kt_err rc)

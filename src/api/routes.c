@@ -27,6 +27,12 @@ static const struct route FIXED[] = {
 	{"GET", "/api/companies/{id}/timeline", api_companies_timeline, ROLE_AGENT, 0, NULL},
 	{"POST", "/api/procedures/{id}/apply", api_procedures_apply, ROLE_AGENT, 0, NULL},
 	{"GET", "/api/settings", api_settings_get, ROLE_AGENT, 0, NULL},
+	{"GET", "/api/inquiries/board", api_inquiries_board, ROLE_AGENT, 0, NULL},
+	{"POST", "/api/inquiries/{id}/comments", api_inquiries_comment, ROLE_AGENT, 0, NULL},
+	{"POST", "/api/contacts/{id}/finish", api_contacts_finish, ROLE_AGENT, 0, NULL},
+	{"POST", "/api/contacts/{id}/reopen", api_contacts_reopen, ROLE_AGENT, 0, NULL},
+	{"GET", "/api/reports/inquiries", api_reports_inquiries, ROLE_AGENT, 0, NULL},
+	{"GET", "/api/reports/contacts", api_reports_contacts, ROLE_AGENT, 0, NULL},
 	{"PATCH", "/api/settings", api_settings_update, ROLE_ADMIN, 0, NULL},
 };
 

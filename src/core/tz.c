@@ -16,14 +16,14 @@
 #include "core/isotime.h"
 
 /* Caps (kept here until limits.h grows a time zone section). */
-#define TZ_NAME_MAX  64            /* bytes of a zone name */
+#define TZ_NAME_MAX  64		   /* bytes of a zone name */
 #define TZ_FILE_MAX  (1024 * 1024) /* bytes of a TZif file (real ones: < 4 KiB) */
-#define TZ_TRANS_MAX 10000         /* transitions of a zone (real ones: < 2000) */
-#define TZ_TYPES_MAX 256           /* local time types: a type index is one byte */
+#define TZ_TRANS_MAX 10000	   /* transitions of a zone (real ones: < 2000) */
+#define TZ_TYPES_MAX 256	   /* local time types: a type index is one byte */
 #define TZ_PATH_MAX  4096
 
-#define TZ_DIR       "/usr/share/zoneinfo"
-#define HDR_LEN      44
+#define TZ_DIR	     "/usr/share/zoneinfo"
+#define HDR_LEN	     44
 #define SECS_PER_DAY 86400
 
 /* RFC 8536: an offset is more than -25 h and less than 26 h.  Enforcing it
@@ -50,11 +50,11 @@ struct rule_date {
 };
 
 struct tz_rule {
-	int32_t std_off;         /* seconds east */
+	int32_t std_off; /* seconds east */
 	int32_t dst_off;
-	bool dst;                /* false: std_off all year */
-	struct rule_date start;  /* into DST, in standard local time */
-	struct rule_date end;    /* out of DST, in daylight local time */
+	bool dst;		/* false: std_off all year */
+	struct rule_date start; /* into DST, in standard local time */
+	struct rule_date end;	/* out of DST, in daylight local time */
 };
 
 struct tz_trans {
@@ -63,9 +63,9 @@ struct tz_trans {
 };
 
 struct tz {
-	uint32_t n;          /* transitions, strictly ascending by at */
-	int32_t off0;        /* offset before the first one (time type 0) */
-	bool has_rule;       /* rule governs from the last transition on */
+	uint32_t n;    /* transitions, strictly ascending by at */
+	int32_t off0;  /* offset before the first one (time type 0) */
+	bool has_rule; /* rule governs from the last transition on */
 	struct tz_rule rule;
 	char name[TZ_NAME_MAX + 1];
 	struct tz_trans tr[];
@@ -290,7 +290,7 @@ static bool rule_date_parse(struct cur *c, struct rule_date *d)
 }
 
 /* footer_parse: s[0..len) (an empty footer means no rule).  POSIX offsets
- * count west, ours east.  A DST zone without dates gets the US rule, as in
+ * count west, ours east.  A DST zone without dates takes the US rule, as in
  * the reference tzcode. */
 static bool footer_parse(const unsigned char *s, size_t len, bool *has, struct tz_rule *r)
 {
@@ -400,7 +400,7 @@ static bool name_ok(const char *name)
 		if (!is_alpha(c) && !is_digit(c) && c != '/' && c != '_' && c != '+' && c != '-')
 			return false;
 	}
-	/* '.' is refused above already; this says why, should that change. */
+	/* Already implied by the refused '.'; kept should the set of characters grow. */
 	return strstr(name, "..") == NULL;
 }
 
@@ -475,7 +475,8 @@ kt_err tz_parse(const char *name, const unsigned char *data, size_t len, struct 
 	rc = ERR_INVALID;
 	tz->off0 = type_off[0];
 	for (uint32_t i = 0; i < h.time; i++) {
-		int64_t at = tsize == 8 ? s64(times + 8 * (size_t)i) : s32(be32(times + 4 * (size_t)i));
+		int64_t at =
+			tsize == 8 ? s64(times + 8 * (size_t)i) : s32(be32(times + 4 * (size_t)i));
 
 		if ((i > 0 && at <= tz->tr[i - 1].at) || idx[i] >= h.type)
 			goto out;
@@ -489,7 +490,8 @@ kt_err tz_parse(const char *name, const unsigned char *data, size_t len, struct 
 		nl = memchr(data + pos, '\n', len - pos);
 		if (!nl)
 			goto out;
-		if (!footer_parse(data + pos, (size_t)(nl - (data + pos)), &tz->has_rule, &tz->rule))
+		if (!footer_parse(data + pos, (size_t)(nl - (data + pos)), &tz->has_rule,
+				  &tz->rule))
 			goto out;
 		pos = (size_t)(nl - data) + 1;
 	}
@@ -532,7 +534,8 @@ kt_err tz_load_dir(const char *dir, const char *name, struct tz **out)
 	/* O_NONBLOCK: a FIFO planted there must not hang us; no effect on files. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
-		rc = (errno == ENOENT || errno == ENOTDIR || errno == ELOOP) ? ERR_NOT_FOUND : ERR_IO;
+		rc = (errno == ENOENT || errno == ENOTDIR || errno == ELOOP) ? ERR_NOT_FOUND
+									     : ERR_IO;
 		goto out;
 	}
 	if (fstat(fd, &st) != 0) {

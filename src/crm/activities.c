@@ -145,6 +145,9 @@ kt_err activities_before_write(struct rec_ctx *ctx, json_t *values, json_t *cur)
 	} else if (!has_start && json_object_get(values, "starts_at")) {
 		json_object_set_new(values, "ends_at", json_null());
 	}
+	kt_err rc = scope_department(ctx, values, cur, "assignee_id");
+	if (rc)
+		return rc;
 	json_t *next = json_object_get(values, "next");
 	if (next) {
 		json_decref(ctx->stash);

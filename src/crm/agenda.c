@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/isotime.h"
 #include "core/tz.h"
 #include "crm/entities.h"
 #include "db/db.h"
@@ -28,6 +29,7 @@ static kt_err select_with_client(const struct entity *e, struct buf *sql, const 
 static json_t *row_with_client(const struct entity *e, struct db_stmt *s)
 {
 	json_t *o = record_row_json(e, s);
+	json_object_set_new(o, "type", json_string(strcmp(e->name, "activities") == 0 ? "activity" : "inquiry"));
 	int k = record_ncols(e);
 	if (o && !db_col_is_null(s, k + 1)) {
 		const char *f = db_col_text(s, k, NULL), *l = db_col_text(s, k + 1, NULL);
@@ -55,6 +57,46 @@ static kt_err fill(struct rec_ctx *ctx, const char *sql, int64_t a, int64_t b, j
 	return rc == ERR_DONE ? ERR_OK : rc;
 }
 
+/* Open inquiries I handle join the panel by their planned close date. */
+static kt_err open_inquiries(struct rec_ctx *ctx, const struct tz *tz, json_t *res)
+{
+	const struct entity *e = entities_find("inquiries");
+	struct buf sql;
+	buf_init(&sql, 8192);
+	kt_err rc = buf_puts(&sql, "SELECT ");
+	if (!rc)
+		rc = record_select_cols(e, "i.", &sql);
+	if (!rc)
+		rc = buf_puts(&sql, ", c.first_name, c.last_name, c.phone FROM inquiries i LEFT JOIN contacts c ON c.id = i.contact_id"
+				    " WHERE i.deleted_at IS NULL AND i.handler_id = ? AND i.outcome = 'open'"
+				    " AND i.planned_close_date >= ? AND i.planned_close_date < ?"
+				    " ORDER BY i.planned_close_date, i.id LIMIT ?");
+	struct db_stmt *s = NULL;
+	if (!rc)
+		rc = db_prepare(ctx->conn, buf_cstr(&sql), &s);
+	buf_clear(&sql);
+	if (rc)
+		return rc;
+	int32_t today = tz_local_day(tz, ctx->now);
+	char d[5][11];
+	snprintf(d[0], sizeof d[0], "0000-01-01");
+	for (int i = 1; i < 5; i++)
+		isodate_format(today + i - 1, d[i]);
+	static const char *const names[] = {"overdue", "today", "tomorrow", "day_after"};
+	for (int i = 0; i < 4 && !rc; i++) {
+		db_bind_int64(s, 1, ctx->user_id);
+		db_bind_str(s, 2, d[i]);
+		db_bind_str(s, 3, d[i + 1]);
+		db_bind_int64(s, 4, PER_LIST);
+		json_t *list = json_object_get(res, names[i]);
+		while ((rc = db_step(s)) == ERR_ROW)
+			json_array_append_new(list, row_with_client(e, s));
+		db_reset(s);
+		rc = rc == ERR_DONE ? ERR_OK : rc;
+	}
+	return rc;
+}
+
 kt_err agenda_reminders(struct rec_ctx *ctx, const struct tz *tz, json_t **out)
 {
 	*out = NULL;
@@ -74,6 +116,8 @@ kt_err agenda_reminders(struct rec_ctx *ctx, const struct tz *tz, json_t **out)
 		rc = fill(ctx, buf_cstr(&sql), bounds[i], bounds[i + 1], list);
 	}
 	buf_clear(&sql);
+	if (!rc)
+		rc = open_inquiries(ctx, tz, res);
 	if (rc) {
 		json_decref(res);
 		return rc;

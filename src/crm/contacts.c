@@ -7,8 +7,10 @@
 
 #include "core/ident.h"
 #include "core/isotime.h"
+#include "core/limits.h"
 #include "core/tz.h"
 #include "crm/entities.h"
+#include "crm/inquiries.h"
 #include "crm/rules.h"
 #include "crm/settings.h"
 #include "db/db.h"
@@ -35,7 +37,7 @@ kt_err owned_before_write(struct rec_ctx *ctx, json_t *values, json_t *cur)
 {
 	if (!cur && !json_object_get(values, "owner_id") && ctx->user_id)
 		json_object_set_new(values, "owner_id", json_integer(ctx->user_id));
-	return ERR_OK;
+	return scope_department(ctx, values, cur, "owner_id");
 }
 
 /* Deleting a client cancels its planned activities (each keeps its
@@ -153,5 +155,104 @@ kt_err contacts_after_write(struct rec_ctx *ctx, int64_t id, json_t *rec, json_t
 	ctx->role = saved;
 	json_decref(in);
 	json_decref(out);
+	return rc;
+}
+
+static kt_err set_status(struct rec_ctx *ctx, int64_t id, const char *status, json_t *reason)
+{
+	struct db_stmt *s;
+	kt_err rc = db_prepare(ctx->conn,
+			       "UPDATE contacts SET status = ?, close_reason_id = ?, version = version + 1, updated_at = ?,"
+			       " updated_by = ? WHERE id = ? AND deleted_at IS NULL", &s);
+	if (rc)
+		return rc;
+	db_bind_str(s, 1, status);
+	json_is_integer(reason) ? db_bind_int64(s, 2, json_integer_value(reason)) : db_bind_null(s, 2);
+	db_bind_int64(s, 3, ctx->now);
+	ctx->user_id ? db_bind_int64(s, 4, ctx->user_id) : db_bind_null(s, 4);
+	db_bind_int64(s, 5, id);
+	return db_exec_stmt(s);
+}
+
+static kt_err reason_name(struct rec_ctx *ctx, int64_t id, char out[101])
+{
+	struct db_stmt *s;
+	kt_err rc = db_prepare(ctx->conn,
+			       "SELECT name FROM close_reasons WHERE id = ? AND entity = 'contacts' AND deleted_at IS NULL", &s);
+	if (rc)
+		return rc;
+	db_bind_int64(s, 1, id);
+	rc = db_step(s);
+	if (rc == ERR_ROW)
+		snprintf(out, 101, "%s", db_col_text(s, 0, NULL));
+	db_reset(s);
+	return rc == ERR_ROW ? ERR_OK : rc == ERR_DONE ? ERR_NOT_FOUND : rc;
+}
+
+kt_err contacts_finish(struct rec_ctx *ctx, int64_t id, json_t *in, json_t **out)
+{
+	*out = NULL;
+	const char *k;
+	json_t *v;
+	json_object_foreach(in, k, v)
+		if (strcmp(k, "close_reason_id") && strcmp(k, "note"))
+			rec_error(ctx, k, "is not accepted here (give close_reason_id and note)");
+	json_t *reason = json_object_get(in, "close_reason_id");
+	json_t *note = json_object_get(in, "note");
+	char name[101] = "";
+	if (!json_is_integer(reason)) {
+		rec_error(ctx, "close_reason_id", "is required: why the service ends");
+	} else {
+		kt_err rc = reason_name(ctx, json_integer_value(reason), name);
+		if (rc == ERR_NOT_FOUND)
+			rec_error(ctx, "close_reason_id", "is not a close reason for clients");
+		else if (rc)
+			return rc;
+	}
+	if (note && !json_is_null(note) && (!json_is_string(note) || json_string_length(note) > LIM_TEXT_LONG))
+		rec_error(ctx, "note", "must be text of at most 20,000 characters");
+	if (ctx->errors)
+		return ERR_INVALID;
+	json_t *cur = NULL;
+	kt_err rc = record_get(ctx, ctx->lookup("contacts"), id, false, &cur);
+	if (rc)
+		return rc;
+	const char *was = json_string_value(json_object_get(cur, "status"));
+	json_decref(cur);
+	if (strcmp(was, "finished") == 0) {
+		ctx->message = "This client's service is already finished; reopen it first.";
+		return ERR_CONFLICT;
+	}
+	rc = set_status(ctx, id, "finished", reason);
+	json_t *h = json_pack("{s:[s,s], s:O, s:s, s:O}", "status", was, "finished", "close_reason_id", reason,
+			      "close_reason", name, "note", note ? note : json_null());
+	if (!rc)
+		rc = record_history_add(ctx, "contacts", id, "finish", h);
+	json_decref(h);
+	if (!rc)
+		rc = record_get(ctx, ctx->lookup("contacts"), id, false, out);
+	return rc;
+}
+
+kt_err contacts_reopen(struct rec_ctx *ctx, int64_t id, json_t **out)
+{
+	*out = NULL;
+	json_t *cur = NULL;
+	kt_err rc = record_get(ctx, ctx->lookup("contacts"), id, false, &cur);
+	if (rc)
+		return rc;
+	bool finished = strcmp(json_string_value(json_object_get(cur, "status")), "finished") == 0;
+	json_decref(cur);
+	if (!finished) {
+		ctx->message = "This client's service is not finished.";
+		return ERR_CONFLICT;
+	}
+	rc = set_status(ctx, id, "active", NULL);
+	json_t *h = json_pack("{s:[s,s]}", "status", "finished", "active");
+	if (!rc)
+		rc = record_history_add(ctx, "contacts", id, "reopen", h);
+	json_decref(h);
+	if (!rc)
+		rc = record_get(ctx, ctx->lookup("contacts"), id, false, out);
 	return rc;
 }

@@ -321,7 +321,7 @@ static uint32_t wtab_pick(const struct wtab *t, struct rng *r)
 	return lo;
 }
 
-/* ---- a set of 64-bit string hashes (unique phones and e-mails) ------ */
+/* ---- a set of 64-bit string hashes: what was given out already ------ */
 
 struct hset {
 	uint64_t *slot;         /* 0 = empty */
@@ -468,6 +468,7 @@ struct recent {
 	struct person p;
 	char phone[17];
 	char email[128];
+	char birth[11];
 	uint32_t city;
 };
 
@@ -482,7 +483,7 @@ struct gen {
 	struct db_conn *c;
 	struct wtab female, male, surname, city, street, mail, business, brand, form;
 	char (*fem)[48];                /* feminine surnames, by SURNAMES index */
-	struct hset seen;               /* phones and e-mails given out */
+	struct hset seen;               /* phones, e-mails, domains, NIPs, REGONs given out */
 	int64_t owners[200];            /* demo users: managers first */
 	uint32_t nmanagers, nowners;
 	struct company *comps;
@@ -491,7 +492,7 @@ struct gen {
 	uint32_t nring;
 	json_t *doc_rec;                /* the record whose search document is built */
 	struct buf doc;
-	int64_t done, total;            /* rows written in this transaction run */
+	int64_t done;                   /* companies and contacts written (commits every CHUNK) */
 };
 
 static kt_err gen_init(struct gen *g, struct db_conn *c, uint64_t seed, int64_t ncontacts)
@@ -815,18 +816,29 @@ static int64_t pick_owner(struct gen *g)
 	return g->owners[rng_below(&g->r, g->nmanagers)];
 }
 
-/* make_domain: base (a slug) cut to fit, without a trailing '-', + tld. */
-static void make_domain(const char *base, const char *tld, char out[40])
+/* make_domain: a domain no other demo company has: base (a slug) + tld,
+ * else base-city + tld, else base2, base3... + tld; each cut to fit. */
+static void make_domain(struct gen *g, const char *base, uint32_t city, const char *tld, char out[40])
 {
-	char b[30];
-	size_t n = strlen(base);
-	if (n > sizeof b - 1)
-		n = sizeof b - 1;
-	memcpy(b, base, n);
-	b[n] = '\0';
-	while (n && b[n - 1] == '-')
-		b[--n] = '\0';
-	snprintf(out, 40, "%s%s", n ? b : "firma", tld);
+	char c[48], stem[96];
+	slug(CITIES[city].s, '-', c, sizeof c);
+	for (unsigned k = 0;; k++) {
+		if (k == 0)
+			snprintf(stem, sizeof stem, "%.60s", *base ? base : "firma");
+		else if (k == 1)
+			snprintf(stem, sizeof stem, "%.40s-%.40s", *base ? base : "firma", c);
+		else
+			snprintf(stem, sizeof stem, "%.24s%u", *base ? base : "firma", k);
+		size_t n = strlen(stem);
+		if (n > 28)
+			n = 28;
+		while (n && stem[n - 1] == '-')
+			n--;
+		stem[n] = '\0';
+		snprintf(out, 40, "%s%s", stem, tld);
+		if (hset_add(&g->seen, out))
+			return;
+	}
 }
 
 /* gen_company_name: "Biuro Podróży Słoneczny Brzeg Sp. z o.o.",
@@ -873,7 +885,7 @@ static void gen_company_name(struct gen *g, uint32_t city, char *name, size_t ca
 		slug(CITIES[city].s, '-', b, sizeof b);
 		snprintf(base, sizeof base, "%s-%s", a, b);
 	}
-	make_domain(base, tld, domain);
+	make_domain(g, base, city, tld, domain);
 }
 
 /* spread: the creation time of row i of n, evenly over days before
@@ -907,10 +919,14 @@ static kt_err add_companies(struct gen *g, uint32_t n, int64_t *created)
 		char name[300], nip[11], regon[10], phone[17] = "", email[96] = "", address[160];
 		co->city = wtab_pick(&g->city, &g->r);
 		gen_company_name(g, co->city, name, sizeof name, co->domain);
-		make_nip(&g->r, nip);
+		do
+			make_nip(&g->r, nip);
+		while (!hset_add(&g->seen, nip));
 		bool has_regon = rng_permille(&g->r, 750);
 		if (has_regon)
-			make_regon(&g->r, regon);
+			do
+				make_regon(&g->r, regon);
+			while (!hset_add(&g->seen, regon));
 		if (rng_permille(&g->r, 900)) {
 			if (rng_permille(&g->r, 650))
 				gen_landline(g, CITIES[co->city].x, phone);
@@ -977,7 +993,8 @@ struct contact {
 
 /* gen_duplicate: the same client entered again (0.5% of rows): same phone
  * and name, same name and city with a new phone, or the name typed
- * without Polish letters ("Lukasz Wojcik") and the same phone. */
+ * without Polish letters ("Lukasz Wojcik") and the same phone; half of
+ * them repeat the birth date too, as evidence. */
 static void gen_duplicate(struct gen *g, struct contact *k)
 {
 	const struct recent *e = &g->ring[rng_below(&g->r, g->nring)];
@@ -992,6 +1009,8 @@ static void gen_duplicate(struct gen *g, struct contact *k)
 		gen_mobile(g, k->phone);
 	if (v == 3 || (v == 0 && rng_permille(&g->r, 500)))
 		snprintf(k->email, sizeof k->email, "%s", e->email);
+	if (rng_permille(&g->r, 500))
+		snprintf(k->birth, sizeof k->birth, "%s", e->birth);
 	if (v == 2) {
 		unaccented(e->p.first, k->p.first, sizeof k->p.first);
 		unaccented(e->p.last, k->p.last, sizeof k->p.last);
@@ -1034,6 +1053,7 @@ static void gen_contact(struct gen *g, struct contact *k)
 		e->city = k->city;
 		snprintf(e->phone, sizeof e->phone, "%s", k->phone);
 		snprintf(e->email, sizeof e->email, "%s", k->email);
+		snprintf(e->birth, sizeof e->birth, "%s", k->birth);
 	}
 	if (rng_permille(&g->r, 750))
 		gen_address(g, true, k->address, sizeof k->address);

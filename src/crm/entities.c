@@ -29,14 +29,15 @@ static const struct entity CUSTOM_FIELDS = {
 static const struct entity COMPANIES = {
 	.name = "companies", .fields = companies_fields, .read_role = ROLE_AGENT, .write_role = ROLE_AGENT, .searchable = true,
 	.custom = true, .default_sort = "-updated_at",
-	.hooks = {.before_write = owned_before_write},
+	.hooks = {.before_write = owned_before_write, .scope = scope_owner},
 };
 
 static const struct entity CONTACTS = {
 	.name = "contacts", .fields = contacts_fields, .read_role = ROLE_AGENT, .write_role = ROLE_AGENT, .searchable = true,
 	.custom = true, .default_sort = "-updated_at",
 	.hooks = {.validate = contacts_validate, .before_write = owned_before_write,
-		  .after_write = contacts_after_write, .before_delete = contacts_before_delete},
+		  .after_write = contacts_after_write, .before_delete = contacts_before_delete,
+		  .scope = scope_owner},
 };
 
 static const struct entity ACTION_TYPES = {
@@ -49,13 +50,13 @@ static const struct entity ACTIVITIES = {
 	.searchable = true, .default_sort = "-updated_at",
 	.hooks = {.validate = activities_validate, .before_write = activities_before_write,
 		  .after_write = activities_after_write, .before_delete = activities_before_delete,
-		  .list_param = activities_list_param},
+		  .list_param = activities_list_param, .scope = scope_assignee},
 };
 
 static const struct entity NOTES = {
 	.name = "notes", .fields = notes_fields, .read_role = ROLE_AGENT, .write_role = ROLE_AGENT,
 	.default_sort = "-created_at",
-	.hooks = {.validate = notes_validate},
+	.hooks = {.validate = notes_validate, .scope = scope_notes},
 };
 
 static const struct entity PROCEDURES = {
@@ -64,9 +65,25 @@ static const struct entity PROCEDURES = {
 	.hooks = {.validate = procedures_validate},
 };
 
+static const struct entity STATUSES = {
+	.name = "statuses", .fields = statuses_fields, .read_role = ROLE_AGENT, .write_role = ROLE_ADMIN,
+	.default_sort = "position",
+};
+
+static const struct entity CLOSE_REASONS = {
+	.name = "close_reasons", .fields = close_reasons_fields, .read_role = ROLE_AGENT, .write_role = ROLE_ADMIN,
+	.default_sort = "position",
+};
+
+static const struct entity INQUIRIES = {
+	.name = "inquiries", .fields = inquiries_fields, .read_role = ROLE_AGENT, .write_role = ROLE_AGENT,
+	.searchable = true, .custom = true, .default_sort = "-updated_at",
+	.hooks = {.validate = inquiries_validate, .before_write = inquiries_before_write, .scope = scope_handler},
+};
+
 static const struct entity *const ALL[] = {
 	&DEPARTMENTS, &USERS, &CUSTOM_FIELDS, &COMPANIES, &CONTACTS, &ACTION_TYPES, &ACTIVITIES,
-	&NOTES, &PROCEDURES, NULL,
+	&NOTES, &PROCEDURES, &STATUSES, &CLOSE_REASONS, &INQUIRIES, NULL,
 };
 
 const struct entity *const *entities_all(void)

@@ -26,6 +26,14 @@ kt_err contacts_after_write(struct rec_ctx *ctx, int64_t id, json_t *rec, json_t
 struct tz;
 /* contacts_autoplan_time: when autoplan schedules a new client's first activity. */
 int64_t contacts_autoplan_time(const struct tz *tz, int64_t now, int days, int hour);
+kt_err inquiries_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *errors);
+kt_err inquiries_before_write(struct rec_ctx *ctx, json_t *values, json_t *cur);
+/* scope.c: the visibility rules, by the column naming the responsible person. */
+kt_err scope_owner(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out);
+kt_err scope_assignee(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out);
+kt_err scope_handler(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out);
+kt_err scope_notes(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out);
+kt_err scope_department(struct rec_ctx *ctx, json_t *values, json_t *cur, const char *person);
 /* owned_before_write: a new record's owner_id defaults to its creator. */
 kt_err owned_before_write(struct rec_ctx *ctx, json_t *values, json_t *cur);
 

@@ -574,7 +574,8 @@ static bool lost_create_race(struct db_conn *c, const char *sql, PGresult *r)
 	if (c->in_tx || !state || strncmp(sql, "CREATE ", 7) != 0 || !strstr(sql, " IF NOT EXISTS ") ||
 	    strchr(sql, ';'))
 		return false;
-	return false;
+	if (strcmp(state, "23505") && strcmp(state, "42P07") && strcmp(state, "42710"))
+		return false;
 	log_debug("event=db_create_race sqlstate=%s", state);
 	return true;
 }

@@ -137,10 +137,70 @@ static const char *const M0003[] = {
 	NULL,
 };
 
+static const char *const M0004[] = {
+	"ALTER TABLE contacts ADD COLUMN visibility TEXT NOT NULL DEFAULT 'company'",
+	"ALTER TABLE contacts ADD COLUMN department_id BIGINT",
+	"ALTER TABLE companies ADD COLUMN visibility TEXT NOT NULL DEFAULT 'company'",
+	"ALTER TABLE companies ADD COLUMN department_id BIGINT",
+	"ALTER TABLE activities ADD COLUMN visibility TEXT NOT NULL DEFAULT 'company'",
+	"ALTER TABLE activities ADD COLUMN department_id BIGINT",
+	"CREATE INDEX contacts_department ON contacts(department_id, id)",
+	"CREATE INDEX companies_department ON companies(department_id, id)",
+	"CREATE INDEX activities_department ON activities(department_id, id)",
+	"CREATE TABLE statuses (id @PK@, entity TEXT NOT NULL, name TEXT NOT NULL, name_en TEXT,"
+	" short_name TEXT, color TEXT, background TEXT, position INTEGER NOT NULL DEFAULT 0,"
+	" closed INTEGER NOT NULL DEFAULT 0, outcome TEXT, " STD_COLS ")",
+	"CREATE INDEX statuses_pos ON statuses(entity, position, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX statuses_position ON statuses(position, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX statuses_live ON statuses(updated_at, id) WHERE deleted_at IS NULL",
+	"CREATE TABLE close_reasons (id @PK@, entity TEXT NOT NULL, name TEXT NOT NULL, name_en TEXT,"
+	" position INTEGER NOT NULL DEFAULT 0, " STD_COLS ")",
+	"CREATE INDEX close_reasons_pos ON close_reasons(position, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX close_reasons_live ON close_reasons(updated_at, id) WHERE deleted_at IS NULL",
+	"CREATE TABLE inquiries (id @PK@, title TEXT NOT NULL, contact_id BIGINT REFERENCES contacts(id),"
+	" status_id BIGINT REFERENCES statuses(id), planned_close_date TEXT,"
+	" handler_id BIGINT REFERENCES users(id), visibility TEXT NOT NULL DEFAULT 'department',"
+	" department_id BIGINT, outcome TEXT NOT NULL DEFAULT 'open', close_reason_id BIGINT,"
+	" value BIGINT, closed_at BIGINT, custom TEXT NOT NULL DEFAULT '{}', " STD_COLS ")",
+	"CREATE INDEX inquiries_live ON inquiries(updated_at, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX inquiries_created ON inquiries(created_at, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX inquiries_title ON inquiries(title, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX inquiries_status ON inquiries(status_id, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX inquiries_handler ON inquiries(handler_id, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX inquiries_department ON inquiries(department_id, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX inquiries_contact ON inquiries(contact_id, id)",
+	"CREATE INDEX inquiries_close ON inquiries(handler_id, outcome, planned_close_date) WHERE deleted_at IS NULL",
+	"CREATE INDEX inquiries_trash ON inquiries(deleted_at, id) WHERE deleted_at IS NOT NULL",
+	"@SEARCH:inquiries@",
+	"INSERT INTO statuses (entity, name, name_en, short_name, color, background, position, closed, outcome,"
+	" created_at, updated_at) VALUES"
+	" ('inquiries', 'Nowe', 'New', 'NOW', '#1e3a8a', '#dbeafe', 10, 0, NULL, 0, 0),"
+	" ('inquiries', 'W trakcie', 'In progress', 'TRW', '#713f12', '#fef3c7', 20, 0, NULL, 0, 0),"
+	" ('inquiries', 'Oferta wysłana', 'Offer sent', 'OF', '#581c87', '#f3e8ff', 30, 0, NULL, 0, 0),"
+	" ('inquiries', 'Wygrane', 'Won', 'WYG', '#ffffff', '#16a34a', 40, 1, 'won', 0, 0),"
+	" ('inquiries', 'Przegrane', 'Lost', 'PRZ', '#ffffff', '#dc2626', 50, 1, 'lost', 0, 0),"
+	" ('contacts', 'Aktywny', 'Active', 'AKT', '#14532d', '#dcfce7', 10, 0, NULL, 0, 0),"
+	" ('contacts', 'Zakończona obsługa', 'Service finished', 'ZAK', '#374151', '#e5e7eb', 20, 1, NULL, 0, 0),"
+	" ('deals', 'Rezerwacja', 'Reservation', 'REZ', '#1e3a8a', '#dbeafe', 10, 0, NULL, 0, 0),"
+	" ('deals', 'Opłacone', 'Paid', 'OPL', '#ffffff', '#16a34a', 20, 1, 'won', 0, 0),"
+	" ('deals', 'Anulowane', 'Cancelled', 'ANU', '#ffffff', '#6b7280', 30, 1, 'lost', 0, 0)",
+	"INSERT INTO close_reasons (entity, name, name_en, position, created_at, updated_at) VALUES"
+	" ('inquiries', 'Zbyt wysoka cena', 'Price too high', 10, 0, 0),"
+	" ('inquiries', 'Wybrał konkurencję', 'Chose a competitor', 20, 0, 0),"
+	" ('inquiries', 'Brak kontaktu z klientem', 'Client stopped answering', 30, 0, 0),"
+	" ('inquiries', 'Rezygnacja klienta', 'Client changed plans', 40, 0, 0),"
+	" ('contacts', 'Zbyt wysoka cena', 'Price too high', 10, 0, 0),"
+	" ('contacts', 'Usługa zakończona', 'Service completed', 20, 0, 0),"
+	" ('contacts', 'Przeprowadzka', 'Moved away', 30, 0, 0),"
+	" ('contacts', 'Niezadowolenie z obsługi', 'Unhappy with the service', 40, 0, 0)",
+	NULL,
+};
+
 const struct migration schema_migrations[] = {
 	{1, "accounts, history, custom fields, contacts and companies", M0001},
 	{2, "background jobs and schedules", M0002},
 	{3, "activities, action types, notes, procedures, settings, calendar feeds", M0003},
+	{4, "visibility scopes, statuses, close reasons and inquiries", M0004},
 };
 
 const int schema_nmigrations = sizeof schema_migrations / sizeof schema_migrations[0];

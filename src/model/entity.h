@@ -18,7 +18,7 @@ struct rec_ctx;
 /* A condition an entity adds to a list query (or to every read of it):
  * SQL with '?' placeholders and their values (integers or strings). */
 struct rec_cond {
-	char sql[512];
+	char sql[1024];
 	json_t *args;           /* array, owned by the engine once set */
 };
 
@@ -82,6 +82,11 @@ struct entity_hooks {
 	kt_err (*search_doc)(json_t *rec, struct buf *doc);
 	/* before_delete: refuse a delete (e.g. the last admin) or tidy up. */
 	kt_err (*before_delete)(struct rec_ctx *ctx, int64_t id, json_t *cur);
+	/* scope: the condition (columns prefixed with prefix, e.g. "a.")
+	 * that limits every read of this entity to what the caller may see;
+	 * leave out->sql empty for no limit.  Applied to gets, lists,
+	 * references, history and domain reads alike. */
+	kt_err (*scope)(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out);
 	/* list_param: a list parameter the fields don't declare (e.g.
 	 * activities' mine=1); ERR_NOT_FOUND when the key is unknown. */
 	kt_err (*list_param)(struct rec_ctx *ctx, const char *key, const char *value, struct rec_cond *out);

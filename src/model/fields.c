@@ -16,7 +16,11 @@ static const char *const CUSTOM_TYPES[] = {"text", "number", "currency", "date",
 static const char *const ACTIVITY_KINDS[] = {"task", "call", "meeting", "email", NULL};
 static const char *const ACTIVITY_STATUSES[] = {"planned", "done", "cancelled", NULL};
 static const char *const PRIORITIES[] = {"low", "normal", "high", NULL};
-const char *const fields_custom_entities[] = {"contacts", "companies", NULL};
+static const char *const VISIBILITIES[] = {"private", "department", "company", NULL};
+static const char *const OUTCOMES[] = {"open", "won", "lost", NULL};
+static const char *const CLOSED_OUTCOMES[] = {"won", "lost", NULL};
+static const char *const STATUS_ENTITIES[] = {"inquiries", "contacts", "deals", NULL};
+const char *const fields_custom_entities[] = {"contacts", "companies", "inquiries", NULL};
 
 const struct field departments_fields[] = {
 	{.name = "name", .type = FT_TEXT, .flags = F_REQUIRED | F_SORT, .max = 100},
@@ -58,6 +62,8 @@ const struct field companies_fields[] = {
 	{.name = "city", .type = FT_TEXT, .flags = F_SEARCH, .max = 100},
 	{.name = "address", .type = FT_TEXT, .max = 300},
 	{.name = "owner_id", .type = FT_REF, .flags = F_FILTER, .ref = "users"},
+	{.name = "visibility", .type = FT_ENUM, .flags = F_FILTER, .values = VISIBILITIES, .def = "\"company\""},
+	{.name = "department_id", .type = FT_INT, .flags = F_FILTER | F_READONLY},
 	{.name = "custom", .type = FT_CUSTOM},
 	{0},
 };
@@ -77,6 +83,8 @@ const struct field contacts_fields[] = {
 	{.name = "status", .type = FT_ENUM, .flags = F_FILTER | F_READONLY, .values = CONTACT_STATUSES},
 	{.name = "close_reason_id", .type = FT_INT, .flags = F_READONLY},
 	{.name = "archived", .type = FT_BOOL, .flags = F_FILTER, .def = "false"},
+	{.name = "visibility", .type = FT_ENUM, .flags = F_FILTER, .values = VISIBILITIES, .def = "\"company\""},
+	{.name = "department_id", .type = FT_INT, .flags = F_FILTER | F_READONLY},
 	{.name = "custom", .type = FT_CUSTOM},
 	{0},
 };
@@ -113,6 +121,9 @@ const struct field activities_fields[] = {
 	{.name = "deal_id", .type = FT_INT, .flags = F_FILTER, .min = 1, .max = INT64_MAX},
 	{.name = "remind_before_min", .type = FT_INT, .min = 0, .max = 43200},
 	{.name = "done_at", .type = FT_TIME, .flags = F_READONLY},
+	{.name = "visibility", .type = FT_ENUM, .flags = F_FILTER, .values = VISIBILITIES, .def = "\"company\""},
+	{.name = "department_id", .type = FT_INT, .flags = F_FILTER | F_READONLY},
+
 	{.name = "next", .type = FT_JSON, .flags = F_VIRTUAL},
 	{0},
 };
@@ -129,5 +140,42 @@ const struct field notes_fields[] = {
 const struct field procedures_fields[] = {
 	{.name = "name", .type = FT_TEXT, .flags = F_REQUIRED | F_SORT, .max = 200},
 	{.name = "steps", .type = FT_JSON, .flags = F_REQUIRED},
+	{0},
+};
+
+const struct field statuses_fields[] = {
+	{.name = "entity", .type = FT_ENUM, .flags = F_REQUIRED | F_FILTER | F_CREATE_ONLY, .values = STATUS_ENTITIES},
+	{.name = "name", .type = FT_TEXT, .flags = F_REQUIRED, .max = 100},
+	{.name = "name_en", .type = FT_TEXT, .max = 100},
+	{.name = "short_name", .type = FT_TEXT, .max = 20},
+	{.name = "color", .type = FT_COLOR},
+	{.name = "background", .type = FT_COLOR},
+	{.name = "position", .type = FT_INT, .flags = F_SORT, .min = 0, .max = 1000000, .def = "0"},
+	{.name = "closed", .type = FT_BOOL, .flags = F_FILTER, .def = "false"},
+	{.name = "outcome", .type = FT_ENUM, .values = CLOSED_OUTCOMES},
+	{0},
+};
+
+const struct field close_reasons_fields[] = {
+	{.name = "entity", .type = FT_ENUM, .flags = F_REQUIRED | F_FILTER | F_CREATE_ONLY, .values = STATUS_ENTITIES},
+	{.name = "name", .type = FT_TEXT, .flags = F_REQUIRED, .max = 100},
+	{.name = "name_en", .type = FT_TEXT, .max = 100},
+	{.name = "position", .type = FT_INT, .flags = F_SORT, .min = 0, .max = 1000000, .def = "0"},
+	{0},
+};
+
+const struct field inquiries_fields[] = {
+	{.name = "title", .type = FT_TEXT, .flags = F_REQUIRED | F_SORT | F_SEARCH, .max = 300},
+	{.name = "contact_id", .type = FT_REF, .flags = F_FILTER, .ref = "contacts"},
+	{.name = "status_id", .type = FT_REF, .flags = F_FILTER, .ref = "statuses"},
+	{.name = "planned_close_date", .type = FT_DATE, .flags = F_FILTER},
+	{.name = "handler_id", .type = FT_REF, .flags = F_FILTER, .ref = "users"},
+	{.name = "visibility", .type = FT_ENUM, .flags = F_FILTER, .values = VISIBILITIES, .def = "\"department\""},
+	{.name = "department_id", .type = FT_INT, .flags = F_FILTER | F_READONLY},
+	{.name = "outcome", .type = FT_ENUM, .flags = F_FILTER, .values = OUTCOMES, .def = "\"open\""},
+	{.name = "close_reason_id", .type = FT_REF, .flags = F_FILTER, .ref = "close_reasons"},
+	{.name = "value", .type = FT_MONEY, .min = 0, .max = INT64_MAX / 4},
+	{.name = "closed_at", .type = FT_TIME, .flags = F_READONLY},
+	{.name = "custom", .type = FT_CUSTOM},
 	{0},
 };

@@ -17,6 +17,9 @@ FIELDS_DECL(action_types);
 FIELDS_DECL(activities);
 FIELDS_DECL(notes);
 FIELDS_DECL(procedures);
+FIELDS_DECL(statuses);
+FIELDS_DECL(close_reasons);
+FIELDS_DECL(inquiries);
 #undef FIELDS_DECL
 
 /* Entities that carry custom fields (values of custom_fields.entity). */

@@ -266,7 +266,7 @@ static kt_err parse_params(struct rec_ctx *ctx, const struct entity *e, json_t *
 			lq->trash = s[0] == '1' || s[0] == 't';
 		} else if (range_filter(ctx, e, k, s, lq, &rc)) {
 			continue;
-		} else if (e->hooks.list_param && lq->nconds < 4 &&
+		} else if (e->hooks.list_param && lq->nconds < 3 &&
 			   (rc = e->hooks.list_param(ctx, k, s, &lq->conds[lq->nconds])) != ERR_NOT_FOUND) {
 			if (rc == ERR_OK)
 				lq->nconds++;
@@ -293,6 +293,15 @@ static kt_err parse_params(struct rec_ctx *ctx, const struct entity *e, json_t *
 	}
 	if (ctx->errors && json_object_size(ctx->errors))
 		rc = ERR_BAD_QUERY;
+	if (!rc && lq->nconds < 4) {
+		rc = record_scope(ctx, e, "", &lq->conds[lq->nconds]);
+		if (!rc && lq->conds[lq->nconds].sql[0])
+			lq->nconds++;
+		else if (!rc) {
+			json_decref(lq->conds[lq->nconds].args);
+			lq->conds[lq->nconds].args = NULL;
+		}
+	}
 	if (!rc)
 		rc = parse_sort(ctx, e, sort, lq);
 	if (!rc && cursor)
@@ -343,18 +352,8 @@ static kt_err bind_sql(struct rec_ctx *ctx, const struct list_query *lq, struct 
 	for (int i = 0; i < lq->nfilters && !rc; i++)
 		if (lq->filters[i].value)
 			rc = rec_bind_value(s, idx++, lq->filters[i].f, lq->filters[i].value);
-	for (int i = 0; i < lq->nconds && !rc; i++) {
-		size_t j;
-		json_t *a;
-		json_array_foreach(lq->conds[i].args, j, a) {
-			if (json_is_integer(a))
-				rc = db_bind_int64(s, idx++, json_integer_value(a));
-			else
-				rc = db_bind_str(s, idx++, json_string_value(a));
-			if (rc)
-				break;
-		}
-	}
+	for (int i = 0; i < lq->nconds && !rc; i++)
+		rc = record_bind_cond(s, &idx, &lq->conds[i]);
 	if (!rc && lq->terms[0])
 		rc = db_search_bind(s, &idx, lq->terms);
 	if (!rc && lq->has_cursor) {

@@ -156,17 +156,49 @@ kt_err rec_bind_value(struct db_stmt *s, int idx, const struct field *f, json_t 
 	}
 }
 
+kt_err record_scope(struct rec_ctx *ctx, const struct entity *e, const char *prefix, struct rec_cond *out)
+{
+	out->sql[0] = '\0';
+	out->args = NULL;
+	if (!e || !e->hooks.scope)
+		return ERR_OK;
+	return e->hooks.scope(ctx, prefix, out);
+}
+
+kt_err record_bind_cond(struct db_stmt *s, int *idx, const struct rec_cond *cond)
+{
+	size_t j;
+	json_t *a;
+	kt_err rc = ERR_OK;
+	json_array_foreach(cond->args, j, a) {
+		rc = json_is_integer(a) ? db_bind_int64(s, (*idx)++, json_integer_value(a))
+					: db_bind_str(s, (*idx)++, json_string_value(a));
+		if (rc)
+			break;
+	}
+	return rc;
+}
+
 kt_err record_exists(struct rec_ctx *ctx, const char *table, int64_t id)
 {
-	char sql[128];
-	snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE id = ? AND deleted_at IS NULL", table);
-	struct db_stmt *s;
-	kt_err rc = db_prepare(ctx->conn, sql, &s);
+	struct rec_cond cond;
+	kt_err rc = record_scope(ctx, ctx->lookup ? ctx->lookup(table) : NULL, "", &cond);
 	if (rc)
 		return rc;
-	db_bind_int64(s, 1, id);
-	rc = db_step(s);
-	db_reset(s);
+	char sql[1200];
+	snprintf(sql, sizeof sql, "SELECT 1 FROM %.64s WHERE id = ? AND deleted_at IS NULL%s%s%s", table,
+		 cond.sql[0] ? " AND (" : "", cond.sql, cond.sql[0] ? ")" : "");
+	struct db_stmt *s;
+	rc = db_prepare(ctx->conn, sql, &s);
+	if (!rc) {
+		int idx = 2;
+		db_bind_int64(s, 1, id);
+		rc = record_bind_cond(s, &idx, &cond);
+		if (!rc)
+			rc = db_step(s);
+		db_reset(s);
+	}
+	json_decref(cond.args);
 	return rc == ERR_ROW ? ERR_OK : rc == ERR_DONE ? ERR_NOT_FOUND : rc;
 }
 
@@ -174,22 +206,33 @@ kt_err record_get(struct rec_ctx *ctx, const struct entity *e, int64_t id, bool 
 		  json_t **out)
 {
 	*out = NULL;
+	struct rec_cond cond;
+	kt_err rc = record_scope(ctx, e, "", &cond);
+	if (rc)
+		return rc;
 	struct buf sql;
 	buf_init(&sql, 8192);
-	kt_err rc = buf_puts(&sql, "SELECT ");
+	rc = buf_puts(&sql, "SELECT ");
 	if (!rc)
 		rc = rec_select_cols(e, &sql);
 	if (!rc)
-		rc = buf_printf(&sql, " FROM %s WHERE id = ?%s", e->name,
-				with_deleted ? "" : " AND deleted_at IS NULL");
+		rc = buf_printf(&sql, " FROM %s WHERE id = ?%s%s%s%s", e->name,
+				with_deleted ? "" : " AND deleted_at IS NULL", cond.sql[0] ? " AND (" : "", cond.sql,
+				cond.sql[0] ? ")" : "");
 	struct db_stmt *s = NULL;
 	if (!rc)
 		rc = db_prepare(ctx->conn, buf_cstr(&sql), &s);
 	buf_clear(&sql);
-	if (rc)
+	if (rc) {
+		json_decref(cond.args);
 		return rc;
+	}
+	int idx = 2;
 	db_bind_int64(s, 1, id);
-	rc = db_step(s);
+	rc = record_bind_cond(s, &idx, &cond);
+	json_decref(cond.args);
+	if (!rc)
+		rc = db_step(s);
 	if (rc == ERR_ROW) {
 		*out = rec_row_json(e, s);
 		rc = *out ? ERR_OK : ERR_NOMEM;

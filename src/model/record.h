@@ -12,6 +12,7 @@
 
 struct arena;
 struct buf;
+struct db_stmt;
 
 /* The actor and the moment of one request. */
 struct rec_ctx {
@@ -26,7 +27,16 @@ struct rec_ctx {
 	const char *pw_hash;            /*   and its hash (see users' hook) */
 	const char *default_cc;         /* phone country code, "48" */
 	json_t *stash;                  /* hooks pass data from before_write to after_write */
+	/* lookup: the entity of a table, so references can be checked against
+	 * what the caller may see; NULL checks only that the row exists. */
+	const struct entity *(*lookup)(const char *name);
 };
+
+/* record_scope: the visibility condition of e for ctx with prefix;
+ * out->sql is "" when the caller sees everything.  Caller frees out->args. */
+kt_err record_scope(struct rec_ctx *ctx, const struct entity *e, const char *prefix, struct rec_cond *out);
+/* record_bind_cond: binds cond's arguments from *idx on (advanced). */
+kt_err record_bind_cond(struct db_stmt *s, int *idx, const struct rec_cond *cond);
 
 void rec_ctx_clear(struct rec_ctx *ctx);
 /* rec_error: records a field error (message is copied); returns ERR_INVALID. */

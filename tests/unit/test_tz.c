@@ -1,6 +1,6 @@
 /* test_tz.c: time zones from the system tzdata against truths computed with
  * Python's zoneinfo (and glibc's TZ for the Jn / n rule forms, which Python
- * 3.11 gets wrong): offsets, transitions, gaps and overlaps, local days and
+ * 3.11 computes wrongly): offsets, transitions, gaps and overlaps, local days and
  * day starts, POSIX footer rules on crafted files, bad names, damaged files,
  * and several threads sharing one zone. */
 #include <setjmp.h>
@@ -18,7 +18,7 @@
 #include "core/tz.h"
 
 #define ZONEINFO "/usr/share/zoneinfo"
-#define DAY      86400
+#define DAY	 86400
 
 struct change {
 	int64_t at;
@@ -224,12 +224,14 @@ static void warsaw_days(void **state)
 	/* 2026-03-29 begins 2026-03-28T23:00Z and lasts 23 h */
 	assert_int_equal(tz_day_start(tz, day_of(2026, 3, 29)), 1774738800);
 	assert_int_equal(tz_day_start(tz, day_of(2026, 3, 30)), 1774821600);
-	assert_int_equal(tz_day_start(tz, day_of(2026, 3, 30)) - tz_day_start(tz, day_of(2026, 3, 29)),
+	assert_int_equal(tz_day_start(tz, day_of(2026, 3, 30)) -
+				 tz_day_start(tz, day_of(2026, 3, 29)),
 			 23 * 3600);
 	/* 2026-10-25 begins in summer time: 2026-10-24T22:00Z, and lasts 25 h */
 	assert_int_equal(tz_day_start(tz, day_of(2026, 10, 25)), 1792879200);
 	assert_int_equal(tz_day_start(tz, day_of(2026, 10, 26)), 1792969200);
-	assert_int_equal(tz_day_start(tz, day_of(2026, 10, 26)) - tz_day_start(tz, day_of(2026, 10, 25)),
+	assert_int_equal(tz_day_start(tz, day_of(2026, 10, 26)) -
+				 tz_day_start(tz, day_of(2026, 10, 25)),
 			 25 * 3600);
 	/* every day of 2020-2045: starts where the local day changes, 23/24/25 h */
 	for (int32_t d = day_of(2020, 1, 1); d < day_of(2046, 1, 1); d++) {
@@ -273,7 +275,7 @@ static void round_trips(const struct tz *tz, int y)
 
 static void round_trip_years(void **state)
 {
-	const char *zones[] = {"Europe/Warsaw", "America/New_York", "Australia/Lord_Howe",
+	const char *zones[] = {"Europe/Warsaw",	 "America/New_York",  "Australia/Lord_Howe",
 			       "Asia/Kathmandu", "America/Sao_Paulo", "UTC"};
 
 	(void)state;
@@ -321,7 +323,8 @@ static void lord_howe(void **state)
 	assert_int_equal(tz_offset(tz, 1784116800), 37800);
 	assert_int_equal(tz_offset(tz, 2210241600), 39600);
 	assert_int_equal(tz_offset(tz, 2225966400), 37800);
-	check_changes(tz, lord_howe_changes, sizeof(lord_howe_changes) / sizeof(lord_howe_changes[0]));
+	check_changes(tz, lord_howe_changes,
+		      sizeof(lord_howe_changes) / sizeof(lord_howe_changes[0]));
 	/* 2026-10-04 02:15 is in the 30-minute gap: 02:45 +11 */
 	assert_int_equal(tz_local_to_utc(tz, wall(2026, 10, 4, 2, 15)), 1791042300);
 	/* 2026-04-05 01:45 happens twice: the earlier, in +11 */
@@ -465,13 +468,13 @@ static uint32_t get32(const unsigned char *p)
 }
 
 struct spec {
-	unsigned char version;  /* 0, '2', '3' */
-	uint32_t n;             /* transitions */
+	unsigned char version; /* 0, '2', '3' */
+	uint32_t n;	       /* transitions */
 	const int64_t *at;
 	const unsigned char *idx;
 	uint32_t ntypes;
 	const int32_t *offs;
-	const char *footer;     /* versions 2+ */
+	const char *footer; /* versions 2+ */
 };
 
 static size_t put_block(unsigned char *p, const struct spec *s, unsigned tsize, bool empty)
@@ -483,12 +486,12 @@ static size_t put_block(unsigned char *p, const struct spec *s, unsigned tsize, 
 	p[4] = s->version;
 	memset(p + 5, 0, 15);
 	k = 20;
-	k += put32(p + k, 0);     /* isut */
-	k += put32(p + k, 0);     /* isstd */
-	k += put32(p + k, 0);     /* leap */
-	k += put32(p + k, n);     /* time */
-	k += put32(p + k, nt);    /* type */
-	k += put32(p + k, 4);     /* chars */
+	k += put32(p + k, 0);  /* isut */
+	k += put32(p + k, 0);  /* isstd */
+	k += put32(p + k, 0);  /* leap */
+	k += put32(p + k, n);  /* time */
+	k += put32(p + k, nt); /* type */
+	k += put32(p + k, 4);  /* chars */
 	for (uint32_t i = 0; i < n; i++)
 		k += tsize == 8 ? put64(p + k, s->at[i]) : put32(p + k, (uint32_t)s->at[i]);
 	for (uint32_t i = 0; i < n; i++)
@@ -550,43 +553,63 @@ struct footer_case {
 static const struct footer_case footer_cases[] = {
 	/* Jn: February 29 never counted, so J59/J60 are Feb 28/Mar 1 even in 2032 */
 	{"AAA-1BBB,J59/2,J60/2",
-	 {{1898470800, 3600, 7200}, {1898553600, 7200, 3600},
-	  {1961542800, 3600, 7200}, {1961712000, 7200, 3600}}},
+	 {{1898470800, 3600, 7200},
+	  {1898553600, 7200, 3600},
+	  {1961542800, 3600, 7200},
+	  {1961712000, 7200, 3600}}},
 	/* n: zero-based, February 29 counted: 59 is Feb 29 in 2032 */
 	{"AAA-1BBB,0/2,59/2",
-	 {{1893459600, 3600, 7200}, {1898553600, 7200, 3600},
-	  {1956531600, 3600, 7200}, {1961625600, 7200, 3600}}},
+	 {{1893459600, 3600, 7200},
+	  {1898553600, 7200, 3600},
+	  {1956531600, 3600, 7200},
+	  {1961625600, 7200, 3600}}},
 	/* negative transition times (America/Nuuk) */
 	{"<-02>2<-01>,M3.5.0/-1,M10.5.0/0",
-	 {{1901149200, -7200, -3600}, {1919293200, -3600, -7200},
-	  {1932598800, -7200, -3600}, {1950742800, -3600, -7200}}},
+	 {{1901149200, -7200, -3600},
+	  {1919293200, -3600, -7200},
+	  {1932598800, -7200, -3600},
+	  {1950742800, -3600, -7200}}},
 	/* over 24 hours (Asia/Jerusalem, Asia/Gaza) */
 	{"IST-2IDT,M3.4.4/26,M10.5.0",
-	 {{1900972800, 7200, 10800}, {1919286000, 10800, 7200},
-	  {1932422400, 7200, 10800}, {1950735600, 10800, 7200}}},
+	 {{1900972800, 7200, 10800},
+	  {1919286000, 10800, 7200},
+	  {1932422400, 7200, 10800},
+	  {1950735600, 10800, 7200}}},
 	{"EET-2EEST,M3.4.4/50,M10.4.4/50",
-	 {{1901059200, 7200, 10800}, {1919199600, 10800, 7200},
-	  {1932508800, 7200, 10800}, {1950649200, 10800, 7200}}},
+	 {{1901059200, 7200, 10800},
+	  {1919199600, 10800, 7200},
+	  {1932508800, 7200, 10800},
+	  {1950649200, 10800, 7200}}},
 	/* minutes and seconds everywhere */
 	{"AAA-1:30:15BBB-2:00:45,M3.5.0/1:02:03,M10.5.0/4:05:06",
-	 {{1901143908, 5415, 7245}, {1919297061, 7245, 5415},
-	  {1932593508, 5415, 7245}, {1950746661, 7245, 5415}}},
+	 {{1901143908, 5415, 7245},
+	  {1919297061, 7245, 5415},
+	  {1932593508, 5415, 7245},
+	  {1950746661, 7245, 5415}}},
 	/* the extremes RFC 8536 allows: -167 h and 167 h */
 	{"AAA3BBB,M3.5.0/-167,M10.5.0/167",
-	 {{1900555200, -10800, -7200}, {1919898000, -7200, -10800},
-	  {1932004800, -10800, -7200}, {1951347600, -7200, -10800}}},
+	 {{1900555200, -10800, -7200},
+	  {1919898000, -7200, -10800},
+	  {1932004800, -10800, -7200},
+	  {1951347600, -7200, -10800}}},
 	/* southern hemisphere, half-hour change */
 	{"<+1030>-10:30<+11>-11,M10.1.0,M4.1.0",
-	 {{1901718000, 39600, 37800}, {1917444600, 37800, 39600},
-	  {1933167600, 39600, 37800}, {1948894200, 37800, 39600}}},
+	 {{1901718000, 39600, 37800},
+	  {1917444600, 37800, 39600},
+	  {1933167600, 39600, 37800},
+	  {1948894200, 37800, 39600}}},
 	/* no dates: the US rule, as tzcode does (values of "EST5EDT,M3.2.0,M11.1.0") */
 	{"EST5EDT",
-	 {{1899356400, -18000, -14400}, {1919916000, -14400, -18000},
-	  {2215062000, -18000, -14400}, {2235621600, -14400, -18000}}},
+	 {{1899356400, -18000, -14400},
+	  {1919916000, -14400, -18000},
+	  {2215062000, -18000, -14400},
+	  {2235621600, -14400, -18000}}},
 	/* explicit DST offset, 2 hours ahead */
 	{"AAA-1BBB-3,M3.5.0,M10.5.0/3",
-	 {{1901149200, 3600, 10800}, {1919289600, 10800, 3600},
-	  {1932598800, 3600, 10800}, {1950739200, 10800, 3600}}},
+	 {{1901149200, 3600, 10800},
+	  {1919289600, 10800, 3600},
+	  {1932598800, 3600, 10800},
+	  {1950739200, 10800, 3600}}},
 };
 
 static void footer_rules(void **state)
@@ -629,33 +652,33 @@ static void footer_special(void **state)
 static void footer_refused(void **state)
 {
 	static const char *bad[] = {
-		"CET-1CEST,M3.5.0",		/* one date */
-		"CET-1CEST,M13.5.0,M10.5.0",	/* month 13 */
+		"CET-1CEST,M3.5.0",	     /* one date */
+		"CET-1CEST,M13.5.0,M10.5.0", /* month 13 */
 		"CET-1CEST,M0.5.0,M10.5.0",
-		"CET-1CEST,M3.6.0,M10.5.0",	/* week 6 */
+		"CET-1CEST,M3.6.0,M10.5.0", /* week 6 */
 		"CET-1CEST,M3.0.0,M10.5.0",
-		"CET-1CEST,M3.5.7,M10.5.0",	/* weekday 7 */
+		"CET-1CEST,M3.5.7,M10.5.0", /* weekday 7 */
 		"CET-1CEST,M3.5,M10.5.0",
-		"CET-1CEST,J0,J365",		/* J counts from 1 */
+		"CET-1CEST,J0,J365", /* J counts from 1 */
 		"CET-1CEST,J366,J1",
 		"CET-1CEST,366,1",		/* n: 0-365 */
-		"CET-1CEST,M3.5.0/168,M10.5.0",	/* 167 h at most */
+		"CET-1CEST,M3.5.0/168,M10.5.0", /* 167 h at most */
 		"CET-1CEST,M3.5.0/-168,M10.5.0",
 		"CET-1CEST,M3.5.0/2:60,M10.5.0",
 		"CET-1CEST,M3.5.0,M10.5.0,",
 		"CET-1CEST,M3.5.0,M10.5.0 ",
-		"CET-25",			/* offset: 24 h at most */
+		"CET-25", /* offset: 24 h at most */
 		"CET-1:60",
 		"CET-1:00:60",
 		"CET-1CEST25,M3.5.0,M10.5.0",
-		"CE-1",				/* names: 3 or more */
+		"CE-1", /* names: 3 or more */
 		"<CE>-1",
 		"<CET-1",
 		"<C,T>-1",
-		"CET",				/* no offset */
+		"CET", /* no offset */
 		"CET-",
 		"-1",
-		"UTC0,M3.5.0,M10.5.0",		/* rule without DST */
+		"UTC0,M3.5.0,M10.5.0", /* rule without DST */
 		"CET-1CEST,,M10.5.0",
 		"CET-1CEST/,M3.5.0,M10.5.0",
 		"CET-1CEST,M3.5.0/,M10.5.0",
@@ -839,19 +862,20 @@ static void damaged_files(void **state)
 	assert_memory_equal(w + v2, "TZif2", 5);
 	tc = get32(w + v2 + 32);
 	types_at = v2 + 44 + (size_t)tc * 9;
-	assert_int_equal(load_mutant(dir, w, len, 0, 0x20, len), ERR_INVALID);      /* magic */
+	assert_int_equal(load_mutant(dir, w, len, 0, 0x20, len), ERR_INVALID);	    /* magic */
 	assert_int_equal(load_mutant(dir, w, len, 4, '2' ^ '1', len), ERR_INVALID); /* version */
 	assert_int_equal(load_mutant(dir, w, len, v2 + 4, '2' ^ '3', len), ERR_INVALID);
-	assert_int_equal(load_mutant(dir, w, len, v2 + 31, 1, len), ERR_INVALID); /* leapcnt */
+	assert_int_equal(load_mutant(dir, w, len, v2 + 31, 1, len), ERR_INVALID);    /* leapcnt */
 	assert_int_equal(load_mutant(dir, w, len, v2 + 32, 0x80, len), ERR_INVALID); /* timecnt */
 	assert_int_equal(load_mutant(dir, w, len, v2 + 39, 0xFF, len), ERR_INVALID); /* typecnt */
 	assert_int_equal(load_mutant(dir, w, len, v2 + 43, 0x40, len), ERR_INVALID); /* charcnt */
 	assert_int_equal(load_mutant(dir, w, len, v2 + 44 + 8, 0x80, len), ERR_INVALID); /* order */
 	assert_int_equal(load_mutant(dir, w, len, v2 + 44 + (size_t)tc * 8, 0x40, len),
-			 ERR_INVALID);                                                 /* index */
-	assert_int_equal(load_mutant(dir, w, len, types_at, 0x40, len), ERR_INVALID); /* utoff */
+			 ERR_INVALID);						       /* index */
+	assert_int_equal(load_mutant(dir, w, len, types_at, 0x40, len), ERR_INVALID);  /* utoff */
 	assert_int_equal(load_mutant(dir, w, len, types_at + 4, 2, len), ERR_INVALID); /* isdst */
-	assert_int_equal(load_mutant(dir, w, len, types_at + 5, 0x80, len), ERR_INVALID); /* desig */
+	assert_int_equal(load_mutant(dir, w, len, types_at + 5, 0x80, len),
+			 ERR_INVALID); /* desig */
 	assert_int_equal(load_mutant(dir, w, len, len - 1, '\n' ^ 'x', len), ERR_INVALID);
 	assert_int_equal(load_mutant(dir, w, len, len - 5, 'M' ^ '0', len), ERR_INVALID);
 	assert_int_equal(load_mutant(dir, w, len, len - 10, '.' ^ ',', len), ERR_INVALID);
@@ -908,7 +932,8 @@ static void *thread_main(void *p)
 								 (sizeof(warsaw_changes) /
 								  sizeof(warsaw_changes[0]))];
 
-			if (tz_offset(a->tz, c->at - 1) != c->before || tz_offset(a->tz, c->at) != c->after)
+			if (tz_offset(a->tz, c->at - 1) != c->before ||
+			    tz_offset(a->tz, c->at) != c->after)
 				a->errors++;
 			if (tz_local_day(a->tz, c->at) != (c->at + c->after) / DAY)
 				a->errors++;
@@ -943,22 +968,14 @@ static void threads(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(warsaw_offsets),
-		cmocka_unit_test(warsaw_gap_overlap),
-		cmocka_unit_test(warsaw_days),
-		cmocka_unit_test(warsaw_format),
-		cmocka_unit_test(round_trip_years),
-		cmocka_unit_test(new_york),
-		cmocka_unit_test(lord_howe),
-		cmocka_unit_test(kathmandu_sao_paulo_utc),
-		cmocka_unit_test(extremes),
-		cmocka_unit_test(names),
-		cmocka_unit_test(footer_rules),
-		cmocka_unit_test(footer_special),
-		cmocka_unit_test(footer_refused),
-		cmocka_unit_test(version1_and_tables),
-		cmocka_unit_test(damaged_files),
-		cmocka_unit_test(parse_memory),
+		cmocka_unit_test(warsaw_offsets),   cmocka_unit_test(warsaw_gap_overlap),
+		cmocka_unit_test(warsaw_days),	    cmocka_unit_test(warsaw_format),
+		cmocka_unit_test(round_trip_years), cmocka_unit_test(new_york),
+		cmocka_unit_test(lord_howe),	    cmocka_unit_test(kathmandu_sao_paulo_utc),
+		cmocka_unit_test(extremes),	    cmocka_unit_test(names),
+		cmocka_unit_test(footer_rules),	    cmocka_unit_test(footer_special),
+		cmocka_unit_test(footer_refused),   cmocka_unit_test(version1_and_tables),
+		cmocka_unit_test(damaged_files),    cmocka_unit_test(parse_memory),
 		cmocka_unit_test(threads),
 	};
 

@@ -1,0 +1,98 @@
+/* scope.c: who may see what.  Admins see everything; managers see what is
+ * company-wide, everything of their department, and what they handle or
+ * created; agents see what is company-wide, what is department-wide in
+ * their department, and what they handle or created.  A record's
+ * department is its responsible person's (owner, assignee, handler).
+ * These conditions are spliced into the SQL of every read, so pages and
+ * counts are right and a hidden record simply does not exist (404). */
+#include <stdio.h>
+#include <string.h>
+
+#include "crm/rules.h"
+#include "db/db.h"
+
+static kt_err rule(struct rec_ctx *ctx, const char *p, const char *person, struct rec_cond *out)
+{
+	out->sql[0] = '\0';
+	out->args = NULL;
+	if (ctx->role == ROLE_ADMIN || ctx->user_id == 0)
+		return ERR_OK;
+	int64_t dep = ctx->department_id ? ctx->department_id : -1;
+	if (ctx->role == ROLE_MANAGER)
+		snprintf(out->sql, sizeof out->sql,
+			 "%svisibility = 'company' OR %sdepartment_id = ? OR %s%s = ? OR %screated_by = ?",
+			 p, p, p, person, p);
+	else
+		snprintf(out->sql, sizeof out->sql,
+			 "%svisibility = 'company' OR (%svisibility = 'department' AND %sdepartment_id = ?)"
+			 " OR %s%s = ? OR %screated_by = ?", p, p, p, p, person, p);
+	out->args = json_pack("[I, I, I]", (json_int_t)dep, (json_int_t)ctx->user_id, (json_int_t)ctx->user_id);
+	return out->args ? ERR_OK : ERR_NOMEM;
+}
+
+kt_err scope_owner(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out)
+{
+	return rule(ctx, prefix, "owner_id", out);
+}
+
+kt_err scope_assignee(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out)
+{
+	return rule(ctx, prefix, "assignee_id", out);
+}
+
+kt_err scope_handler(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out)
+{
+	return rule(ctx, prefix, "handler_id", out);
+}
+
+/* Notes follow the client, company or inquiry they belong to. */
+kt_err scope_notes(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out)
+{
+	out->sql[0] = '\0';
+	out->args = NULL;
+	if (ctx->role == ROLE_ADMIN || ctx->user_id == 0)
+		return ERR_OK;
+	const char *p = prefix[0] ? prefix : "notes.";
+	struct rec_cond c, i;
+	kt_err rc = rule(ctx, "c.", "owner_id", &c);
+	if (!rc)
+		rc = rule(ctx, "i.", "handler_id", &i);
+	if (rc) {
+		json_decref(c.args);
+		return rc;
+	}
+	snprintf(out->sql, sizeof out->sql,
+		 "(%.20scontact_id IS NULL OR EXISTS (SELECT 1 FROM contacts c WHERE c.id = %.20scontact_id AND (%.350s)))"
+		 " AND (%.20sinquiry_id IS NULL OR EXISTS (SELECT 1 FROM inquiries i WHERE i.id = %.20sinquiry_id AND (%.350s)))",
+		 p, p, c.sql, p, p, i.sql);
+	out->args = c.args;
+	json_array_extend(out->args, i.args);
+	json_decref(i.args);
+	return ERR_OK;
+}
+
+/* scope_department: the department of a record is its responsible
+ * person's, set when it is created or handed to someone else. */
+kt_err scope_department(struct rec_ctx *ctx, json_t *values, json_t *cur, const char *person)
+{
+	json_t *who = json_object_get(values, person);
+	if (cur && !who)
+		return ERR_OK;
+	int64_t uid = json_is_integer(who) ? json_integer_value(who) : ctx->user_id;
+	if (!uid)
+		return ERR_OK;
+	struct db_stmt *s;
+	kt_err rc = db_prepare(ctx->conn, "SELECT department_id FROM users WHERE id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_int64(s, 1, uid);
+	rc = db_step(s);
+	json_t *dep = rc == ERR_ROW && !db_col_is_null(s, 0) ? json_integer(db_col_int64(s, 0)) : NULL;
+	db_reset(s);
+	if (rc != ERR_ROW && rc != ERR_DONE)
+		return rc;
+	if (!dep && ctx->department_id)
+		dep = json_integer(ctx->department_id);
+	json_object_set_new(values, "department_id", dep ? dep : json_null());
+	return ERR_OK;
+}
