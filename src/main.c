@@ -17,6 +17,7 @@
 
 #include "api/api.h"
 #include "core/config.h"
+#include "core/limits.h"
 #include "core/log.h"
 #include "core/app.h"
 #include "crm/demo.h"
@@ -529,7 +530,8 @@ static int cmd_serve(int argc, char **argv)
 	int nroutes = 0;
 	struct http_server *srv = NULL;
 	struct jobs *jobs = NULL;
-	if ((r = open_db("serve", &c, threads + 4, false, &db)) >= 0)
+	/* Polling threads, password workers, the job runner, and spare. */
+	if ((r = open_db("serve", &c, threads + LIM_HASH_WORKERS + 3, false, &db)) >= 0)
 		goto out;
 	if ((r = migrate_now("serve", db, NULL)) >= 0)
 		goto out;

@@ -12,8 +12,8 @@ kt_err api_tokens_create(struct http_req *req)
 {
 	json_t *name = req->body ? json_object_get(req->body, "name") : NULL;
 	if (!req->body || json_object_size(req->body) != 1 || !json_is_string(name) ||
-	    json_string_length(name) == 0 || json_string_length(name) > 100 ||
-	    !utf8_valid(json_string_value(name), json_string_length(name))) {
+	    json_string_length(name) == 0 || !utf8_valid(json_string_value(name), json_string_length(name)) ||
+	    utf8_count(json_string_value(name), json_string_length(name)) > 100) {
 		req->err_fields = json_pack("{ss}", "name", "is required: 1 to 100 characters, and nothing else");
 		return ERR_INVALID;
 	}

@@ -32,6 +32,7 @@ const struct err_info *err_info(kt_err rc)
 		[ERR_PRECONDITION] = {"version_required", 428, "Send the record's \"version\" (or If-Match) with an update."},
 		[ERR_CSRF] = {"csrf_failed", 403, "Missing or wrong X-CSRF-Token header."},
 		[ERR_IN_USE] = {"in_use", 409, "Other records still refer to this one."},
+		[ERR_URI_TOO_LONG] = {"uri_too_long", 414, "The URL is too long."},
 	};
 	if ((unsigned)rc < sizeof t / sizeof t[0] && t[rc].code)
 		return &t[rc];

@@ -31,6 +31,7 @@ typedef enum kt_err {
 	ERR_PRECONDITION = 20,  /* version missing on update */
 	ERR_CSRF = 21,
 	ERR_IN_USE = 22,        /* referenced by other records */
+	ERR_URI_TOO_LONG = 23,
 	ERR_ROW = 100,          /* db_step: a row is ready (not an error) */
 	ERR_DONE = 101,         /* db_step: no more rows (not an error) */
 } kt_err;

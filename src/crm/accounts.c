@@ -129,19 +129,32 @@ kt_err accounts_token_check(struct db_conn *c, const char *token, int64_t now, s
 	sha256_hex(token, hash);
 	struct db_stmt *s;
 	kt_err rc = db_prepare(c,
-			       "SELECT " USER_COLS " FROM api_tokens t JOIN users u ON u.id = t.user_id"
+			       "SELECT " USER_COLS ", t.id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id"
 			       " WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.active = 1"
 			       " AND u.deleted_at IS NULL", &s);
 	if (rc)
 		return rc;
 	db_bind_str(s, 1, hash);
 	rc = db_step(s);
-	if (rc == ERR_ROW)
+	int64_t tid = 0, used = 0;
+	if (rc == ERR_ROW) {
 		read_user(s, out);
+		tid = db_col_int64(s, 6);
+		used = db_col_is_null(s, 7) ? 0 : db_col_int64(s, 7);
+	}
 	db_reset(s);
 	if (rc == ERR_DONE)
 		return ERR_UNAUTHORIZED;
-	return rc == ERR_ROW ? ERR_OK : rc;
+	if (rc != ERR_ROW)
+		return rc;
+	/* Written at most once a minute, so a busy token costs no writes. */
+	if (now - used >= LIM_SESSION_TOUCH_S && db_prepare(c, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", &s) == ERR_OK) {
+		db_bind_int64(s, 1, now);
+		db_bind_int64(s, 2, tid);
+		if (db_exec_stmt(s))
+			log_info("event=token_touch_failed");
+	}
+	return ERR_OK;
 }
 
 /* Throttling: failures counted per key ("l:<login>", "a:<address>") in a

@@ -18,11 +18,15 @@
 kt_err contacts_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *errors)
 {
 	json_t *pesel = json_object_get(values, "pesel");
+	if (!pesel && cur)
+		pesel = json_object_get(cur, "pesel");
 	if (!json_is_string(pesel))
 		return ERR_OK;
 	char born[11];
 	if (!ident_pesel_birth_date(json_string_value(pesel), born))
 		return ERR_OK;
+	/* The PESEL holds the birth date: a missing one is filled in, a
+	 * cleared one restored, a different one refused. */
 	json_t *bd = json_object_get(values, "birth_date");
 	if (!bd && cur)
 		bd = json_object_get(cur, "birth_date");

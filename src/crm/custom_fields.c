@@ -6,6 +6,7 @@
 
 #include "core/limits.h"
 #include "crm/rules.h"
+#include "db/db.h"
 
 static bool name_ok(const char *s)
 {
@@ -68,6 +69,21 @@ static const char *options_error(json_t *opts)
 
 kt_err custom_fields_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *errors)
 {
+	json_t *entity = json_object_get(values, "entity");
+	if (!cur && json_is_string(entity)) {
+		struct db_stmt *s;
+		kt_err rc = db_prepare(ctx->conn, "SELECT COUNT(*) FROM custom_fields WHERE entity = ? AND deleted_at IS NULL", &s);
+		if (rc)
+			return rc;
+		db_bind_str(s, 1, json_string_value(entity));
+		rc = db_step(s);
+		int64_t n = rc == ERR_ROW ? db_col_int64(s, 0) : 0;
+		db_reset(s);
+		if (rc != ERR_ROW)
+			return rc;
+		if (n >= LIM_CUSTOM_FIELDS)
+			rec_error(ctx, "entity", "already has 100 custom fields, the most a record can have");
+	}
 	json_t *name = json_object_get(values, "name");
 	if (name && !name_ok(json_string_value(name)))
 		rec_error(ctx, "name", "must start with a lower-case letter and hold only a-z, 0-9 and _");

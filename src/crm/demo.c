@@ -21,6 +21,7 @@
 #include "db/db.h"
 #include "model/record.h"
 
+/* clang-format off */
 #define DEMO_PASSWORD "demo-password-1"
 #define DEMO_USER_DOMAIN "kontakt-demo.example"   /* reserved TLD: no reminder reaches anyone */
 #define DEMO_BASE 1767225600                    /* 2026-01-01T00:00:00Z: no clock is read */
@@ -30,6 +31,7 @@
 #define RING 1024                               /* recent contacts a near-duplicate copies */
 #define HSET_MAX_SLOTS (1u << 23)               /* 64 MiB of phone and e-mail hashes at most */
 #define NDEPTS 5
+/* clang-format on */
 
 /* ---- a small deterministic PRNG: xoshiro256** seeded by splitmix64 -- */
 
@@ -92,6 +94,7 @@ struct item {
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
+/* clang-format off */
 /* First names by rough frequency among living Poles (thousands). */
 static const struct item FEMALE[] = {
 	{"Anna", 1000, 0}, {"Maria", 700, 0}, {"Katarzyna", 580, 0}, {"Małgorzata", 540, 0},
@@ -287,6 +290,7 @@ static const char *const MAILBOXES[] = {"biuro", "kontakt", "info", "sekretariat
 static const char *const DEPARTMENTS[NDEPTS] = {
 	"Warszawa — Centrum", "Kraków", "Gdańsk", "Wrocław", "Poznań",
 };
+/* clang-format on */
 
 /* A weighted list ready to sample: cumulative weights, binary search. */
 struct wtab {
@@ -324,7 +328,7 @@ static uint32_t wtab_pick(const struct wtab *t, struct rng *r)
 /* ---- a set of 64-bit string hashes: what was given out already ------ */
 
 struct hset {
-	uint64_t *slot;         /* 0 = empty */
+	uint64_t *slot; /* 0 = empty */
 	size_t mask, n, max;
 };
 
@@ -397,7 +401,8 @@ static void unaccented(const char *s, char *out, size_t cap)
 {
 	fold_text(s, strlen(s), out, cap);
 	for (size_t i = 0; out[i]; i++)
-		if ((i == 0 || out[i - 1] == '-' || out[i - 1] == ' ') && out[i] >= 'a' && out[i] <= 'z')
+		if ((i == 0 || out[i - 1] == '-' || out[i - 1] == ' ') && out[i] >= 'a' &&
+		    out[i] <= 'z')
 			out[i] = (char)(out[i] - 'a' + 'A');
 }
 
@@ -415,7 +420,7 @@ static void make_nip(struct rng *r, char out[11])
 	static const unsigned w[9] = {6, 5, 7, 2, 3, 4, 5, 6, 7};
 	unsigned sum;
 	do {
-		out[0] = (char)('1' + rng_below(r, 9));   /* tax offices: no leading 0 */
+		out[0] = (char)('1' + rng_below(r, 9)); /* tax offices: no leading 0 */
 		digits(r, out + 1, 8);
 		sum = 0;
 		for (int i = 0; i < 9; i++)
@@ -428,7 +433,7 @@ static void make_nip(struct rng *r, char out[11])
 static void make_regon(struct rng *r, char out[10])
 {
 	static const unsigned w[8] = {8, 9, 2, 3, 4, 5, 6, 7};
-	unsigned voiv = 1 + 2 * rng_below(r, 16);       /* 01, 03 ... 31 */
+	unsigned voiv = 1 + 2 * rng_below(r, 16); /* 01, 03 ... 31 */
 	out[0] = (char)('0' + voiv / 10);
 	out[1] = (char)('0' + voiv % 10);
 	digits(r, out + 2, 6);
@@ -443,7 +448,8 @@ static void make_pesel(struct rng *r, int y, unsigned m, unsigned d, bool female
 {
 	static const unsigned w[10] = {1, 3, 7, 9, 1, 3, 7, 9, 1, 3};
 	unsigned mm = m + (y >= 2000 ? 20 : 0);
-	unsigned v[6] = {(unsigned)(y % 100) / 10, (unsigned)(y % 10), mm / 10, mm % 10, d / 10, d % 10};
+	unsigned v[6] = {
+		(unsigned)(y % 100) / 10, (unsigned)(y % 10), mm / 10, mm % 10, d / 10, d % 10};
 	for (int i = 0; i < 6; i++)
 		out[i] = (char)('0' + v[i]);
 	digits(r, out + 6, 3);
@@ -482,17 +488,18 @@ struct gen {
 	struct rng r;
 	struct db_conn *c;
 	struct wtab female, male, surname, city, street, mail, business, brand, form;
-	char (*fem)[48];                /* feminine surnames, by SURNAMES index */
-	struct hset seen;               /* phones, e-mails, domains, NIPs, REGONs given out */
-	int64_t owners[200];            /* demo users: managers first */
+	char (*fem)[48];	 /* feminine surnames, by SURNAMES index */
+	struct hset seen;	 /* phones, e-mails, domains, NIPs, REGONs given out */
+	int64_t owners[200];	 /* demo users: managers first */
+	int64_t owner_dept[200]; /*   and their departments (0: none) */
 	uint32_t nmanagers, nowners;
 	struct company *comps;
 	uint32_t ncomps;
 	struct recent *ring;
 	uint32_t nring;
-	json_t *doc_rec;                /* the record whose search document is built */
+	json_t *doc_rec; /* the record whose search document is built */
 	struct buf doc;
-	int64_t done;                   /* companies and contacts written (commits every CHUNK) */
+	int64_t done; /* companies and contacts written (commits every CHUNK) */
 };
 
 static kt_err gen_init(struct gen *g, struct db_conn *c, uint64_t seed, int64_t ncontacts)
@@ -534,8 +541,8 @@ static kt_err gen_init(struct gen *g, struct db_conn *c, uint64_t seed, int64_t 
 
 static void gen_clear(struct gen *g)
 {
-	struct wtab *t[] = {&g->female, &g->male, &g->surname, &g->city, &g->street,
-			    &g->mail, &g->business, &g->brand, &g->form};
+	struct wtab *t[] = {&g->female, &g->male,     &g->surname, &g->city, &g->street,
+			    &g->mail,	&g->business, &g->brand,   &g->form};
 	for (size_t i = 0; i < N_OF(t); i++)
 		free(t[i]->cum);
 	free(g->seen.slot);
@@ -570,7 +577,8 @@ static void gen_mobile(struct gen *g, char out[17])
 	do {
 		char d[8];
 		digits(&g->r, d, 7);
-		snprintf(out, 17, "+48%s%s", MOBILE_PREFIXES[rng_below(&g->r, N_OF(MOBILE_PREFIXES))], d);
+		snprintf(out, 17, "+48%s%s",
+			 MOBILE_PREFIXES[rng_below(&g->r, N_OF(MOBILE_PREFIXES))], d);
 	} while (!hset_add(&g->seen, out));
 }
 
@@ -596,7 +604,7 @@ static void gen_address(struct gen *g, bool flat, char *out, size_t cap)
 }
 
 /* gen_email: a private address for p (or one at domain, for a company's
- * employee), unique within this run: a taken one gets digits. */
+ * employee), unique within this run: a taken one is given digits. */
 static void gen_email(struct gen *g, const struct person *p, int born, const char *domain,
 		      char *out, size_t cap)
 {
@@ -606,7 +614,8 @@ static void gen_email(struct gen *g, const struct person *p, int born, const cha
 	const char *dom = domain ? domain : MAIL_DOMAINS[wtab_pick(&g->mail, &g->r)].s;
 	for (int attempt = 0;; attempt++) {
 		uint32_t style = attempt ? 3 + rng_below(&g->r, 2) : rng_below(&g->r, 10);
-		unsigned num = attempt < 3 ? 1 + rng_below(&g->r, 99) : 100 + rng_below(&g->r, 9900);
+		unsigned num =
+			attempt < 3 ? 1 + rng_below(&g->r, 99) : 100 + rng_below(&g->r, 9900);
 		if (domain && style > 2 && attempt == 0)
 			style = 0;
 		switch (style) {
@@ -654,9 +663,12 @@ static kt_err next_row(struct gen *g)
 	return rc;
 }
 
-static kt_err bind_opt(struct db_stmt *s, int idx, const char *v)
+static void bind_opt(struct db_stmt *s, int idx, const char *v)
 {
-	return v && *v ? db_bind_str(s, idx, v) : db_bind_null(s, idx);
+	if (v && *v)
+		db_bind_str(s, idx, v);
+	else
+		db_bind_null(s, idx);
 }
 
 static void doc_set(json_t *o, const char *k, const char *v)
@@ -688,20 +700,39 @@ static kt_err step_id(struct db_stmt *s, int64_t *id)
 	return rc;
 }
 
-/* find_id: the id the query (one text parameter) returns, 0 for none. */
-static kt_err find_id(struct db_conn *c, const char *sql, const char *arg, int64_t *id, bool *live)
+/* find_department: the live department called name; *id 0 if none. */
+static kt_err find_department(struct db_conn *c, const char *name, int64_t *id)
 {
 	struct db_stmt *s;
-	kt_err rc = db_prepare(c, sql, &s);
+	kt_err rc = db_prepare(
+		c, "SELECT id FROM departments WHERE name = ? AND deleted_at IS NULL", &s);
 	if (rc)
 		return rc;
-	db_bind_str(s, 1, arg);
+	db_bind_str(s, 1, name);
+	*id = 0;
+	rc = db_step(s);
+	if (rc == ERR_ROW)
+		*id = db_col_int64(s, 0);
+	db_reset(s);
+	return rc == ERR_ROW || rc == ERR_DONE ? ERR_OK : rc;
+}
+
+/* find_user: a user by login: id (0 if none), live, department. */
+static kt_err find_user(struct db_conn *c, const char *login, int64_t *id, bool *live,
+			int64_t *dept)
+{
+	struct db_stmt *s;
+	kt_err rc = db_prepare(
+		c, "SELECT id, deleted_at IS NULL, department_id FROM users WHERE login = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_str(s, 1, login);
 	*id = 0;
 	rc = db_step(s);
 	if (rc == ERR_ROW) {
 		*id = db_col_int64(s, 0);
-		if (live)
-			*live = db_col_int64(s, 1) != 0;
+		*live = db_col_int64(s, 1) != 0;
+		*dept = db_col_is_null(s, 2) ? 0 : db_col_int64(s, 2);
 	}
 	db_reset(s);
 	return rc == ERR_ROW || rc == ERR_DONE ? ERR_OK : rc;
@@ -711,13 +742,15 @@ static kt_err add_departments(struct gen *g, int64_t ids[NDEPTS])
 {
 	kt_err rc = ERR_OK;
 	for (int i = 0; i < NDEPTS && !rc; i++) {
-		rc = find_id(g->c, "SELECT id FROM departments WHERE name = ? AND deleted_at IS NULL",
-			     DEPARTMENTS[i], &ids[i], NULL);
+		rc = find_department(g->c, DEPARTMENTS[i], &ids[i]);
 		if (rc || ids[i])
 			continue;
 		struct db_stmt *s;
-		rc = db_prepare(g->c, "INSERT INTO departments (version, created_at, updated_at, created_by,"
-				      " updated_by, name) VALUES (1, ?, ?, NULL, NULL, ?) RETURNING id", &s);
+		rc = db_prepare(
+			g->c,
+			"INSERT INTO departments (version, created_at, updated_at, created_by,"
+			" updated_by, name) VALUES (1, ?, ?, NULL, NULL, ?) RETURNING id",
+			&s);
 		if (rc)
 			break;
 		int64_t t = DEMO_BASE - 3 * 365 * DAY + i * 3600;
@@ -729,8 +762,8 @@ static kt_err add_departments(struct gen *g, int64_t ids[NDEPTS])
 	return rc;
 }
 
-static kt_err add_users(struct gen *g, int64_t ncontacts, const char *hash, const int64_t dept[NDEPTS],
-			int64_t *created)
+static kt_err add_users(struct gen *g, int64_t ncontacts, const char *hash,
+			const int64_t dept[NDEPTS], int64_t *created)
 {
 	int64_t n = ncontacts / 2000;
 	uint32_t nusers = (uint32_t)(n < 10 ? 10 : n > 200 ? 200 : n);
@@ -740,7 +773,7 @@ static kt_err add_users(struct gen *g, int64_t ncontacts, const char *hash, cons
 		struct person p;
 		gen_person(g, &p);
 		char *dash = strchr(p.last, '-');
-		if (dash)                       /* staff keep one surname */
+		if (dash) /* staff keep one surname */
 			*dash = '\0';
 		char f[32], l[48], name[168], email[128];
 		slug(p.first, '-', f, sizeof f);
@@ -756,24 +789,26 @@ static kt_err add_users(struct gen *g, int64_t ncontacts, const char *hash, cons
 		}
 		snprintf(name, sizeof name, "%s %s", p.first, p.last);
 		snprintf(email, sizeof email, "%.80s@%s", logins[i], DEMO_USER_DOMAIN);
-		bool manager = i < NDEPTS;      /* one per department, then agents */
+		bool manager = i < NDEPTS; /* one per department, then agents */
 		const char *locale = rng_permille(&g->r, 120) ? "en" : "pl";
 		int64_t t = DEMO_BASE - 3 * 365 * DAY + DAY + rng_below(&g->r, 180 * DAY);
 		uint32_t d = manager ? i : rng_below(&g->r, NDEPTS);
 
 		/* A login taken (an earlier run, a real user) is left alone. */
-		int64_t id = 0;
+		int64_t id = 0, dep = dept[d];
 		bool live = false;
-		rc = find_id(g->c, "SELECT id, deleted_at IS NULL FROM users WHERE login = ?", logins[i],
-			     &id, &live);
+		rc = find_user(g->c, logins[i], &id, &live, &dep);
 		if (rc || (id && !live))
 			continue;
 		if (!id) {
 			struct db_stmt *s;
-			rc = db_prepare(g->c, "INSERT INTO users (version, created_at, updated_at, created_by,"
-					      " updated_by, login, name, email, role, department_id, time_zone,"
-					      " locale, active, password_hash) VALUES (1, ?, ?, NULL, NULL, ?, ?,"
-					      " ?, ?, ?, ?, ?, 1, ?) RETURNING id", &s);
+			rc = db_prepare(
+				g->c,
+				"INSERT INTO users (version, created_at, updated_at, created_by,"
+				" updated_by, login, name, email, role, department_id, time_zone,"
+				" locale, active, password_hash) VALUES (1, ?, ?, NULL, NULL, ?, ?,"
+				" ?, ?, ?, ?, ?, 1, ?) RETURNING id",
+				&s);
 			if (rc)
 				break;
 			db_bind_int64(s, 1, t);
@@ -782,8 +817,8 @@ static kt_err add_users(struct gen *g, int64_t ncontacts, const char *hash, cons
 			db_bind_str(s, 4, name);
 			db_bind_str(s, 5, email);
 			db_bind_str(s, 6, manager ? "manager" : "agent");
-			if (dept[d])
-				db_bind_int64(s, 7, dept[d]);
+			if (dep)
+				db_bind_int64(s, 7, dep);
 			else
 				db_bind_null(s, 7);
 			db_bind_str(s, 8, "Europe/Warsaw");
@@ -794,31 +829,56 @@ static kt_err add_users(struct gen *g, int64_t ncontacts, const char *hash, cons
 				break;
 			(*created)++;
 		}
-		if (manager) {
-			memmove(&g->owners[g->nmanagers + 1], &g->owners[g->nmanagers],
-				(g->nowners - g->nmanagers) * sizeof g->owners[0]);
-			g->owners[g->nmanagers++] = id;
-		} else {
-			g->owners[g->nowners] = id;
-		}
+		uint32_t at = manager ? g->nmanagers++ : g->nowners;
+		memmove(&g->owners[at + 1], &g->owners[at],
+			(g->nowners - at) * sizeof g->owners[0]);
+		memmove(&g->owner_dept[at + 1], &g->owner_dept[at],
+			(g->nowners - at) * sizeof g->owner_dept[0]);
+		g->owners[at] = id;
+		g->owner_dept[at] = dep;
 		g->nowners++;
 	}
 	return rc;
 }
 
-static int64_t pick_owner(struct gen *g)
+/* An owner, mostly an agent, and the record's department and visibility
+ * as the engine sets them: the owner's department; shared with the whole
+ * office unless the owner chose otherwise. */
+struct owned {
+	int64_t owner, dept;
+	const char *visibility;
+};
+
+static void pick_owner(struct gen *g, struct owned *o)
 {
-	if (!g->nowners)
-		return 0;
-	uint32_t agents = g->nowners - g->nmanagers;
+	uint32_t agents = g->nowners - g->nmanagers, i = 0;
 	if (agents && (!g->nmanagers || rng_permille(&g->r, 850)))
-		return g->owners[g->nmanagers + rng_below(&g->r, agents)];
-	return g->owners[rng_below(&g->r, g->nmanagers)];
+		i = g->nmanagers + rng_below(&g->r, agents);
+	else if (g->nmanagers)
+		i = rng_below(&g->r, g->nmanagers);
+	o->owner = g->nowners ? g->owners[i] : 0;
+	o->dept = g->nowners ? g->owner_dept[i] : 0;
+	uint32_t v = rng_below(&g->r, 1000);
+	o->visibility = v < 850 ? "company" : v < 970 ? "department" : "private";
+}
+
+static void bind_owned(struct db_stmt *s, int idx, const struct owned *o)
+{
+	if (o->owner)
+		db_bind_int64(s, idx, o->owner);
+	else
+		db_bind_null(s, idx);
+	db_bind_str(s, idx + 1, o->visibility);
+	if (o->dept)
+		db_bind_int64(s, idx + 2, o->dept);
+	else
+		db_bind_null(s, idx + 2);
 }
 
 /* make_domain: a domain no other demo company has: base (a slug) + tld,
  * else base-city + tld, else base2, base3... + tld; each cut to fit. */
-static void make_domain(struct gen *g, const char *base, uint32_t city, const char *tld, char out[40])
+static void make_domain(struct gen *g, const char *base, uint32_t city, const char *tld,
+			char out[40])
 {
 	char c[48], stem[96];
 	slug(CITIES[city].s, '-', c, sizeof c);
@@ -880,7 +940,8 @@ static void gen_company_name(struct gen *g, uint32_t city, char *name, size_t ca
 		}
 	} else {
 		const char *brand = BRANDS[wtab_pick(&g->brand, &g->r)].s;
-		snprintf(name, cap, "%s %s %s%s", kind, brand, CITIES[city].s, FORMS[wtab_pick(&g->form, &g->r)].s);
+		snprintf(name, cap, "%s %s %s%s", kind, brand, CITIES[city].s,
+			 FORMS[wtab_pick(&g->form, &g->r)].s);
 		slug(brand, 0, a, sizeof a);
 		slug(CITIES[city].s, '-', b, sizeof b);
 		snprintf(base, sizeof base, "%s-%s", a, b);
@@ -893,7 +954,8 @@ static void gen_company_name(struct gen *g, uint32_t city, char *name, size_t ca
 static int64_t spread(struct gen *g, int64_t i, int64_t n, int64_t days)
 {
 	int64_t span = days * DAY, step = n ? span / n : span;
-	int64_t t = DEMO_BASE - span + (n ? span * i / n : 0) + rng_below(&g->r, (uint32_t)(step > 0 ? step : 1));
+	int64_t t = DEMO_BASE - span + (n ? span * i / n : 0) +
+		    rng_below(&g->r, (uint32_t)(step > 0 ? step : 1));
 	return t < DEMO_BASE ? t : DEMO_BASE - 1;
 }
 
@@ -934,19 +996,24 @@ static kt_err add_companies(struct gen *g, uint32_t n, int64_t *created)
 				gen_mobile(g, phone);
 		}
 		if (rng_permille(&g->r, 880)) {
-			snprintf(email, sizeof email, "%s@%s", MAILBOXES[rng_below(&g->r, N_OF(MAILBOXES))],
-				 co->domain);
+			snprintf(email, sizeof email, "%s@%s",
+				 MAILBOXES[rng_below(&g->r, N_OF(MAILBOXES))], co->domain);
 			hset_add(&g->seen, email);
 		}
 		gen_address(g, false, address, sizeof address);
-		int64_t owner = pick_owner(g);
+		struct owned own;
+		pick_owner(g, &own);
 		int64_t t = spread(g, i, n, 3 * 365), u = touched(g, t);
 
 		struct db_stmt *s;
-		rc = db_prepare(g->c, "INSERT INTO companies (version, created_at, updated_at, created_by,"
-				      " updated_by, name, nip, regon, phone, email, city, address, owner_id,"
-				      " custom) VALUES (1, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, ?, ?, ?, '{}')"
-				      " RETURNING id", &s);
+		rc = db_prepare(
+			g->c,
+			"INSERT INTO companies (version, created_at, updated_at, created_by,"
+			" updated_by, name, nip, regon, phone, email, city, address, owner_id,"
+			" visibility, department_id, custom) VALUES (1, ?, ?, NULL, NULL, ?, ?,"
+			" ?, ?, ?, ?, ?, ?, ?, ?, '{}')"
+			" RETURNING id",
+			&s);
 		if (rc)
 			break;
 		db_bind_int64(s, 1, t);
@@ -958,10 +1025,7 @@ static kt_err add_companies(struct gen *g, uint32_t n, int64_t *created)
 		bind_opt(s, 7, email);
 		db_bind_str(s, 8, CITIES[co->city].s);
 		db_bind_str(s, 9, address);
-		if (owner)
-			db_bind_int64(s, 10, owner);
-		else
-			db_bind_null(s, 10);
+		bind_owned(s, 10, &own);
 		rc = step_id(s, &co->id);
 		if (rc)
 			break;
@@ -987,7 +1051,7 @@ struct contact {
 	int64_t company_id;
 	uint32_t city;
 	char phone[17], email[128], address[160], birth[11], pesel[12];
-	int64_t owner;
+	struct owned own;
 	bool archived;
 };
 
@@ -1046,8 +1110,9 @@ static void gen_contact(struct gen *g, struct contact *k)
 		if (rng_permille(&g->r, 900))
 			gen_mobile(g, k->phone);
 		if (rng_permille(&g->r, 850))
-			gen_email(g, &k->p, born, co && rng_permille(&g->r, 600) ? co->domain : NULL,
-				  k->email, sizeof k->email);
+			gen_email(g, &k->p, born,
+				  co && rng_permille(&g->r, 600) ? co->domain : NULL, k->email,
+				  sizeof k->email);
 		struct recent *e = &g->ring[g->nring < RING ? g->nring++ : rng_below(&g->r, RING)];
 		e->p = k->p;
 		e->city = k->city;
@@ -1057,7 +1122,7 @@ static void gen_contact(struct gen *g, struct contact *k)
 	}
 	if (rng_permille(&g->r, 750))
 		gen_address(g, true, k->address, sizeof k->address);
-	k->owner = pick_owner(g);
+	pick_owner(g, &k->own);
 	k->archived = rng_permille(&g->r, 30);
 }
 
@@ -1071,11 +1136,15 @@ static kt_err add_contacts(struct gen *g, int64_t n, int64_t *created)
 		int64_t t = spread(g, i, n, 2 * 365), u = touched(g, t), id = 0;
 
 		struct db_stmt *s;
-		rc = db_prepare(g->c, "INSERT INTO contacts (version, created_at, updated_at, created_by,"
-				      " updated_by, first_name, last_name, kind, company_id, phone, email,"
-				      " city, address, birth_date, pesel, owner_id, archived, custom) VALUES"
-				      " (1, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}')"
-				      " RETURNING id", &s);
+		rc = db_prepare(
+			g->c,
+			"INSERT INTO contacts (version, created_at, updated_at, created_by,"
+			" updated_by, first_name, last_name, kind, company_id, phone, email,"
+			" city, address, birth_date, pesel, owner_id, visibility, department_id,"
+			" archived, custom) VALUES (1, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, ?, ?, ?,"
+			" ?, ?, ?, ?, ?, ?, '{}')"
+			" RETURNING id",
+			&s);
 		if (rc)
 			break;
 		db_bind_int64(s, 1, t);
@@ -1093,11 +1162,8 @@ static kt_err add_contacts(struct gen *g, int64_t n, int64_t *created)
 		bind_opt(s, 10, k.address);
 		bind_opt(s, 11, k.birth);
 		bind_opt(s, 12, k.pesel);
-		if (k.owner)
-			db_bind_int64(s, 13, k.owner);
-		else
-			db_bind_null(s, 13);
-		db_bind_int64(s, 14, k.archived);
+		bind_owned(s, 13, &k.own);
+		db_bind_int64(s, 16, k.archived);
 		rc = step_id(s, &id);
 		if (rc)
 			break;
@@ -1113,7 +1179,8 @@ static kt_err add_contacts(struct gen *g, int64_t n, int64_t *created)
 			break;
 		(*created)++;
 		if (n >= PROGRESS_EVERY && (i + 1) % PROGRESS_EVERY == 0)
-			fprintf(stderr, "demo: %lld/%lld contacts\n", (long long)(i + 1), (long long)n);
+			fprintf(stderr, "demo: %lld/%lld contacts\n", (long long)(i + 1),
+				(long long)n);
 	}
 	return rc;
 }

@@ -3,8 +3,8 @@
  * always keeps one active admin.  Sessions and tokens are accounts.c. */
 #include <ctype.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "core/tz.h"
 #include "crm/password.h"
 #include "crm/rules.h"
 #include "db/db.h"
@@ -20,20 +20,13 @@ static bool login_ok(const char *s)
 	return true;
 }
 
-/* A zone is valid when tzdata has a file for it (Area/City, no dots). */
+/* A zone is valid when tzdata has a sound zone file for it. */
 static bool zone_ok(const char *z)
 {
-	if (!z || !*z || strlen(z) > 60 || strstr(z, "..") || z[0] == '/')
-		return false;
-	for (const char *p = z; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr("/_-+", *p))
-			return false;
-	if (strcmp(z, "UTC") == 0)
-		return true;
-	char path[128];
-	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", z);
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	struct tz *tz = NULL;
+	bool ok = z && tz_load(z, &tz) == ERR_OK;
+	tz_free(tz);
+	return ok;
 }
 
 static kt_err other_active_admins(struct rec_ctx *ctx, int64_t id, int64_t *n)
@@ -95,8 +88,12 @@ kt_err users_before_write(struct rec_ctx *ctx, json_t *values, json_t *cur)
 	}
 	json_object_set_new(values, "password_hash", json_string(h));
 	json_object_del(values, "password");
-	if (cur)
+	if (cur) {
 		json_object_set_new(values, "password", json_string("(changed)"));
+		/* after_write ends the user's sessions: a reset locks out whoever knew the old one. */
+		json_decref(ctx->stash);
+		ctx->stash = json_true();
+	}
 	return ERR_OK;
 }
 
@@ -120,7 +117,10 @@ static kt_err drop_sessions(struct rec_ctx *ctx, int64_t id)
 
 kt_err users_after_write(struct rec_ctx *ctx, int64_t id, json_t *rec, json_t *cur)
 {
-	if (cur && json_is_true(json_object_get(cur, "active")) && json_is_false(json_object_get(rec, "active")))
+	bool reset = json_is_true(ctx->stash) && id != ctx->user_id;
+	json_decref(ctx->stash);
+	ctx->stash = NULL;
+	if (cur && ((json_is_true(json_object_get(cur, "active")) && json_is_false(json_object_get(rec, "active"))) || reset))
 		return drop_sessions(ctx, id);
 	return ERR_OK;
 }

@@ -110,9 +110,18 @@ const char *db_describe(const struct db *db)
 
 kt_err db_conn_acquire(struct db *db, struct db_conn **out)
 {
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
 	pthread_mutex_lock(&db->mu);
-	while (!db->free_list)
-		pthread_cond_wait(&db->cv, &db->mu);
+	while (!db->free_list) {
+		if (pthread_cond_timedwait(&db->cv, &db->mu, &until) != 0 && !db->free_list) {
+			pthread_mutex_unlock(&db->mu);
+			log_warn("event=db_pool_exhausted");
+			*out = NULL;
+			return ERR_BUSY;
+		}
+	}
 	struct db_conn *c = db->free_list;
 	db->free_list = c->next_free;
 	pthread_mutex_unlock(&db->mu);

@@ -94,6 +94,12 @@ kt_err db_search_bind(struct db_stmt *s, int *idx, const char *folded_q);
 kt_err db_search_put(struct db_conn *c, const char *table, int64_t id, const char *doc);
 kt_err db_search_del(struct db_conn *c, const char *table, int64_t id);
 
+/* db_search_join: the fastest plan for "search results, newest first":
+ * from gets the FROM clause over table and its search index, cond the
+ * match condition (one '?' bound with db_search_bind), order the
+ * expression to sort by, newest first with DESC (the row id). */
+kt_err db_search_join(struct db *db, const char *table, struct buf *from, struct buf *cond, struct buf *order);
+
 /* db_sql_skip_locked: " FOR UPDATE SKIP LOCKED" where the engine has it
  * (PostgreSQL), "" where a write transaction is exclusive (SQLite). */
 const char *db_sql_skip_locked(const struct db *db);

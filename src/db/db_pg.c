@@ -14,29 +14,29 @@
 #include "core/log.h"
 #include "db/db_int.h"
 
-#define PG_MAX_PARAMS   65535   /* the protocol's limit */
-#define PG_ERRMSG_SIZE  512
+#define PG_MAX_PARAMS	65535 /* the protocol's limit */
+#define PG_ERRMSG_SIZE	512
 #define PG_MIGRATE_LOCK "SELECT pg_advisory_xact_lock(727274)"
 
 struct pg_conn {
 	PGconn *pg;
-	unsigned long long next_name;   /* statement names "s<n>", unique per connection */
-	unsigned long epoch;            /* bumped by a reset: older statements are gone */
+	unsigned long long next_name; /* statement names "s<n>", unique per connection */
+	unsigned long epoch;	      /* bumped by a reset: older statements are gone */
 	int64_t changes;
-	bool tx_lost;                   /* the session died inside a transaction */
-	char errmsg[PG_ERRMSG_SIZE];    /* error of the last operation, one line, no values */
+	bool tx_lost;		     /* the session died inside a transaction */
+	char errmsg[PG_ERRMSG_SIZE]; /* error of the last operation, one line, no values */
 };
 
 struct pg_stmt {
 	char name[24];
-	char *sql;              /* translated to $n placeholders; owned */
+	char *sql; /* translated to $n placeholders; owned */
 	int nparams;
-	char **values;          /* nparams bound texts, NULL = SQL NULL; owned */
-	unsigned long epoch;    /* the connection epoch it was prepared in */
-	PGresult *res;          /* NULL until the first step after a reset */
+	char **values;	     /* nparams bound texts, NULL = SQL NULL; owned */
+	unsigned long epoch; /* the connection epoch it was prepared in */
+	PGresult *res;	     /* NULL until the first step after a reset */
 	int nrows;
-	int row;                /* current row; -1 before the first */
-	int ncols;              /* -1 until known */
+	int row;   /* current row; -1 before the first */
+	int ncols; /* -1 until known */
 };
 
 #define PC(c) ((struct pg_conn *)(c)->impl)
@@ -90,7 +90,8 @@ static kt_err session_setup(struct pg_conn *pc)
 	kt_err rc = PQresultStatus(r) == PGRES_COMMAND_OK ? ERR_OK : ERR_IO;
 	if (rc)
 		set_errmsg(pc, r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL,
-			   r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(pc->pg));
+			   r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
+			     : PQerrorMessage(pc->pg));
 	PQclear(r);
 	return rc;
 }
@@ -173,7 +174,7 @@ static void log_connect_failure(struct db *db, PGconn *pg)
 	PQconninfoOption *opts = PQconninfoParse(db->pg_url, &perr);
 	if (!opts) {
 		/* The parser's message may quote a piece of the URL. */
-		log_error("event=db_connect_failed msg=\"the PostgreSQL connection URL does not parse\"");
+		log_error("event=db_connect_failed msg=\"the connection URL does not parse\"");
 		PQfreemem(perr);
 		return;
 	}
@@ -184,10 +185,12 @@ static void log_connect_failure(struct db *db, PGconn *pg)
 	set_errmsg(&tmp, NULL, pg ? PQerrorMessage(pg) : "out of memory");
 	snprintf(msg, sizeof msg, "%s", tmp.errmsg);
 	if (pw && strstr(msg, pw))
-		snprintf(msg, sizeof msg, "%s", "connection failed (message withheld: it quotes the password)");
-	log_error("event=db_connect_failed host=\"%s\" port=\"%s\" db=\"%s\" user=\"%s\" msg=\"%s\"",
-		  pg && PQhost(pg) ? PQhost(pg) : "", pg && PQport(pg) ? PQport(pg) : "",
-		  pg && PQdb(pg) ? PQdb(pg) : "", pg && PQuser(pg) ? PQuser(pg) : "", msg);
+		snprintf(msg, sizeof msg, "%s",
+			 "connection failed (message withheld: it quotes the password)");
+	log_error(
+		"event=db_connect_failed host=\"%s\" port=\"%s\" db=\"%s\" user=\"%s\" msg=\"%s\"",
+		pg && PQhost(pg) ? PQhost(pg) : "", pg && PQport(pg) ? PQport(pg) : "",
+		pg && PQdb(pg) ? PQdb(pg) : "", pg && PQuser(pg) ? PQuser(pg) : "", msg);
 	PQconninfoFree(opts);
 }
 
@@ -298,8 +301,8 @@ static kt_err translate(const char *sql, char **out, int *nparams)
 			}
 			continue;
 		} else {
-			while (*p && *p != '\'' && *p != '"' && *p != '?' && !(p[0] == '-' && p[1] == '-') &&
-			       !(p[0] == '/' && p[1] == '*'))
+			while (*p && *p != '\'' && *p != '"' && *p != '?' &&
+			       !(p[0] == '-' && p[1] == '-') && !(p[0] == '/' && p[1] == '*'))
 				p++;
 		}
 		rc = buf_append(&b, from, (size_t)(p - from));
@@ -571,8 +574,8 @@ static void pg_reset(struct db_stmt *s)
 static bool lost_create_race(struct db_conn *c, const char *sql, PGresult *r)
 {
 	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-	if (c->in_tx || !state || strncmp(sql, "CREATE ", 7) != 0 || !strstr(sql, " IF NOT EXISTS ") ||
-	    strchr(sql, ';'))
+	if (c->in_tx || !state || strncmp(sql, "CREATE ", 7) != 0 ||
+	    !strstr(sql, " IF NOT EXISTS ") || strchr(sql, ';'))
 		return false;
 	if (strcmp(state, "23505") && strcmp(state, "42P07") && strcmp(state, "42710"))
 		return false;
@@ -584,7 +587,8 @@ static kt_err pg_exec(struct db_conn *c, const char *sql)
 {
 	struct pg_conn *pc = PC(c);
 	bool rollback = strcmp(sql, "ROLLBACK") == 0;
-	pc->errmsg[0] = '\0';
+	if (!rollback) /* after a rollback the error that caused it still counts */
+		pc->errmsg[0] = '\0';
 	if (pc->tx_lost) {
 		if (!rollback && strcmp(sql, "BEGIN") != 0) {
 			set_errmsg(pc, NULL, "the connection was lost inside this transaction");
@@ -594,18 +598,20 @@ static kt_err pg_exec(struct db_conn *c, const char *sql)
 	}
 	PGresult *r = PQexec(pc->pg, sql);
 	ExecStatusType status = PQresultStatus(r);
-	if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY) {
+	if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK &&
+	    status != PGRES_EMPTY_QUERY) {
 		if (lost_create_race(c, sql, r)) {
 			PQclear(r);
 			return ERR_OK;
 		}
 		kt_err rc = fail(c, r);
-		if (rollback)   /* whatever happened, no transaction is left */
+		if (rollback) /* whatever happened, no transaction is left */
 			pc->tx_lost = false;
 		return rc;
 	}
 	/* COMMIT of a transaction that had failed "succeeds" as ROLLBACK. */
-	bool rolled_back = strncmp(sql, "COMMIT", 6) == 0 && strcmp(PQcmdStatus(r), "ROLLBACK") == 0;
+	bool rolled_back =
+		strncmp(sql, "COMMIT", 6) == 0 && strcmp(PQcmdStatus(r), "ROLLBACK") == 0;
 	record_changes(pc, r);
 	PQclear(r);
 	if (rolled_back) {
@@ -704,7 +710,8 @@ static kt_err pg_search_put(struct db_conn *c, const char *table, int64_t id, co
 	if (!plain_ident(table, strlen(table)))
 		return ERR_INTERNAL;
 	snprintf(sql, sizeof sql,
-		 "INSERT INTO %s_fts(id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc",
+		 "INSERT INTO %s_fts(id, doc) VALUES (?, ?)"
+		 " ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc",
 		 table);
 	kt_err rc = db_prepare(c, sql, &s);
 	if (rc)
@@ -749,14 +756,17 @@ static kt_err pg_ddl_token(const char *tok, size_t len, struct buf *out)
 		return buf_puts(out, "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY");
 	if (len == 4 && memcmp(tok, "BLOB", 4) == 0)
 		return buf_puts(out, "BYTEA");
+	if (len == 9 && memcmp(tok, "COLLATION", 9) == 0)
+		return buf_puts(out, "CREATE COLLATION IF NOT EXISTS kt_pl (provider = icu, locale = 'pl-PL')");
 	if (len > 7 && memcmp(tok, "SEARCH:", 7) == 0 && plain_ident(tok + 7, len - 7)) {
 		int n = (int)(len - 7);
 		const char *t = tok + 7;
-		return buf_printf(out,
-				  "CREATE TABLE %.*s_fts (id BIGINT PRIMARY KEY, doc TEXT NOT NULL,"
-				  " tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', doc)) STORED);"
-				  " CREATE INDEX %.*s_fts_tsv ON %.*s_fts USING GIN (tsv);",
-				  n, t, n, t, n, t);
+		return buf_printf(
+			out,
+			"CREATE TABLE %.*s_fts (id BIGINT PRIMARY KEY, doc TEXT NOT NULL,"
+			" tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', doc)) STORED);"
+			" CREATE INDEX %.*s_fts_tsv ON %.*s_fts USING GIN (tsv);",
+			n, t, n, t, n, t);
 	}
 	return ERR_INTERNAL;
 }

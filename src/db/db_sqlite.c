@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/collate.h"
 #include "core/limits.h"
 #include "core/log.h"
 #include "db/db_int.h"
@@ -50,6 +51,11 @@ static kt_err lite_exec(struct db_conn *c, const char *sql)
 	return rc == SQLITE_OK ? ERR_OK : map_rc(sqlite3_extended_errcode(CONN(c)));
 }
 
+static int lite_collate(void *arg, int alen, const void *a, int blen, const void *b)
+{
+	return collate_pl(a, (size_t)alen, b, (size_t)blen);
+}
+
 static kt_err lite_connect(struct db *db, struct db_conn *c)
 {
 	sqlite3 *h = NULL;
@@ -66,6 +72,7 @@ static kt_err lite_connect(struct db *db, struct db_conn *c)
 	c->impl = h;
 	sqlite3_extended_result_codes(h, 1);
 	sqlite3_busy_timeout(h, LIM_DB_BUSY_MS);
+	sqlite3_create_collation(h, "kt_pl", SQLITE_UTF8, NULL, lite_collate);
 	kt_err e = lite_exec(c, "PRAGMA journal_mode=WAL");
 	if (!e)
 		e = lite_exec(c, db->sync_normal ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL");
@@ -262,6 +269,8 @@ static kt_err lite_ddl_token(const char *tok, size_t len, struct buf *out)
 		return buf_puts(out, "INTEGER PRIMARY KEY AUTOINCREMENT");
 	if (len == 4 && memcmp(tok, "BLOB", 4) == 0)
 		return buf_puts(out, "BLOB");
+	if (len == 9 && memcmp(tok, "COLLATION", 9) == 0)
+		return buf_puts(out, "SELECT 1");
 	if (len > 7 && memcmp(tok, "SEARCH:", 7) == 0)
 		return buf_printf(out,
 				  "CREATE VIRTUAL TABLE %.*s_fts USING fts5(doc, prefix='1 2 3',"

@@ -11,6 +11,16 @@
 #include "db/db_int.h"
 #include "db/schema.h"
 
+#define CREATE_MIGRATIONS \
+	"CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY," \
+	" name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
+
+static kt_err create_table(struct db_conn *c, void *arg)
+{
+	kt_err rc = db_conn_db(c)->ops->migrate_lock(c);
+	return rc ? rc : db_exec(c, CREATE_MIGRATIONS);
+}
+
 int db_schema_latest(void)
 {
 	return schema_migrations[schema_nmigrations - 1].version;
@@ -56,8 +66,12 @@ static kt_err apply_one(struct db_conn *c, void *arg)
 {
 	struct step_ctx *ctx = arg;
 	struct db *db = db_conn_db(c);
+	/* The lock comes first, so two servers starting together never both
+	 * create the bookkeeping table or apply the same step. */
 	kt_err rc = db->ops->migrate_lock(c);
 	int version = 0;
+	if (!rc)
+		rc = db_exec(c, CREATE_MIGRATIONS);
 	if (!rc)
 		rc = read_version(c, &version);
 	if (rc || version >= ctx->m->version)
@@ -94,8 +108,6 @@ kt_err db_migrate(struct db *db, int *applied)
 	kt_err rc = db_conn_acquire(db, &c);
 	if (rc)
 		return rc;
-	rc = db_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
-			" name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
 	for (int i = 0; i < schema_nmigrations && !rc; i++) {
 		struct step_ctx ctx = {&schema_migrations[i], false};
 		rc = db_tx_run(c, true, apply_one, &ctx);
@@ -116,8 +128,7 @@ kt_err db_schema_version(struct db *db, int *version)
 	kt_err rc = db_conn_acquire(db, &c);
 	if (rc)
 		return rc;
-	rc = db_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
-			" name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+	rc = db_tx_run(c, true, create_table, NULL);
 	if (!rc)
 		rc = read_version(c, version);
 	db_conn_release(c);

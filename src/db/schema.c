@@ -196,11 +196,30 @@ static const char *const M0004[] = {
 	NULL,
 };
 
+/* Names sort in Polish alphabetical order (collation kt_pl, src/core/collate.c). */
+static const char *const M0005[] = {
+	"@COLLATION@",
+	"DROP INDEX contacts_last_name",
+	"CREATE INDEX contacts_last_name ON contacts(last_name COLLATE kt_pl, id) WHERE deleted_at IS NULL",
+	"DROP INDEX contacts_first_name",
+	"CREATE INDEX contacts_first_name ON contacts(first_name COLLATE kt_pl, id) WHERE deleted_at IS NULL",
+	"DROP INDEX companies_name",
+	"CREATE INDEX companies_name ON companies(name COLLATE kt_pl, id) WHERE deleted_at IS NULL",
+	"DROP INDEX users_name",
+	"CREATE INDEX users_name ON users(name COLLATE kt_pl, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX departments_sorted ON departments(name COLLATE kt_pl, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX procedures_sorted ON procedures(name COLLATE kt_pl, id) WHERE deleted_at IS NULL",
+	"DROP INDEX inquiries_title",
+	"CREATE INDEX inquiries_title ON inquiries(title COLLATE kt_pl, id) WHERE deleted_at IS NULL",
+	NULL,
+};
+
 const struct migration schema_migrations[] = {
 	{1, "accounts, history, custom fields, contacts and companies", M0001},
 	{2, "background jobs and schedules", M0002},
 	{3, "activities, action types, notes, procedures, settings, calendar feeds", M0003},
 	{4, "visibility scopes, statuses, close reasons and inquiries", M0004},
+	{5, "names sorted in Polish alphabetical order", M0005},
 };
 
 const int schema_nmigrations = sizeof schema_migrations / sizeof schema_migrations[0];

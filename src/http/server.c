@@ -9,6 +9,7 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -28,8 +29,11 @@
 #include "http/listen.h"
 #include "http/route_match.h"
 
+#define MAX_DAEMONS 64
+
 struct http_server {
-	struct MHD_Daemon *d;
+	struct MHD_Daemon *d[MAX_DAEMONS];
+	int nd;
 	struct app *app;
 	const struct route *routes;
 	int nroutes;
@@ -200,10 +204,17 @@ static void run_handler(struct http_req *req)
 	}
 }
 
+/* A slow handler gets its connection on the worker, so queued work never
+ * holds connections the polling threads need. */
 static void slow_job(void *arg)
 {
 	struct conn_state *st = arg;
-	run_handler(&st->req);
+	struct http_req *req = &st->req;
+	kt_err rc = db_conn_acquire(req->app->db, &req->conn);
+	if (rc)
+		http_reply_error(req, rc);
+	else
+		run_handler(req);
 	atomic_store(&st->state, ST_DONE);
 	MHD_resume_connection(st->mc);
 }
@@ -216,7 +227,7 @@ static void dispatch(struct conn_state *st)
 	kt_err rc = ERR_OK;
 	if (strlen(req->path) > LIM_URL) {
 		req->err_message = "The URL is too long.";
-		rc = ERR_TOO_LARGE;
+		rc = ERR_URI_TOO_LONG;
 		goto fail;
 	}
 	const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
@@ -259,6 +270,8 @@ static void dispatch(struct conn_state *st)
 	if (rc)
 		goto fail;
 	if (req->route->flags & ROUTE_SLOW) {
+		db_conn_release(req->conn);
+		req->conn = NULL;
 		atomic_store(&st->state, ST_WORKING);
 		MHD_suspend_connection(st->mc);
 		if (workq_push(srv->slow, slow_job, st) == ERR_OK)
@@ -333,6 +346,37 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 	atomic_fetch_sub(&srv->inflight, 1);
 }
 
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* URL unescaping: like libmicrohttpd's, except that %00 becomes the byte
+ * 0xFF, which is not UTF-8 and fails every later check, instead of a NUL
+ * that would silently cut the path or value short. */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	char *w = s;
+	for (const char *r = s; *r; r++) {
+		int hi, lo;
+		if (r[0] == '%' && (hi = hexval(r[1])) >= 0 && (lo = hexval(r[2])) >= 0) {
+			int v = hi * 16 + lo;
+			*w++ = v ? (char)v : (char)0xFF;
+			r += 2;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char msg[512];
@@ -343,6 +387,47 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	log_warn("event=mhd msg=\"%s\"", msg);
 }
 
+/* A listener that is already there (another Kontakt on the port) must
+ * stop this one from starting: with SO_REUSEPORT the kernel would
+ * otherwise quietly split the traffic between the two. */
+static bool port_free(const struct sockaddr_storage *ss)
+{
+	int fd = socket(ss->ss_family, SOCK_STREAM, 0);
+	if (fd < 0)
+		return false;
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	bool ok = bind(fd, (const struct sockaddr *)ss, len) == 0;
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return ok;
+}
+
+static struct MHD_Daemon *start_daemon(struct http_server *srv, struct sockaddr_storage *ss, unsigned limit)
+{
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+			 MHD_USE_ERROR_LOG;
+	if (ss->ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
+				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)ss,
+				MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U,
+				MHD_OPTION_CONNECTION_LIMIT, limit,
+				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)LIM_PER_IP_CONN,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)LIM_CONN_TIMEOUT_S,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(2 * LIM_HEADER),
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+				MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+				MHD_OPTION_END);
+}
+
+/* One single-threaded daemon per core, each with its own SO_REUSEPORT
+ * listening socket: the kernel spreads new connections over them, where
+ * one shared socket let a burst of keep-alive connections all land on
+ * the same thread. */
 kt_err http_server_start(struct app *app, const struct http_server_options *opt,
 			 struct http_server **out)
 {
@@ -350,6 +435,8 @@ kt_err http_server_start(struct app *app, const struct http_server_options *opt,
 	struct sockaddr_storage ss;
 	if (!http_listen_parse(opt->listen, &ss))
 		return ERR_INVALID;
+	if (!port_free(&ss))
+		return ERR_IO;
 	struct http_server *srv = calloc(1, sizeof *srv);
 	if (!srv)
 		return ERR_NOMEM;
@@ -365,25 +452,20 @@ kt_err http_server_start(struct app *app, const struct http_server_options *opt,
 	int threads = opt->threads > 0 ? opt->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (threads < 1)
 		threads = 1;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
-			 MHD_USE_ERROR_LOG;
-	if (ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	srv->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
-				  MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-				  MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)LIM_CONNECTIONS,
-				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)LIM_PER_IP_CONN,
-				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)LIM_CONN_TIMEOUT_S,
-				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(2 * LIM_HEADER),
-				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-				  MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U,
-				  MHD_OPTION_END);
-	if (!srv->d) {
-		workq_free(srv->slow);
-		free(srv);
-		return ERR_IO;
+	if (threads > MAX_DAEMONS)
+		threads = MAX_DAEMONS;
+	for (int i = 0; i < threads; i++) {
+		srv->d[i] = start_daemon(srv, &ss, (unsigned)(LIM_CONNECTIONS / threads));
+		if (!srv->d[i]) {
+			int saved = errno;
+			for (int j = 0; j < i; j++)
+				MHD_stop_daemon(srv->d[j]);
+			workq_free(srv->slow);
+			free(srv);
+			errno = saved;
+			return ERR_IO;
+		}
+		srv->nd++;
 	}
 	app->threads = threads;
 	*out = srv;
@@ -394,14 +476,19 @@ void http_server_stop(struct http_server *srv)
 {
 	if (!srv)
 		return;
-	MHD_socket fd = MHD_quiesce_daemon(srv->d);
+	/* Closing the listening sockets at once makes new clients get a
+	 * refusal instead of waiting in a backlog nobody reads. */
+	for (int i = 0; i < srv->nd; i++) {
+		MHD_socket fd = MHD_quiesce_daemon(srv->d[i]);
+		if (fd != MHD_INVALID_SOCKET)
+			close(fd);
+	}
 	for (int i = 0; i < 1000 && atomic_load(&srv->inflight) > 0; i++) {
 		struct timespec ts = {0, 10 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
-	MHD_stop_daemon(srv->d);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
+	for (int i = 0; i < srv->nd; i++)
+		MHD_stop_daemon(srv->d[i]);
 	workq_free(srv->slow);
 	free(srv);
 }

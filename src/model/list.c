@@ -233,7 +233,7 @@ static bool range_filter(struct rec_ctx *ctx, const struct entity *e, const char
 static kt_err parse_params(struct rec_ctx *ctx, const struct entity *e, json_t *params, struct list_query *lq)
 {
 	lq->limit = LIM_LIST_DEFAULT;
-	const char *sort = e->default_sort ? e->default_sort : "-updated_at";
+	const char *sort = NULL;
 	const char *cursor = NULL;
 	const char *k;
 	json_t *v;
@@ -302,6 +302,8 @@ static kt_err parse_params(struct rec_ctx *ctx, const struct entity *e, json_t *
 			lq->conds[lq->nconds].args = NULL;
 		}
 	}
+	if (!sort)
+		sort = lq->terms[0] ? "-id" : e->default_sort ? e->default_sort : "-updated_at";
 	if (!rc)
 		rc = parse_sort(ctx, e, sort, lq);
 	if (!rc && cursor)
@@ -320,43 +322,66 @@ static void lq_clear(struct list_query *lq)
 
 static kt_err build_sql(struct rec_ctx *ctx, const struct entity *e, const struct list_query *lq, struct buf *sql)
 {
-	kt_err rc = buf_puts(sql, "SELECT ");
+	/* A search sorted by id (the default for searches) joins the index. */
+	bool join = lq->terms[0] && strcmp(lq->sort, "id") == 0;
+	struct buf from, match, order;
+	buf_init(&from, 512);
+	buf_init(&match, 512);
+	buf_init(&order, 128);
+	kt_err rc = join ? db_search_join(db_conn_db(ctx->conn), e->name, &from, &match, &order) : ERR_OK;
+	if (!rc)
+		rc = buf_puts(sql, "SELECT ");
 	if (!rc)
 		rc = rec_select_cols(e, sql);
 	if (!rc)
-		rc = buf_printf(sql, " FROM %s WHERE deleted_at IS %s", e->name, lq->trash ? "NOT NULL" : "NULL");
+		rc = buf_printf(sql, " FROM %s WHERE %s%s%s.deleted_at IS %s", join ? buf_cstr(&from) : e->name,
+				join ? buf_cstr(&match) : "", join ? " AND " : "", e->name, lq->trash ? "NOT NULL" : "NULL");
 	for (int i = 0; i < lq->nfilters && !rc; i++)
 		rc = lq->filters[i].value ? buf_printf(sql, " AND %s %s ?", lq->filters[i].f->name, lq->filters[i].op)
 					  : buf_printf(sql, " AND %s IS NULL", lq->filters[i].f->name);
 	for (int i = 0; i < lq->nconds && !rc; i++)
 		rc = buf_printf(sql, " AND (%s)", lq->conds[i].sql);
-	if (!rc && lq->terms[0]) {
+	if (!rc && lq->terms[0] && !join) {
 		rc = buf_puts(sql, " AND ");
 		if (!rc)
 			rc = db_search_sql(db_conn_db(ctx->conn), e->name, sql);
 	}
 	const char *op = lq->desc ? "<" : ">";
 	const char *dir = lq->desc ? "DESC" : "ASC";
+	/* Text is sorted in Polish alphabetical order (collation kt_pl). */
+	const char *coll = lq->sort_text ? " COLLATE kt_pl" : "";
 	if (!rc && lq->has_cursor)
-		rc = buf_printf(sql, " AND (%s, id) %s (?, ?)", lq->sort, op);
-	if (!rc)
-		rc = buf_printf(sql, strcmp(lq->sort, "id") == 0 ? " ORDER BY id %s LIMIT ?" : " ORDER BY %s %s, id %s LIMIT ?",
-				strcmp(lq->sort, "id") == 0 ? dir : lq->sort, dir, dir);
+		rc = strcmp(lq->sort, "id") == 0 ? buf_printf(sql, " AND %s.id %s ?", e->name, op)
+						 : buf_printf(sql, " AND (%s%s, id) %s (?, ?)", lq->sort, coll, op);
+	if (!rc) {
+		if (join)
+			rc = buf_printf(sql, " ORDER BY %s %s LIMIT ?", buf_cstr(&order), dir);
+		else if (strcmp(lq->sort, "id") == 0)
+			rc = buf_printf(sql, " ORDER BY id %s LIMIT ?", dir);
+		else
+			rc = buf_printf(sql, " ORDER BY %s%s %s, id %s LIMIT ?", lq->sort, coll, dir, dir);
+	}
+	buf_clear(&from);
+	buf_clear(&match);
+	buf_clear(&order);
 	return rc;
 }
 
 static kt_err bind_sql(struct rec_ctx *ctx, const struct list_query *lq, struct db_stmt *s)
 {
 	int idx = 1;
-	kt_err rc = ERR_OK;
+	bool join = lq->terms[0] && strcmp(lq->sort, "id") == 0;
+	kt_err rc = join ? db_search_bind(s, &idx, lq->terms) : ERR_OK;
 	for (int i = 0; i < lq->nfilters && !rc; i++)
 		if (lq->filters[i].value)
 			rc = rec_bind_value(s, idx++, lq->filters[i].f, lq->filters[i].value);
 	for (int i = 0; i < lq->nconds && !rc; i++)
 		rc = record_bind_cond(s, &idx, &lq->conds[i]);
-	if (!rc && lq->terms[0])
+	if (!rc && lq->terms[0] && !join)
 		rc = db_search_bind(s, &idx, lq->terms);
-	if (!rc && lq->has_cursor) {
+	if (!rc && lq->has_cursor && strcmp(lq->sort, "id") == 0) {
+		rc = db_bind_int64(s, idx++, lq->cursor_id);
+	} else if (!rc && lq->has_cursor) {
 		if (lq->sort_text)
 			rc = db_bind_str(s, idx++, json_string_value(lq->cursor_value));
 		else

@@ -354,7 +354,11 @@ static void diff_values(const struct entity *e, json_t *values, json_t *cur, jso
 			json_object_del(values, k);
 			continue;
 		}
-		if (f && (f->type == FT_PASSWORD || (f->flags & F_HIDDEN)))
+		if (f && (f->flags & F_HIDDEN)) {
+			json_decref(shown);
+			continue;
+		}
+		if (f && f->type == FT_PASSWORD)
 			json_object_set_new(changes, k, json_string("(changed)"));
 		else
 			json_object_set_new(changes, k, json_pack("[OO]", old ? old : json_null(), shown));
@@ -486,10 +490,9 @@ kt_err record_delete(struct rec_ctx *ctx, const struct entity *e, int64_t id, in
 		rc = e->hooks.before_delete(ctx, id, cur);
 	if (!rc)
 		rc = set_deleted(ctx, e, id, true);
+	/* The search document stays, so the trash can be searched too. */
 	if (!rc)
 		rc = record_history_add(ctx, e->name, id, "delete", NULL);
-	if (!rc && e->searchable)
-		rc = db_search_del(ctx->conn, e->name, id);
 	json_decref(cur);
 	return rc;
 }

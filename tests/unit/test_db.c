@@ -29,11 +29,11 @@ struct fixture {
 	struct db *db;
 	kt_err migrate_rc[2];
 	int applied[2];
-	char dir[PATH_MAX];     /* SQLite: the temporary directory */
+	char dir[PATH_MAX];	  /* SQLite: the temporary directory */
 	char path[PATH_MAX + 16]; /* SQLite: the database file */
-	char schema[64];        /* PostgreSQL: this run's schema */
-	struct db *admin;       /* PostgreSQL: creates and drops the schema */
-	struct db_conn *held[4]; /* acquired by the running case */
+	char schema[64];	  /* PostgreSQL: this run's schema */
+	struct db *admin;	  /* PostgreSQL: creates and drops the schema */
+	struct db_conn *held[4];  /* acquired by the running case */
 };
 
 /* ---- helpers ------------------------------------------------------- */
@@ -126,8 +126,9 @@ static int64_t add_department(struct db_conn *c, const char *name, kt_err *rc)
 
 static kt_err add_user(struct db_conn *c, const char *login, const char *name, int64_t dept)
 {
-	struct db_stmt *s = prep(c, "INSERT INTO users(login, name, email, role, department_id, active,"
-				    " password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	struct db_stmt *s = prep(
+		c, "INSERT INTO users(login, name, email, role, department_id, active,"
+		   " password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	db_bind_str(s, 1, login);
 	db_bind_str(s, 2, name);
 	db_bind_null(s, 3);
@@ -163,7 +164,8 @@ static int setup_sqlite(void **state)
 		return -1;
 	}
 	snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
-	struct db_options opt = {.sqlite_path = f->path, .pool_size = 2, .create = true, .sync_normal = true};
+	struct db_options opt = {
+		.sqlite_path = f->path, .pool_size = 2, .create = true, .sync_normal = true};
 	f->engine = DB_SQLITE;
 	if (db_open(&opt, &f->db) != ERR_OK) {
 		rmdir(f->dir);
@@ -183,8 +185,8 @@ static char *pg_url_with_schema(const char *url, const char *schema)
 	buf_init(&b, 4096);
 	kt_err rc;
 	if (strstr(url, "://"))
-		rc = buf_printf(&b, "%s%soptions=-csearch_path%%3D%s", url, strchr(url, '?') ? "&" : "?",
-				schema);
+		rc = buf_printf(&b, "%s%soptions=-csearch_path%%3D%s", url,
+				strchr(url, '?') ? "&" : "?", schema);
 	else
 		rc = buf_printf(&b, "%s options='-csearch_path=%s'", url, schema);
 	if (rc) {
@@ -194,6 +196,19 @@ static char *pg_url_with_schema(const char *url, const char *schema)
 	return buf_take(&b);
 }
 
+/* admin_exec: runs sql on the administrative connection (PostgreSQL),
+ * never held across an assertion. */
+static kt_err admin_exec(struct fixture *f, const char *sql)
+{
+	struct db_conn *c;
+	kt_err rc = db_conn_acquire(f->admin, &c);
+	if (rc)
+		return rc;
+	rc = db_exec(c, sql);
+	db_conn_release(c);
+	return rc;
+}
+
 static int setup_pg(void **state)
 {
 	const char *url = getenv("KONTAKT_TEST_PG_URL");
@@ -201,16 +216,14 @@ static int setup_pg(void **state)
 	if (!f || !url)
 		goto fail;
 	f->engine = DB_PG;
-	snprintf(f->schema, sizeof f->schema, "kt_test_%ld_%lld", (long)getpid(), (long long)time(NULL));
+	snprintf(f->schema, sizeof f->schema, "kt_test_%ld_%lld", (long)getpid(),
+		 (long long)time(NULL));
 	struct db_options admin = {.pg_url = url, .pool_size = 1};
 	if (db_open(&admin, &f->admin) != ERR_OK)
 		goto fail;
-	struct db_conn *c;
 	char sql[128];
 	snprintf(sql, sizeof sql, "CREATE SCHEMA %s", f->schema);
-	db_conn_acquire(f->admin, &c);
-	kt_err rc = db_exec(c, sql);
-	db_conn_release(c);
+	kt_err rc = admin_exec(f, sql);
 	if (rc)
 		goto fail;
 	char *u = pg_url_with_schema(url, f->schema);
@@ -245,12 +258,9 @@ static int teardown(void **state)
 		}
 		rmdir(f->dir);
 	} else if (f->admin) {
-		struct db_conn *c;
 		char sql[128];
 		snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", f->schema);
-		db_conn_acquire(f->admin, &c);
-		db_exec(c, sql);
-		db_conn_release(c);
+		admin_exec(f, sql);
 		db_free(f->admin);
 	}
 	free(f);
@@ -280,8 +290,10 @@ static void pool_has_two_connections(void **state)
 	struct fixture *f = *state;
 	struct db_conn *a = acquire(f), *b = acquire(f);
 	assert_ptr_not_equal(a, b);
-	assert_int_equal(count(a, "SELECT COUNT(*) FROM schema_migrations", NULL), schema_nmigrations);
-	assert_int_equal(count(b, "SELECT COUNT(*) FROM schema_migrations", NULL), schema_nmigrations);
+	assert_int_equal(count(a, "SELECT COUNT(*) FROM schema_migrations", NULL),
+			 schema_nmigrations);
+	assert_int_equal(count(b, "SELECT COUNT(*) FROM schema_migrations", NULL),
+			 schema_nmigrations);
 	release(f, a);
 	release(f, b);
 }
@@ -295,8 +307,9 @@ static void binds_and_columns_round_trip(void **state)
 	const char *login = "jan?'\"--x";
 	assert_int_equal(add_user(c, login, "Łódź", dept), ERR_OK);
 
-	struct db_stmt *s = prep(c, "SELECT login, name, email, active, department_id, created_at, id"
-				    " FROM users WHERE login = ?");
+	struct db_stmt *s =
+		prep(c, "SELECT login, name, email, active, department_id, created_at, id"
+			" FROM users WHERE login = ?");
 	db_bind_str(s, 1, login);
 	assert_int_equal(db_step(s), ERR_ROW);
 	assert_int_equal(db_col_count(s), 7);
@@ -337,8 +350,9 @@ static void binds_and_columns_round_trip(void **state)
 	db_reset(s);
 
 	/* Numbers at the edges and a text of length 0 and one cut short. */
-	s = prep(c, "SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), ?, CAST(? AS TEXT), CAST(? AS TEXT),"
-		    " CAST(? AS BIGINT)");
+	s = prep(c,
+		 "SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), ?, CAST(? AS TEXT), CAST(? AS TEXT),"
+		 " CAST(? AS BIGINT)");
 	db_bind_int64(s, 1, INT64_MAX);
 	db_bind_int64(s, 2, INT64_MIN);
 	db_bind_double(s, 3, 0.1);
@@ -368,6 +382,7 @@ static void rows_step_reset_and_cache(void **state)
 	add_department(c, "row-3", NULL);
 	const char *sql = "SELECT name FROM departments WHERE name LIKE ? ORDER BY name";
 	struct db_stmt *s = prep(c, sql);
+	assert_int_equal(db_col_count(s), 1); /* known before the first step */
 	db_bind_str(s, 1, "row-%");
 	for (int pass = 0; pass < 2; pass++) {
 		char want[16];
@@ -412,9 +427,9 @@ static void constraints_map_to_errors(void **state)
 
 struct tx_ctx {
 	const char *name;
-	kt_err result;          /* what fn returns after its insert */
+	kt_err result; /* what fn returns after its insert */
 	int calls;
-	int busy_first;         /* return ERR_BUSY on this many first calls */
+	int busy_first; /* return ERR_BUSY on this many first calls */
 };
 
 static kt_err tx_insert(struct db_conn *c, void *arg)
@@ -490,7 +505,7 @@ static int64_t search_one(struct db_conn *c, const char *q, kt_err *rc)
 		id = db_col_int64(s, 0);
 		*rc = db_step(s);
 		if (*rc == ERR_ROW)
-			id = -1;        /* more than one */
+			id = -1; /* more than one */
 	}
 	db_reset(s);
 	return id;
@@ -534,16 +549,19 @@ static void search_finds_prefixes(void **state)
 	assert_int_equal(search(c, "kowalski"), id);
 	assert_int_equal(search(c, "xyz"), 0);
 	assert_int_equal(search(c, "jan xyz"), 0);
-	assert_int_equal(search(c, "owal"), 0);       /* prefixes, not infixes */
+	assert_int_equal(search(c, "owal"), 0); /* prefixes, not infixes */
 	assert_int_equal(search(c, "krak"), other);
 	assert_int_equal(search(c, ""), 0);
 	assert_int_equal(search(c, "   "), 0);
 
 	/* Nothing a user types breaks the query. */
 	static const char *const odd[] = {
-		"o'brien", "'", "''", "\\", "a\\'b", "\"", "kow\"", "a:b", ":*", "kow:*",
-		"&", "a & b", "|", "!kow", "(kow", "kow)", "<->", "*", "' | '", "\\'; DROP TABLE x; --",
-		"kow' & 'x", "?", "%", "_", "ąę", "a:A", "1:2:3", "-kow", "+kow",
+		"o'brien",   "'",     "''",   "\\",    "a\\'b",
+		"\"",	     "kow\"", "a:b",  ":*",    "kow:*",
+		"&",	     "a & b", "|",    "!kow",  "(kow",
+		"kow)",	     "<->",   "*",    "' | '", "\\'; DROP TABLE x; --",
+		"kow' & 'x", "?",     "%",    "_",     "ąę",
+		"a:A",	     "1:2:3", "-kow", "+kow",
 	};
 	for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
 		kt_err rc;
@@ -593,6 +611,28 @@ static void changes_counts_rows(void **state)
 	assert_int_equal(db_step(s), ERR_DONE);
 	db_reset(s);
 	assert_int_equal(db_changes(c), 1);
+	release(f, c);
+}
+
+/* More distinct statements than the cache holds: it is emptied and
+ * refilled, and on PostgreSQL the server's prepared statements go too. */
+static void statement_cache_overflows(void **state)
+{
+	struct fixture *f = *state;
+	struct db_conn *c = acquire(f);
+	char sql[96];
+	for (int i = 0; i < 700; i++) {
+		snprintf(sql, sizeof sql, "SELECT CAST(? AS BIGINT) + %d", i);
+		struct db_stmt *s = prep(c, sql);
+		db_bind_int64(s, 1, 1000);
+		assert_int_equal(db_step(s), ERR_ROW);
+		assert_int_equal(db_col_int64(s, 0), 1000 + i);
+		db_reset(s);
+	}
+	if (f->engine == DB_PG) {
+		int64_t n = count(c, "SELECT COUNT(*) FROM pg_prepared_statements", NULL);
+		assert_true(n > 0 && n <= 520);
+	}
 	release(f, c);
 }
 
@@ -709,6 +749,7 @@ static void pg_errors_map(void **state)
 
 struct migrator {
 	const char *url;
+	pthread_barrier_t *start; /* all connected: migrate at once */
 	kt_err rc;
 	int applied;
 };
@@ -719,6 +760,7 @@ static void *migrate_thread(void *arg)
 	struct db *db = NULL;
 	struct db_options opt = {.pg_url = m->url, .pool_size = 1};
 	m->rc = db_open(&opt, &db);
+	pthread_barrier_wait(m->start);
 	if (!m->rc)
 		m->rc = db_migrate(db, &m->applied);
 	db_free(db);
@@ -732,42 +774,50 @@ static void pg_concurrent_migrations(void **state)
 	struct fixture *f = *state;
 	char schema[96], sql[160];
 	snprintf(schema, sizeof schema, "%s_race", f->schema);
-	struct db_conn *c;
-	db_conn_acquire(f->admin, &c);
 	snprintf(sql, sizeof sql, "CREATE SCHEMA %s", schema);
-	assert_int_equal(db_exec(c, sql), ERR_OK);
+	assert_int_equal(admin_exec(f, sql), ERR_OK);
 	char *url = pg_url_with_schema(getenv("KONTAKT_TEST_PG_URL"), schema);
 	assert_non_null(url);
-	struct migrator m[4];
-	pthread_t t[4];
-	for (int i = 0; i < 4; i++) {
-		m[i] = (struct migrator){url, ERR_INTERNAL, 0};
+	struct migrator m[6];
+	pthread_t t[6];
+	pthread_barrier_t start;
+	pthread_barrier_init(&start, NULL, 6);
+	for (int i = 0; i < 6; i++) {
+		m[i] = (struct migrator){url, &start, ERR_INTERNAL, 0};
 		assert_int_equal(pthread_create(&t[i], NULL, migrate_thread, &m[i]), 0);
 	}
 	int applied = 0;
-	for (int i = 0; i < 4; i++) {
+	bool all_ok = true;
+	for (int i = 0; i < 6; i++) {
 		pthread_join(t[i], NULL);
-		assert_int_equal(m[i].rc, ERR_OK);
+		all_ok = all_ok && m[i].rc == ERR_OK;
 		applied += m[i].applied;
 	}
+	pthread_barrier_destroy(&start);
 	free(url);
-	assert_int_equal(applied, schema_nmigrations);
 	snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", schema);
-	assert_int_equal(db_exec(c, sql), ERR_OK);
-	db_conn_release(c);
+	assert_int_equal(admin_exec(f, sql), ERR_OK);
+	assert_true(all_ok);
+	assert_int_equal(applied, schema_nmigrations);
 }
 
 /* ---- main ---------------------------------------------------------- */
 
+/* Every case gives back the connections it held, even when it fails. */
+#define CASE(fn) cmocka_unit_test_teardown(fn, release_all)
+
+/* clang-format off */
 #define COMMON_TESTS \
-	cmocka_unit_test_teardown(migrations_apply_once, release_all), \
-	cmocka_unit_test_teardown(pool_has_two_connections, release_all), \
-	cmocka_unit_test_teardown(binds_and_columns_round_trip, release_all), \
-	cmocka_unit_test_teardown(rows_step_reset_and_cache, release_all), \
-	cmocka_unit_test_teardown(constraints_map_to_errors, release_all), \
-	cmocka_unit_test_teardown(tx_run_commits_rolls_back_and_retries, release_all), \
-	cmocka_unit_test_teardown(search_finds_prefixes, release_all), \
-	cmocka_unit_test_teardown(changes_counts_rows, release_all)
+	CASE(migrations_apply_once), \
+	CASE(pool_has_two_connections), \
+	CASE(binds_and_columns_round_trip), \
+	CASE(rows_step_reset_and_cache), \
+	CASE(constraints_map_to_errors), \
+	CASE(tx_run_commits_rolls_back_and_retries), \
+	CASE(search_finds_prefixes), \
+	CASE(changes_counts_rows), \
+	CASE(statement_cache_overflows)
+/* clang-format on */
 
 int main(void)
 {
@@ -775,9 +825,9 @@ int main(void)
 	const struct CMUnitTest sqlite_tests[] = {COMMON_TESTS};
 	const struct CMUnitTest pg_tests[] = {
 		COMMON_TESTS,
-		cmocka_unit_test_teardown(pg_lost_connection_is_retried, release_all),
-		cmocka_unit_test_teardown(pg_errors_map, release_all),
-		cmocka_unit_test_teardown(pg_concurrent_migrations, release_all),
+		CASE(pg_lost_connection_is_retried),
+		CASE(pg_errors_map),
+		CASE(pg_concurrent_migrations),
 	};
 	const char *url = getenv("KONTAKT_TEST_PG_URL");
 	bool pg = url && *url;

@@ -1,0 +1,268 @@
+// lists: filters on declared fields, sorting, limits and keyset pagination
+// with opaque cursors.
+import { before, after } from 'node:test';
+import { startServer, test, assert, expectError, expectStatus, pageAll, uniq } from './lib/harness.mjs';
+
+let srv, agent, admin, company;
+
+before(async () => {
+	srv = await startServer();
+	agent = await srv.session('agent1');
+	admin = await srv.session('admin');
+	company = (await agent.post('/api/companies', { name: 'Filtrowana Sp. z o.o.' })).body;
+	const seed = [
+		{ last_name: 'Adamska', city: 'Sopot', kind: 'customer', company_id: company.id },
+		{ last_name: 'Bednarek', city: 'Sopot', kind: 'lead', archived: true },
+		{ last_name: 'Cieślak', city: 'Gdynia', kind: 'company_contact', company_id: company.id },
+		{ last_name: 'Dudek', city: 'Gdynia', kind: 'lead', phone: '+48 700 800 900', email: 'dudek@example.pl' },
+	];
+	for (const s of seed) expectStatus(await agent.post('/api/contacts', s), 201);
+});
+after(async () => {
+	await srv?.stop();
+});
+
+async function list(q) {
+	const r = await agent.get(`/api/contacts?${q}`);
+	expectStatus(r, 200, q);
+	return r.body.items;
+}
+
+test('lists_filter_by_city', async () => {
+	const items = await list('city=Sopot');
+	assert.deepEqual(items.map((c) => c.last_name).sort(), ['Adamska', 'Bednarek']);
+	assert.deepEqual(await list('city=Nowhere'), []);
+});
+
+test('lists_filter_by_kind', async () => {
+	const items = await list('kind=lead&limit=500');
+	assert.ok(items.length >= 2);
+	assert.ok(items.every((c) => c.kind === 'lead'));
+	assert.ok(items.some((c) => c.last_name === 'Dudek'));
+});
+
+test('lists_filter_by_company_id', async () => {
+	const items = await list(`company_id=${company.id}`);
+	assert.deepEqual(items.map((c) => c.last_name).sort(), ['Adamska', 'Cieślak']);
+	const none = await list('company_id=null&city=Gdynia');
+	assert.deepEqual(none.map((c) => c.last_name), ['Dudek']);
+});
+
+test('lists_filter_by_archived', async () => {
+	const arch = await list('archived=true&limit=500');
+	assert.ok(arch.length >= 1);
+	assert.ok(arch.every((c) => c.archived === true));
+	assert.ok(arch.some((c) => c.last_name === 'Bednarek'));
+	const live = await list('archived=false&city=Sopot');
+	assert.deepEqual(live.map((c) => c.last_name), ['Adamska']);
+});
+
+test('lists_filter_by_phone_and_email_normalised', async () => {
+	const byPhone = await list(`phone=${encodeURIComponent('700 800 900')}`);
+	assert.deepEqual(byPhone.map((c) => c.last_name), ['Dudek']);
+	const byEmail = await list(`email=${encodeURIComponent('dudek@EXAMPLE.pl')}`);
+	assert.deepEqual(byEmail.map((c) => c.last_name), ['Dudek']);
+});
+
+test('lists_filter_by_owner', async () => {
+	const mine = await list(`owner_id=${agent.user.id}&limit=500`);
+	assert.ok(mine.length >= 4);
+	assert.ok(mine.every((c) => c.owner_id === agent.user.id));
+	const adminOwned = await list(`owner_id=${admin.user.id}`);
+	assert.deepEqual(adminOwned, []);
+});
+
+test('lists_combine_filters', async () => {
+	const items = await list('city=Gdynia&kind=company_contact');
+	assert.deepEqual(items.map((c) => c.last_name), ['Cieślak']);
+});
+
+test('lists_unknown_parameter_is_400_naming_it', async () => {
+	const r = await agent.get('/api/contacts?colour=red');
+	const e = expectError(r, 400, 'bad_query', ['colour']);
+	assert.ok(e.fields.colour);
+	// a declared field that is not a filter
+	expectError(await agent.get('/api/contacts?address=x'), 400, 'bad_query', ['address']);
+	expectError(await agent.get('/api/contacts?first_name=Jan'), 400, 'bad_query', ['first_name']);
+	expectError(await agent.get('/api/contacts?deleted_at=1'), 400, 'bad_query', ['deleted_at']);
+});
+
+test('lists_bad_filter_values_are_400', async () => {
+	const cases = [
+		['kind=vip', 'kind'], ['archived=maybe', 'archived'], ['archived=', 'archived'], ['company_id=abc', 'company_id'],
+		['company_id=1.5', 'company_id'], ['company_id=', 'company_id'], ['phone=call-me', 'phone'], ['email=nope', 'email'],
+		['status=dead', 'status'], ['owner_id=me', 'owner_id'], ['trash=yes', 'trash'],
+	];
+	for (const [q, field] of cases) expectError(await agent.get(`/api/contacts?${q}`), 400, 'bad_query', [field]);
+});
+
+test('lists_sort_by_last_name_ascending', async () => {
+	const items = await list('sort=last_name&limit=500');
+	const names = items.map((c) => c.last_name);
+	for (let i = 1; i < names.length; i++) assert.ok(names[i - 1] <= names[i], `${names[i - 1]} <= ${names[i]}`);
+	const desc = (await list('sort=-last_name&limit=500')).map((c) => c.last_name);
+	assert.equal(desc.length, names.length);
+	for (let i = 1; i < desc.length; i++) assert.ok(desc[i - 1] >= desc[i]);
+});
+
+test('lists_sort_by_last_name_follows_polish_alphabet', async () => {
+	const tag = uniq('Alfabet');
+	for (const n of ['Żak', 'Łukasik', 'Lis', 'Mazur', 'Śliwa', 'Sowa', 'Tomczak', 'de Gaulle', 'Ostrowski', 'Ćwik', 'Czarnecki'])
+		expectStatus(await agent.post('/api/contacts', { last_name: n, city: tag }), 201);
+	const names = (await list(`city=${tag}&sort=last_name`)).map((c) => c.last_name);
+	assert.deepEqual(names, ['Czarnecki', 'Ćwik', 'de Gaulle', 'Lis', 'Łukasik', 'Mazur', 'Ostrowski', 'Sowa', 'Śliwa', 'Tomczak', 'Żak'],
+		'GET /api/contacts?sort=last_name sorts as a Polish reader expects');
+});
+
+test('lists_sort_by_created_at_descending', async () => {
+	const items = await list('sort=-created_at&limit=500');
+	for (let i = 1; i < items.length; i++) {
+		const a = items[i - 1], b = items[i];
+		assert.ok(a.created_at > b.created_at || (a.created_at === b.created_at && a.id > b.id), 'newest first, ties by id');
+	}
+	const asc = await list('sort=created_at&limit=500');
+	assert.deepEqual(asc.map((c) => c.id), items.map((c) => c.id).reverse());
+});
+
+test('lists_default_sort_is_most_recently_updated_first', async () => {
+	const c = await agent.post('/api/contacts', { last_name: 'Świeży' });
+	const items = await list('limit=1');
+	assert.equal(items[0].id, c.body.id);
+});
+
+test('lists_bad_sort_is_400', async () => {
+	for (const s of ['email', 'nothing', '-', '', 'password_hash', 'custom']) {
+		expectError(await agent.get(`/api/contacts?sort=${s}`), 400, 'bad_query', ['sort']);
+	}
+});
+
+test('lists_limit_must_be_1_to_500', async () => {
+	for (const l of ['0', '501', 'x', '-1', '', '1.5', '10abc']) {
+		expectError(await agent.get(`/api/contacts?limit=${l}`), 400, 'bad_query', ['limit']);
+	}
+	assert.equal((await list('limit=1')).length, 1);
+	expectStatus(await agent.get('/api/contacts?limit=500'), 200);
+});
+
+test('lists_default_limit_is_50', async () => {
+	for (let i = 0; i < 55; i++) expectStatus(await agent.post('/api/contacts', { last_name: `Hurt${i}`, city: 'Hurtownia' }), 201);
+	const r = await agent.get('/api/contacts?city=Hurtownia');
+	expectStatus(r, 200);
+	assert.equal(r.body.items.length, 50);
+	assert.equal(typeof r.body.next_cursor, 'string');
+});
+
+test('lists_keyset_pagination_returns_each_record_once_in_order', async () => {
+	const city = uniq('Paginacja');
+	const names = ['Gołąb', 'Adamczyk', 'Filipek', 'Bąk', 'Ewert', 'Duda', 'Celiński'];
+	for (const n of names) expectStatus(await agent.post('/api/contacts', { last_name: n, city }), 201);
+	const pages = [];
+	let cursor = null;
+	do {
+		const r = await agent.get(`/api/contacts?city=${city}&sort=last_name&limit=3${cursor ? '&cursor=' + encodeURIComponent(cursor) : ''}`);
+		expectStatus(r, 200);
+		pages.push(r.body.items.map((c) => c.last_name));
+		cursor = r.body.next_cursor;
+		assert.ok(pages.length <= 3, 'three pages at most');
+	} while (cursor !== null);
+	assert.deepEqual(pages.map((p) => p.length), [3, 3, 1]);
+	const all = pages.flat();
+	assert.equal(new Set(all).size, 7, 'no duplicates');
+	assert.deepEqual([...all].sort(), [...names].sort(), 'every record');
+	// in the list's own order: each page continues where the last stopped
+	const single = (await list(`city=${city}&sort=last_name&limit=500`)).map((c) => c.last_name);
+	assert.deepEqual(all, single);
+});
+
+test('lists_pagination_with_exact_multiple_ends_with_null_cursor', async () => {
+	const city = uniq('Sześć');
+	for (let i = 0; i < 6; i++) expectStatus(await agent.post('/api/contacts', { last_name: `N${i}`, city }), 201);
+	const p1 = await agent.get(`/api/contacts?city=${city}&limit=3&sort=last_name`);
+	assert.equal(p1.body.items.length, 3);
+	assert.ok(p1.body.next_cursor);
+	const p2 = await agent.get(`/api/contacts?city=${city}&limit=3&sort=last_name&cursor=${encodeURIComponent(p1.body.next_cursor)}`);
+	assert.equal(p2.body.items.length, 3);
+	assert.equal(p2.body.next_cursor, null, 'no empty last page');
+});
+
+test('lists_pagination_on_default_and_time_sorts', async () => {
+	const city = uniq('Czas');
+	const ids = [];
+	for (let i = 0; i < 7; i++) ids.push((await agent.post('/api/contacts', { last_name: `T${i}`, city })).body.id);
+	for (const sort of ['', '&sort=-created_at', '&sort=created_at', '&sort=-updated_at', '&sort=id', '&sort=-id', '&sort=first_name']) {
+		const all = await pageAll(agent, `/api/contacts?city=${city}&limit=2${sort}`);
+		assert.equal(all.length, 7, `sort${sort}`);
+		assert.deepEqual(all.map((c) => c.id).sort((a, b) => a - b), ids, `sort${sort}: every record once`);
+	}
+});
+
+test('lists_garbage_cursor_is_400', async () => {
+	for (const c of ['garbage', '!!!', 'W10', 'WyJhIl0', 'x'.repeat(600), 'WzEsMl0']) {
+		expectError(await agent.get(`/api/contacts?sort=last_name&cursor=${encodeURIComponent(c)}`), 400, 'bad_query', ['cursor']);
+	}
+});
+
+test('lists_cursor_of_another_sort_is_400', async () => {
+	const p = await agent.get('/api/contacts?sort=last_name&limit=1');
+	assert.ok(p.body.next_cursor);
+	expectError(await agent.get(`/api/contacts?sort=-created_at&cursor=${encodeURIComponent(p.body.next_cursor)}`), 400, 'bad_query', ['cursor']);
+});
+
+test('lists_cursor_stays_valid_while_records_are_inserted', async () => {
+	const city = uniq('Wstawki');
+	const old = ['Bis', 'Dec', 'Fis', 'Gis', 'Kis', 'Mis', 'Pis'];
+	for (const n of old) expectStatus(await agent.post('/api/contacts', { last_name: n, city }), 201);
+	const base = `/api/contacts?city=${city}&sort=last_name&limit=3`;
+	const p1 = await agent.get(base);
+	assert.deepEqual(p1.body.items.map((c) => c.last_name), ['Bis', 'Dec', 'Fis']);
+	// new records before and after the cursor
+	for (const n of ['Aaa', 'Ccc', 'Eee', 'Hhh', 'Zzz']) expectStatus(await agent.post('/api/contacts', { last_name: n, city }), 201);
+	const rest = await pageAll(agent, `${base}&cursor=${encodeURIComponent(p1.body.next_cursor)}`);
+	const seen = [...p1.body.items, ...rest].map((c) => c.last_name);
+	const oldSeen = seen.filter((n) => old.includes(n));
+	assert.deepEqual(oldSeen, old, 'every old record exactly once, in order');
+	assert.ok(!rest.some((c) => ['Aaa', 'Ccc', 'Eee'].includes(c.last_name)), 'nothing from before the cursor');
+});
+
+test('lists_cursor_survives_deletion_of_the_last_seen_record', async () => {
+	const city = uniq('Znikające');
+	const ids = [];
+	for (const n of ['A1', 'A2', 'A3', 'A4', 'A5']) ids.push((await agent.post('/api/contacts', { last_name: n, city })).body.id);
+	const p1 = await agent.get(`/api/contacts?city=${city}&sort=last_name&limit=2`);
+	expectStatus(await agent.del(`/api/contacts/${ids[1]}`), 204);
+	const rest = await pageAll(agent, `/api/contacts?city=${city}&sort=last_name&limit=2&cursor=${encodeURIComponent(p1.body.next_cursor)}`);
+	assert.deepEqual(rest.map((c) => c.last_name), ['A3', 'A4', 'A5']);
+});
+
+test('lists_trash_lists_only_deleted', async () => {
+	const city = uniq('Kosz');
+	const a = await agent.post('/api/contacts', { last_name: 'Zostaje', city });
+	const b = await agent.post('/api/contacts', { last_name: 'Usunięty', city });
+	expectStatus(await agent.del(`/api/contacts/${b.body.id}`), 204);
+	assert.deepEqual((await list(`city=${city}`)).map((c) => c.id), [a.body.id]);
+	for (const t of ['1', 'true']) {
+		const trash = await list(`city=${city}&trash=${t}`);
+		assert.deepEqual(trash.map((c) => c.id), [b.body.id]);
+		assert.ok(trash[0].deleted_at, 'a deleted record shows when it was deleted');
+	}
+	assert.deepEqual((await list(`city=${city}&trash=0`)).map((c) => c.id), [a.body.id]);
+});
+
+test('lists_users_filter_and_departments_list', async () => {
+	const deps = await admin.get('/api/departments?limit=500');
+	expectStatus(deps, 200);
+	const krakow = deps.body.items.find((d) => d.name === 'Kraków');
+	const users = await admin.get(`/api/users?department_id=${krakow.id}&limit=500`);
+	expectStatus(users, 200);
+	assert.deepEqual(users.body.items.map((u) => u.login).sort(), ['agent1', 'agent2', 'manager']);
+	const active = await admin.get('/api/users?active=true&limit=500');
+	assert.ok(active.body.items.every((u) => u.active === true));
+});
+
+test('lists_custom_fields_filter_by_entity', async () => {
+	expectStatus(await admin.post('/api/custom_fields', { entity: 'companies', name: 'branza', label: 'Branża', type: 'text' }), 201);
+	const r = await admin.get('/api/custom_fields?entity=companies');
+	expectStatus(r, 200);
+	assert.ok(r.body.items.every((f) => f.entity === 'companies'));
+	expectError(await admin.get('/api/custom_fields?entity=planets'), 400, 'bad_query', ['entity']);
+});

@@ -1,0 +1,175 @@
+// search: ?q= is case- and diacritic-insensitive, matches word prefixes,
+// ANDs words, finds a phone in any spelling, and keeps up with changes.
+import { before, after } from 'node:test';
+import { startServer, test, assert, expectError, expectStatus } from './lib/harness.mjs';
+
+let srv, agent, ids;
+
+before(async () => {
+	srv = await startServer();
+	agent = await srv.session('agent1');
+	const people = {
+		lodz: { first_name: 'Barbara', last_name: 'Zielińska', city: 'Łódź' },
+		slawek: { first_name: 'Sławek', last_name: 'Mróz', city: 'Poznań' },
+		zolk: { first_name: 'Stanisław', last_name: 'Żółkiewski', city: 'Lwów' },
+		kowalska: { first_name: 'Anna', last_name: 'Kowalska', city: 'Kraków', phone: '+48 601-234-567', email: 'anna.k@poczta.pl' },
+		jan: { first_name: 'Jan', last_name: 'Kowalczyk', city: 'Gdańsk', phone: '+48 502 111 222' },
+		janina: { first_name: 'Janina', last_name: 'Nowak', city: 'Kraków' },
+		germ: { first_name: 'Jürgen', last_name: 'Müller', city: 'München', phone: '+49 89 1234567' },
+	};
+	ids = {};
+	for (const [k, p] of Object.entries(people)) {
+		const r = await agent.post('/api/contacts', p);
+		expectStatus(r, 201, k);
+		ids[k] = r.body.id;
+	}
+});
+after(async () => {
+	await srv?.stop();
+});
+
+async function search(q, extra = '') {
+	const r = await agent.get(`/api/contacts?q=${encodeURIComponent(q)}${extra}`);
+	expectStatus(r, 200, `q=${q}`);
+	return r.body.items.map((c) => c.id);
+}
+
+async function assertFinds(q, key, { only = false } = {}) {
+	const found = await search(q);
+	assert.ok(found.includes(ids[key]), `q=${JSON.stringify(q)} should find ${key}; found ${JSON.stringify(found)}`);
+	if (only) assert.deepEqual(found, [ids[key]], `q=${JSON.stringify(q)} finds only ${key}`);
+}
+
+async function assertMisses(q, key) {
+	const found = await search(q);
+	assert.ok(!found.includes(ids[key]), `q=${JSON.stringify(q)} should not find ${key}`);
+}
+
+test('search_ignores_diacritics_in_query_and_data', async () => {
+	await assertFinds('lodz', 'lodz', { only: true });
+	await assertFinds('Łódź', 'lodz', { only: true });
+	await assertFinds('ŁÓDŹ', 'lodz', { only: true });
+	await assertFinds('slawek', 'slawek', { only: true });
+	await assertFinds('ZOLKIEWSKI', 'zolk', { only: true });
+	await assertFinds('żółkiewski', 'zolk', { only: true });
+	await assertFinds('zielinska', 'lodz');
+	await assertFinds('muller', 'germ');
+	await assertFinds('jurgen', 'germ');
+	await assertFinds('munchen', 'germ');
+});
+
+test('search_is_case_insensitive', async () => {
+	await assertFinds('KOWALSKA', 'kowalska', { only: true });
+	await assertFinds('kowalska', 'kowalska', { only: true });
+	await assertFinds('KoWaLsKa', 'kowalska', { only: true });
+});
+
+test('search_matches_word_prefixes', async () => {
+	await assertFinds('kowal', 'kowalska');
+	await assertFinds('kowal', 'jan');
+	await assertFinds('zolk', 'zolk');
+	await assertFinds('krak', 'janina');
+	await assertMisses('owalska', 'kowalska');
+});
+
+test('search_words_are_anded', async () => {
+	const found = await search('jan kow');
+	assert.ok(found.includes(ids.jan), 'Jan Kowalczyk');
+	assert.ok(!found.includes(ids.kowalska), 'Anna Kowalska has no "jan"');
+	assert.ok(!found.includes(ids.janina), 'Janina Nowak has no "kow"');
+	assert.deepEqual(await search('anna krakow'), [ids.kowalska]);
+	assert.deepEqual(await search('anna gdansk'), []);
+	assert.deepEqual(await search('  jan   kow  '), found, 'extra spaces do not matter');
+});
+
+test('search_finds_phone_in_any_spelling', async () => {
+	for (const q of ['+48 601-234-567', '0048601234567', '601234567', '601 234', '601-234-567', '+48601234567', '48601234567', '(601) 234 567']) {
+		await assertFinds(q, 'kowalska', { only: true });
+	}
+	await assertFinds('502 111 222', 'jan', { only: true });
+	await assertFinds('+49 89 1234567', 'germ', { only: true });
+	await assertFinds('0049891234567', 'germ', { only: true });
+});
+
+test('search_finds_email', async () => {
+	await assertFinds('anna.k@poczta.pl', 'kowalska');
+	await assertFinds('poczta', 'kowalska');
+});
+
+test('search_without_match_returns_empty_list', async () => {
+	const r = await agent.get('/api/contacts?q=xyzzynothing');
+	expectStatus(r, 200);
+	assert.deepEqual(r.body, { items: [], next_cursor: null });
+});
+
+test('search_query_over_200_bytes_is_400', async () => {
+	expectError(await agent.get(`/api/contacts?q=${'a'.repeat(201)}`), 400, 'bad_query', ['q']);
+	expectError(await agent.get(`/api/contacts?q=${encodeURIComponent('ż'.repeat(101))}`), 400, 'bad_query', ['q']);
+	expectStatus(await agent.get(`/api/contacts?q=${'a'.repeat(200)}`), 200);
+});
+
+test('search_on_users_is_400', async () => {
+	expectError(await agent.get('/api/users?q=admin'), 400, 'bad_query', ['q']);
+	expectError(await agent.get('/api/departments?q=krak'), 400, 'bad_query', ['q']);
+});
+
+test('search_syntax_characters_are_plain_text', async () => {
+	for (const q of ['"', '*', '(', ')', 'a OR b', 'NOT kowalska', 'kowalska*', 'last_name:kowalska', 'NEAR(a b)', '^kow', "'", '-', '+', '{}', ':', 'a AND', '%', '\\']) {
+		const r = await agent.get(`/api/contacts?q=${encodeURIComponent(q)}`);
+		expectStatus(r, 200, `q=${q}`);
+	}
+	await assertFinds('"kowalska"', 'kowalska');
+});
+
+test('search_empty_query_lists_everything', async () => {
+	const all = await agent.get('/api/contacts?limit=500');
+	const empty = await agent.get('/api/contacts?q=&limit=500');
+	expectStatus(empty, 200);
+	assert.equal(empty.body.items.length, all.body.items.length);
+});
+
+test('search_invalid_utf8_query_is_400', async () => {
+	expectError(await agent.get('/api/contacts?q=%C3%28'), 400, 'bad_query');
+});
+
+test('search_follows_updates', async () => {
+	const c = await agent.post('/api/contacts', { last_name: 'Przeprowadzka', city: 'Szczecin' });
+	expectStatus(c, 201);
+	assert.ok((await search('szczecin')).includes(c.body.id));
+	const p = await agent.patch(`/api/contacts/${c.body.id}`, { city: 'Olsztyn', version: 1 });
+	expectStatus(p, 200);
+	assert.ok(!(await search('szczecin')).includes(c.body.id), 'old city no longer found');
+	assert.ok((await search('olsztyn')).includes(c.body.id), 'new city found');
+});
+
+test('search_skips_deleted_and_finds_restored', async () => {
+	const c = await agent.post('/api/contacts', { last_name: 'Kosz', first_name: 'Usuwalny' });
+	expectStatus(await agent.del(`/api/contacts/${c.body.id}`), 204);
+	assert.ok(!(await search('usuwalny')).includes(c.body.id));
+	expectStatus(await agent.post(`/api/contacts/${c.body.id}/restore`), 200);
+	assert.ok((await search('usuwalny')).includes(c.body.id));
+});
+
+test('search_combines_with_filters', async () => {
+	const found = await search('kowal', '&city=Kraków');
+	assert.deepEqual(found, [ids.kowalska]);
+});
+
+test('search_paginates', async () => {
+	for (let i = 0; i < 5; i++) expectStatus(await agent.post('/api/contacts', { last_name: `Stronicowany${i}` }), 201);
+	const seen = [];
+	let cursor = null;
+	do {
+		const r = await agent.get(`/api/contacts?q=stronicowany&limit=2${cursor ? '&cursor=' + encodeURIComponent(cursor) : ''}`);
+		expectStatus(r, 200);
+		seen.push(...r.body.items.map((c) => c.last_name));
+		cursor = r.body.next_cursor;
+	} while (cursor);
+	assert.deepEqual(seen.sort(), [0, 1, 2, 3, 4].map((i) => `Stronicowany${i}`));
+});
+
+test('search_companies_does_not_return_contacts', async () => {
+	const r = await agent.get('/api/companies?q=kowalska');
+	expectStatus(r, 200);
+	assert.deepEqual(r.body.items, []);
+});
