@@ -895,7 +895,7 @@ static void make_domain(struct gen *g, const char *base, uint32_t city, const ch
 		while (n && stem[n - 1] == '-')
 			n--;
 		stem[n] = '\0';
-		snprintf(out, 40, "%s%s", stem, tld);
+		snprintf(out, 40, "%.28s%.10s", stem, tld);
 		if (hset_add(&g->seen, out))
 			return;
 	}

@@ -28,6 +28,7 @@ kt_err db_open(const struct db_options *opt, struct db **out)
 	pthread_cond_init(&db->cv, NULL);
 	db->sync_normal = opt->sync_normal;
 	db->create = opt->create;
+	db->bulk = opt->bulk;
 	if (opt->pg_url) {
 		db->ops = &db_pg_ops;
 		db->engine = DB_PG;

@@ -26,6 +26,7 @@ struct db_options {
 	int pool_size;            /* connections; >= 1 */
 	bool sync_normal;         /* SQLite synchronous=NORMAL instead of FULL */
 	bool create;              /* SQLite: create the file if missing */
+	bool bulk;                /* SQLite: a large page cache for bulk loads (demo, import) */
 };
 
 /* db_open: connects pool_size connections; *out is freed with db_free. */

@@ -70,6 +70,7 @@ struct db {
 	char *pg_url;
 	bool sync_normal;
 	bool create;
+	bool bulk;
 	int nconns;
 	struct db_conn *conns;  /* array of nconns */
 	struct db_conn *free_list;

@@ -80,6 +80,9 @@ static kt_err lite_connect(struct db *db, struct db_conn *c)
 		e = lite_exec(c, "PRAGMA foreign_keys=ON");
 	if (!e)
 		e = lite_exec(c, "PRAGMA temp_store=MEMORY");
+	/* Bulk loads re-read the same index pages; 256 MiB keeps them in memory. */
+	if (!e && db->bulk)
+		e = lite_exec(c, "PRAGMA cache_size=-262144");
 	if (e) {
 		log_error("event=db_setup_failed path=\"%s\" msg=\"%s\"", db->sqlite_path, sqlite3_errmsg(h));
 		sqlite3_close(h);
