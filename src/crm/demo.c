@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/buf.h"
 #include "core/fold.h"
@@ -497,6 +498,8 @@ struct gen {
 	uint32_t ncomps;
 	struct recent *ring;
 	uint32_t nring;
+	int64_t first_contact, last_contact; /* ids written by this run */
+	int64_t today;   /* midnight UTC of the run's day: activities gather around it */
 	json_t *doc_rec; /* the record whose search document is built */
 	struct buf doc;
 	int64_t done; /* companies and contacts written (commits every CHUNK) */
@@ -1167,6 +1170,9 @@ static kt_err add_contacts(struct gen *g, int64_t n, int64_t *created)
 		rc = step_id(s, &id);
 		if (rc)
 			break;
+		if (!g->first_contact)
+			g->first_contact = id;
+		g->last_contact = id;
 		doc_set(g->doc_rec, "first_name", k.p.first);
 		doc_set(g->doc_rec, "last_name", k.p.last);
 		doc_set(g->doc_rec, "phone", k.phone);
@@ -1181,6 +1187,150 @@ static kt_err add_contacts(struct gen *g, int64_t n, int64_t *created)
 		if (n >= PROGRESS_EVERY && (i + 1) % PROGRESS_EVERY == 0)
 			fprintf(stderr, "demo: %lld/%lld contacts\n", (long long)(i + 1),
 				(long long)n);
+	}
+	return rc;
+}
+
+/* Activities: about one per client over a year around today (the past
+ * mostly done, the future planned, some overdue), assigned to the demo
+ * users, so the reminders, calendar and timelines have something real. */
+static const char *const SUBJECTS[4][4] = {
+	{"Przygotować ofertę", "Wysłać umowę do podpisu", "Sprawdzić płatność", "Zarezerwować hotel"},
+	{"Telefon w sprawie oferty", "Oddzwonić do klienta", "Potwierdzić termin", "Zapytać o decyzję"},
+	{"Spotkanie w biurze", "Prezentacja oferty", "Podpisanie umowy", "Wizyta u klienta"},
+	{"Wysłać katalog", "Wysłać fakturę", "Odpowiedzieć na zapytanie", "Wysłać podsumowanie"},
+};
+static const char *const KINDS[4] = {"task", "call", "meeting", "email"};
+static const int KIND_TYPE[4] = {4, 1, 2, 3}; /* the seeded action types */
+
+static kt_err add_activities(struct gen *g, int64_t n, int64_t *created)
+{
+	json_object_clear(g->doc_rec);
+	kt_err rc = ERR_OK;
+	int64_t span = g->last_contact - g->first_contact + 1;
+	for (int64_t i = 0; i < n && !rc && span > 0; i++) {
+		uint32_t k = rng_below(&g->r, 100);
+		int kind = k < 40 ? 1 : k < 60 ? 2 : k < 85 ? 0 : 3;
+		int64_t day = (int64_t)rng_below(&g->r, 366) - 183;
+		int64_t start = g->today + day * DAY + (7 + rng_below(&g->r, 10)) * 3600 + 15 * 60 * rng_below(&g->r, 4);
+		int64_t dur = kind == 2 ? 30 + 30 * rng_below(&g->r, 3) : 15;
+		const char *status = "planned";
+		if (day < 0) {
+			uint32_t p = rng_below(&g->r, 100);
+			status = p < 85 ? "done" : p < 90 ? "cancelled" : "planned";
+		}
+		struct owned o;
+		pick_owner(g, &o);
+		int64_t contact = g->first_contact + (int64_t)(rng_next(&g->r) % (uint64_t)span);
+		const char *subject = SUBJECTS[kind][rng_below(&g->r, 4)];
+		int64_t id = 0;
+		struct db_stmt *s;
+		rc = db_prepare(g->c,
+				"INSERT INTO activities (version, created_at, updated_at, kind, action_type_id, subject, status,"
+				" starts_at, ends_at, duration_min, priority, percent_done, assignee_id, contact_id,"
+				" remind_before_min, done_at, visibility, department_id)"
+				" VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, 'company', ?) RETURNING id", &s);
+		if (rc)
+			break;
+		int64_t made = start - (int64_t)(1 + rng_below(&g->r, 20)) * DAY;
+		bool done = strcmp(status, "done") == 0;
+		db_bind_int64(s, 1, made);
+		db_bind_int64(s, 2, done ? start + dur * 60 : made);
+		db_bind_str(s, 3, KINDS[kind]);
+		db_bind_int64(s, 4, KIND_TYPE[kind]);
+		db_bind_str(s, 5, subject);
+		db_bind_str(s, 6, status);
+		db_bind_int64(s, 7, start);
+		db_bind_int64(s, 8, start + dur * 60);
+		db_bind_int64(s, 9, dur);
+		db_bind_str(s, 10, rng_permille(&g->r, 150) ? "high" : "normal");
+		db_bind_int64(s, 11, done ? 100 : 0);
+		o.owner ? db_bind_int64(s, 12, o.owner) : db_bind_null(s, 12);
+		db_bind_int64(s, 13, contact);
+		done ? db_bind_int64(s, 14, start + dur * 60) : db_bind_null(s, 14);
+		o.dept ? db_bind_int64(s, 15, o.dept) : db_bind_null(s, 15);
+		rc = step_id(s, &id);
+		if (rc)
+			break;
+		doc_set(g->doc_rec, "subject", subject);
+		rc = index_row(g, "activities", id);
+		if (!rc)
+			rc = next_row(g);
+		if (!rc)
+			(*created)++;
+		if (n >= PROGRESS_EVERY && (i + 1) % PROGRESS_EVERY == 0)
+			fprintf(stderr, "demo: %lld/%lld activities\n", (long long)(i + 1), (long long)n);
+	}
+	return rc;
+}
+
+/* Inquiries: what clients asked for, through the seeded pipeline. */
+static const char *const WANTS[] = {
+	"Wczasy w Grecji, 2 osoby", "Wycieczka do Włoch, rodzina", "Kurs angielskiego B2", "Kurs niemieckiego od podstaw",
+	"Mieszkanie 3 pokoje, Kraków", "Dom z ogrodem pod Poznaniem", "Księgowość dla jednoosobowej firmy",
+	"Rozliczenie roczne PIT", "Obóz językowy dla dzieci", "Wyjazd firmowy na 20 osób",
+};
+
+static kt_err add_inquiries(struct gen *g, int64_t n, int64_t *created)
+{
+	int64_t st[8] = {0}, reason = 0;
+	char outcome[8][8];
+	int nst = 0;
+	struct db_stmt *s;
+	kt_err rc = db_prepare(g->c, "SELECT id, outcome FROM statuses WHERE entity = 'inquiries' AND deleted_at IS NULL"
+				     " ORDER BY position, id LIMIT 8", &s);
+	while (!rc && nst < 8 && db_step(s) == ERR_ROW) {
+		st[nst] = db_col_int64(s, 0);
+		const char *o = db_col_text(s, 1, NULL);
+		snprintf(outcome[nst++], sizeof outcome[0], "%s", o ? o : "open");
+	}
+	if (!rc)
+		db_reset(s);
+	if (!rc && db_prepare(g->c, "SELECT id FROM close_reasons WHERE entity = 'inquiries' ORDER BY position LIMIT 1", &s) == ERR_OK) {
+		if (db_step(s) == ERR_ROW)
+			reason = db_col_int64(s, 0);
+		db_reset(s);
+	}
+	int64_t span = g->last_contact - g->first_contact + 1;
+	json_object_clear(g->doc_rec);
+	for (int64_t i = 0; i < n && !rc && nst && span > 0; i++) {
+		int k = (int)rng_below(&g->r, (uint32_t)nst);
+		bool lost = strcmp(outcome[k], "lost") == 0, open = strcmp(outcome[k], "open") == 0;
+		struct owned o;
+		pick_owner(g, &o);
+		const char *title = WANTS[rng_below(&g->r, N_OF(WANTS))];
+		int64_t made = g->today - (int64_t)rng_below(&g->r, 180) * DAY - rng_below(&g->r, DAY);
+		char close[11];
+		isodate_format((int32_t)((g->today / DAY) + (int64_t)rng_below(&g->r, 90) - 30), close);
+		int64_t id = 0;
+		rc = db_prepare(g->c,
+				"INSERT INTO inquiries (version, created_at, updated_at, title, contact_id, status_id,"
+				" planned_close_date, handler_id, visibility, department_id, outcome, close_reason_id, value,"
+				" closed_at, custom) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}') RETURNING id", &s);
+		if (rc)
+			break;
+		db_bind_int64(s, 1, made);
+		db_bind_int64(s, 2, made + (int64_t)rng_below(&g->r, 10) * DAY);
+		db_bind_str(s, 3, title);
+		db_bind_int64(s, 4, g->first_contact + (int64_t)(rng_next(&g->r) % (uint64_t)span));
+		db_bind_int64(s, 5, st[k]);
+		db_bind_str(s, 6, close);
+		o.owner ? db_bind_int64(s, 7, o.owner) : db_bind_null(s, 7);
+		db_bind_str(s, 8, rng_permille(&g->r, 700) ? "department" : "company");
+		o.dept ? db_bind_int64(s, 9, o.dept) : db_bind_null(s, 9);
+		db_bind_str(s, 10, outcome[k]);
+		lost && reason ? db_bind_int64(s, 11, reason) : db_bind_null(s, 11);
+		db_bind_int64(s, 12, 100 * (500 + (int64_t)rng_below(&g->r, 30000)));
+		open ? db_bind_null(s, 13) : db_bind_int64(s, 13, made + 7 * DAY);
+		rc = step_id(s, &id);
+		if (rc)
+			break;
+		doc_set(g->doc_rec, "title", title);
+		rc = index_row(g, "inquiries", id);
+		if (!rc)
+			rc = next_row(g);
+		if (!rc)
+			(*created)++;
 	}
 	return rc;
 }
@@ -1212,6 +1362,11 @@ kt_err demo_generate(struct db *db, int64_t ncontacts, uint64_t seed, struct dem
 		rc = add_companies(&g, (uint32_t)(ncontacts / 10), &out->companies);
 	if (!rc)
 		rc = add_contacts(&g, ncontacts, &out->contacts);
+	g.today = (int64_t)time(NULL) / DAY * DAY;
+	if (!rc)
+		rc = add_activities(&g, ncontacts, &out->activities);
+	if (!rc)
+		rc = add_inquiries(&g, ncontacts / 10, &out->inquiries);
 	if (!rc)
 		rc = db_commit(c);
 	if (rc)

@@ -1,6 +1,7 @@
 /* demo.h: realistic, deterministic Polish sample data for `kontakt demo`:
  * departments, users, companies with valid NIPs, contacts with diacritics
- * in their names, phones and e-mails.  The same seed gives the same data. */
+ * in their names, phones and e-mails, activities around today and
+ * inquiries.  The same seed on the same day gives the same data. */
 #ifndef KT_DEMO_H
 #define KT_DEMO_H
 
@@ -14,6 +15,8 @@ struct demo_stats {
 	int64_t users;
 	int64_t companies;
 	int64_t contacts;
+	int64_t activities;     /* about one per contact, a year around today */
+	int64_t inquiries;      /* one per ten contacts */
 };
 
 /* demo_generate: adds ncontacts contacts (and companies and users in
