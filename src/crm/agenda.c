@@ -11,7 +11,7 @@
 #include "crm/entities.h"
 #include "db/db.h"
 
-#define PER_LIST 200
+#define PER_LIST 50     /* items per bucket; "counts" gives the totals */
 #define CAL_MAX 2000
 
 /* Activity columns plus the linked client's name and phone. */
@@ -57,6 +57,29 @@ static kt_err fill(struct rec_ctx *ctx, const char *sql, int64_t a, int64_t b, j
 	return rc == ERR_DONE ? ERR_OK : rc;
 }
 
+/* count_between: a COUNT over an index range [a, b) (integers, or the
+ * dates da, db when given) of the caller's items. */
+static kt_err count_between(struct rec_ctx *ctx, const char *sql, int64_t a, int64_t b, const char *da, const char *db,
+			    int64_t *n)
+{
+	struct db_stmt *s;
+	kt_err rc = db_prepare(ctx->conn, sql, &s);
+	if (rc)
+		return rc;
+	db_bind_int64(s, 1, ctx->user_id);
+	if (da) {
+		db_bind_str(s, 2, da);
+		db_bind_str(s, 3, db);
+	} else {
+		db_bind_int64(s, 2, a);
+		db_bind_int64(s, 3, b);
+	}
+	rc = db_step(s);
+	*n = rc == ERR_ROW ? db_col_int64(s, 0) : 0;
+	db_reset(s);
+	return rc == ERR_ROW ? ERR_OK : rc;
+}
+
 /* Open inquiries I handle join the panel by their planned close date. */
 static kt_err open_inquiries(struct rec_ctx *ctx, const struct tz *tz, json_t *res)
 {
@@ -93,6 +116,13 @@ static kt_err open_inquiries(struct rec_ctx *ctx, const struct tz *tz, json_t *r
 			json_array_append_new(list, row_with_client(e, s));
 		db_reset(s);
 		rc = rc == ERR_DONE ? ERR_OK : rc;
+		int64_t n = 0;
+		if (!rc)
+			rc = count_between(ctx, "SELECT COUNT(*) FROM inquiries WHERE handler_id = ? AND outcome = 'open'"
+						" AND deleted_at IS NULL AND planned_close_date >= ? AND planned_close_date < ?",
+					   0, 0, d[i], d[i + 1], &n);
+		json_t *counts = json_object_get(res, "counts");
+		json_object_set_new(counts, names[i], json_integer(json_integer_value(json_object_get(counts, names[i])) + n));
 	}
 	return rc;
 }
@@ -109,11 +139,17 @@ kt_err agenda_reminders(struct rec_ctx *ctx, const struct tz *tz, json_t **out)
 	kt_err rc = select_with_client(entities_find("activities"), &sql,
 				       "a.assignee_id = ? AND a.status = 'planned' AND a.starts_at >= ? AND a.starts_at < ?"
 				       " ORDER BY a.starts_at, a.id LIMIT ?");
-	json_t *res = json_object();
+	json_t *res = json_object(), *counts = json_object();
+	json_object_set_new(res, "counts", counts);
 	for (int i = 0; i < 4 && !rc; i++) {
 		json_t *list = json_array();
 		json_object_set_new(res, names[i], list);
 		rc = fill(ctx, buf_cstr(&sql), bounds[i], bounds[i + 1], list);
+		int64_t n = 0;
+		if (!rc)
+			rc = count_between(ctx, "SELECT COUNT(*) FROM activities WHERE assignee_id = ? AND status = 'planned'"
+						" AND deleted_at IS NULL AND starts_at >= ? AND starts_at < ?", bounds[i], bounds[i + 1], NULL, NULL, &n);
+		json_object_set_new(counts, names[i], json_integer(n));
 	}
 	buf_clear(&sql);
 	if (!rc)
