@@ -166,29 +166,39 @@ kt_err agenda_calendar(struct rec_ctx *ctx, int64_t from, int64_t to, int64_t us
 		       json_t **out)
 {
 	*out = NULL;
+	struct rec_cond cond;
+	kt_err src = record_scope(ctx, entities_find("activities"), "a.", &cond);
+	if (src)
+		return src;
+	char where[2400];
+	snprintf(where, sizeof where, "%s%s%s%s",
+		 department_id ? "a.assignee_id IN (SELECT id FROM users WHERE department_id = ? AND deleted_at IS NULL)"
+			       : "a.assignee_id = ?",
+		 " AND a.starts_at >= ? AND a.starts_at < ? AND (a.ends_at > ? OR a.starts_at >= ?) AND a.status <> 'cancelled'",
+		 cond.sql[0] ? " AND (" : "", cond.sql);
+	snprintf(where + strlen(where), sizeof where - strlen(where), "%s ORDER BY a.starts_at, a.id LIMIT ?",
+		 cond.sql[0] ? ")" : "");
 	struct buf sql;
 	buf_init(&sql, 8192);
 	/* An activity lasts at most 7 days, so one starting before from - 7 d
 	 * cannot overlap: the index range stays bounded. */
-	kt_err rc = select_with_client(entities_find("activities"), &sql,
-				       department_id
-					       ? "a.assignee_id IN (SELECT id FROM users WHERE department_id = ? AND deleted_at IS NULL)"
-						 " AND a.starts_at >= ? AND a.starts_at < ? AND (a.ends_at > ? OR a.starts_at >= ?) AND a.status <> 'cancelled'"
-						 " ORDER BY a.starts_at, a.id LIMIT ?"
-					       : "a.assignee_id = ? AND a.starts_at >= ? AND a.starts_at < ? AND (a.ends_at > ?"
-						 " OR a.starts_at >= ?) AND a.status <> 'cancelled' ORDER BY a.starts_at, a.id LIMIT ?");
+	kt_err rc = select_with_client(entities_find("activities"), &sql, where);
 	struct db_stmt *s = NULL;
 	if (!rc)
 		rc = db_prepare(ctx->conn, buf_cstr(&sql), &s);
 	buf_clear(&sql);
-	if (rc)
+	if (rc) {
+		json_decref(cond.args);
 		return rc;
+	}
 	int i = 1;
 	db_bind_int64(s, i++, department_id ? department_id : user_id);
 	db_bind_int64(s, i++, from - 7 * 86400);
 	db_bind_int64(s, i++, to);
 	db_bind_int64(s, i++, from);
 	db_bind_int64(s, i++, from);
+	record_bind_cond(s, &i, &cond);
+	json_decref(cond.args);
 	db_bind_int64(s, i++, CAL_MAX + 1);
 	json_t *items = json_array();
 	const struct entity *e = entities_find("activities");

@@ -221,7 +221,8 @@ kt_err contacts_finish(struct rec_ctx *ctx, int64_t id, json_t *in, json_t **out
 	kt_err rc = record_get(ctx, ctx->lookup("contacts"), id, false, &cur);
 	if (rc)
 		return rc;
-	const char *was = json_string_value(json_object_get(cur, "status"));
+	char was[16];
+	snprintf(was, sizeof was, "%s", json_string_value(json_object_get(cur, "status")));
 	json_decref(cur);
 	if (strcmp(was, "finished") == 0) {
 		ctx->message = "This client's service is already finished; reopen it first.";

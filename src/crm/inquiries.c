@@ -122,6 +122,8 @@ kt_err inquiries_before_write(struct rec_ctx *ctx, json_t *values, json_t *cur)
 		if (sid)
 			json_object_set_new(values, "status_id", json_integer(sid));
 	}
+	if (!cur && !json_object_get(values, "outcome"))
+		json_object_set_new(values, "outcome", json_string("open"));
 	const char *outcome = json_string_value(pick(values, cur, "outcome"));
 	const char *was = cur ? json_string_value(json_object_get(cur, "outcome")) : "open";
 	if (outcome && strcmp(outcome, "lost") == 0 && !json_is_integer(pick(values, cur, "close_reason_id")))

@@ -13,7 +13,7 @@
 #include "crm/entities.h"
 #include "db/db.h"
 
-enum { K_CHANGE = 1, K_NOTE = 2, K_ACTIVITY = 3 };
+enum { K_CHANGE = 1, K_NOTE = 2, K_ACTIVITY = 3, K_INQUIRY = 4 };
 
 static kt_err parse(struct rec_ctx *ctx, json_t *params, int64_t *limit, int64_t cur[3])
 {
@@ -51,6 +51,8 @@ static kt_err load_item(struct rec_ctx *ctx, int kind, int64_t id, json_t **rec)
 		return record_get(ctx, entities_find("activities"), id, false, rec);
 	if (kind == K_NOTE)
 		return record_get(ctx, entities_find("notes"), id, false, rec);
+	if (kind == K_INQUIRY)
+		return record_get(ctx, entities_find("inquiries"), id, false, rec);
 	struct db_stmt *s;
 	kt_err rc = db_prepare(ctx->conn,
 			       "SELECT h.action, h.changes, h.user_id, u.name FROM history h"
@@ -77,16 +79,26 @@ static kt_err load_item(struct rec_ctx *ctx, int kind, int64_t id, json_t **rec)
 
 static kt_err pinned(struct rec_ctx *ctx, const char *link, int64_t id, json_t *out)
 {
-	char sql[256];
-	snprintf(sql, sizeof sql,
-		 "SELECT id FROM activities WHERE %s = ? AND status = 'planned' AND starts_at < ?"
-		 " AND deleted_at IS NULL ORDER BY starts_at LIMIT 50", link);
-	struct db_stmt *s;
-	kt_err rc = db_prepare(ctx->conn, sql, &s);
+	struct rec_cond cond;
+	kt_err rc = record_scope(ctx, entities_find("activities"), "", &cond);
 	if (rc)
 		return rc;
+	char sql[1400];
+	snprintf(sql, sizeof sql,
+		 "SELECT id FROM activities WHERE %s = ? AND status = 'planned' AND starts_at < ?"
+		 " AND deleted_at IS NULL%s%.1100s%s ORDER BY starts_at LIMIT 50", link,
+		 cond.sql[0] ? " AND (" : "", cond.sql, cond.sql[0] ? ")" : "");
+	struct db_stmt *s;
+	rc = db_prepare(ctx->conn, sql, &s);
+	if (rc) {
+		json_decref(cond.args);
+		return rc;
+	}
+	int idx = 3;
 	db_bind_int64(s, 1, id);
 	db_bind_int64(s, 2, ctx->now);
+	record_bind_cond(s, &idx, &cond);
+	json_decref(cond.args);
 	int64_t ids[50];
 	int n = 0;
 	while ((rc = db_step(s)) == ERR_ROW && n < 50)
@@ -114,25 +126,57 @@ kt_err timeline_get(struct rec_ctx *ctx, const char *entity, int64_t id, json_t 
 	bool first_page = !json_object_get(params, "cursor");
 	if ((rc = parse(ctx, params, &limit, cur)) != ERR_OK)
 		return rc;
-	char sql[1024];
-	snprintf(sql, sizeof sql,
-		 "SELECT k, id, at FROM ("
-		 "SELECT 3 AS k, id, COALESCE(done_at, starts_at, created_at) AS at FROM activities"
-		 " WHERE %s = ? AND deleted_at IS NULL"
-		 " UNION ALL SELECT 2 AS k, id, created_at AS at FROM notes WHERE %s = ? AND deleted_at IS NULL"
-		 " UNION ALL SELECT 1 AS k, id, at FROM history WHERE entity = ? AND record_id = ?"
-		 ") t WHERE (at, k, id) < (?, ?, ?) ORDER BY at DESC, k DESC, id DESC LIMIT ?", link, link);
-	struct db_stmt *s;
-	if ((rc = db_prepare(ctx->conn, sql, &s)) != ERR_OK)
+	struct rec_cond ca, cn, ci;
+	memset(&ca, 0, sizeof ca);
+	memset(&cn, 0, sizeof cn);
+	memset(&ci, 0, sizeof ci);
+	rc = record_scope(ctx, entities_find("activities"), "", &ca);
+	if (!rc)
+		rc = record_scope(ctx, entities_find("notes"), "", &cn);
+	if (!rc)
+		rc = record_scope(ctx, entities_find("inquiries"), "", &ci);
+	struct buf sql;
+	buf_init(&sql, 16384);
+	/* Each source under its own visibility: a client everyone sees may
+	 * still have activities only some may see. */
+	if (!rc)
+		rc = buf_printf(&sql,
+				"SELECT k, id, at FROM ("
+				"SELECT 3 AS k, id, COALESCE(done_at, starts_at, created_at) AS at FROM activities"
+				" WHERE %s = ? AND deleted_at IS NULL%s%s%s"
+				" UNION ALL SELECT 2 AS k, id, created_at AS at FROM notes WHERE %s = ? AND deleted_at IS NULL%s%s%s"
+				" UNION ALL SELECT 1 AS k, id, at FROM history WHERE entity = ? AND record_id = ?"
+				" UNION ALL SELECT 4 AS k, id, created_at AS at FROM inquiries WHERE %s AND deleted_at IS NULL%s%s%s"
+				") t WHERE (at, k, id) < (?, ?, ?) ORDER BY at DESC, k DESC, id DESC LIMIT ?",
+				link, ca.sql[0] ? " AND (" : "", ca.sql, ca.sql[0] ? ")" : "",
+				link, cn.sql[0] ? " AND (" : "", cn.sql, cn.sql[0] ? ")" : "",
+				strcmp(entity, "companies") == 0 ? "contact_id IN (SELECT id FROM contacts WHERE company_id = ?)"
+								 : "contact_id = ?",
+				ci.sql[0] ? " AND (" : "", ci.sql, ci.sql[0] ? ")" : "");
+	struct db_stmt *s = NULL;
+	if (!rc)
+		rc = db_prepare(ctx->conn, buf_cstr(&sql), &s);
+	buf_clear(&sql);
+	if (!rc) {
+		int idx = 1;
+		db_bind_int64(s, idx++, id);
+		record_bind_cond(s, &idx, &ca);
+		db_bind_int64(s, idx++, id);
+		record_bind_cond(s, &idx, &cn);
+		db_bind_str(s, idx++, entity);
+		db_bind_int64(s, idx++, id);
+		db_bind_int64(s, idx++, id);
+		record_bind_cond(s, &idx, &ci);
+		db_bind_int64(s, idx++, cur[0]);
+		db_bind_int64(s, idx++, cur[1]);
+		db_bind_int64(s, idx++, cur[2]);
+		db_bind_int64(s, idx++, limit + 1);
+	}
+	json_decref(ca.args);
+	json_decref(cn.args);
+	json_decref(ci.args);
+	if (rc)
 		return rc;
-	db_bind_int64(s, 1, id);
-	db_bind_int64(s, 2, id);
-	db_bind_str(s, 3, entity);
-	db_bind_int64(s, 4, id);
-	db_bind_int64(s, 5, cur[0]);
-	db_bind_int64(s, 6, cur[1]);
-	db_bind_int64(s, 7, cur[2]);
-	db_bind_int64(s, 8, limit + 1);
 	int64_t rows[LIM_LIST_MAX + 1][3];
 	int n = 0;
 	while ((rc = db_step(s)) == ERR_ROW && n <= limit) {
@@ -144,12 +188,16 @@ kt_err timeline_get(struct rec_ctx *ctx, const char *entity, int64_t id, json_t 
 	db_reset(s);
 	if (rc != ERR_DONE && rc != ERR_ROW)
 		return rc;
-	static const char *const types[] = {"", "change", "note", "activity"};
+	static const char *const types[] = {"", "change", "note", "activity", "inquiry"};
 	json_t *items = json_array();
 	rc = ERR_OK;
 	for (int i = 0; i < n && i < limit && !rc; i++) {
 		json_t *rec = NULL;
 		rc = load_item(ctx, (int)rows[i][0], rows[i][1], &rec);
+		if (rc == ERR_NOT_FOUND) {
+			rc = ERR_OK; /* deleted or hidden since the page was read */
+			continue;
+		}
 		char at[21];
 		isotime_format(rows[i][2], at);
 		if (!rc)

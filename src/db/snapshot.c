@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/collate.h"
 #include "core/log.h"
 #include "db/db_int.h"
 #include "db/migrate.h"
@@ -59,12 +60,20 @@ kt_err db_snapshot(struct db *db, const char *path)
 	return rc;
 }
 
+/* The indexes on names use the collation kt_pl: integrity_check needs it. */
+static int check_collate(void *arg, int alen, const void *a, int blen, const void *b)
+{
+	(void)arg;
+	return collate_pl(a, (size_t)alen, b, (size_t)blen);
+}
+
 kt_err db_snapshot_check(enum db_engine engine, const char *path)
 {
 	if (engine == DB_PG)
 		return access(path, R_OK) == 0 ? ERR_OK : ERR_IO;
 	sqlite3 *h = NULL;
-	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_create_collation(h, "kt_pl", SQLITE_UTF8, NULL, check_collate) != SQLITE_OK) {
 		sqlite3_close(h);
 		return ERR_INVALID;
 	}

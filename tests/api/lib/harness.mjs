@@ -7,8 +7,17 @@
 //   const r = await admin.post('/api/contacts', {last_name: 'Nowak'});
 //   r.status, r.headers, r.body (parsed JSON or null), r.text
 //   await srv.stop();                                 // SIGTERM, asserts exit 0
+//
+// PostgreSQL: when KONTAKT_TEST_PG_URL is set (a URL of a running cluster that
+// may create databases, e.g. the one scripts/pgtmp prints), each server gets a
+// fresh database kt_<random> (made and dropped with psql) and every kontakt
+// command gets `--pg <its URL>` instead of `--db <file>`; srv.dbArgs is that
+// pair, srv.pgUrl the URL (null on SQLite).  startServer({attach: other})
+// starts a second server on other's database (only the first one drops it:
+// stop the attached servers first).
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -27,6 +36,9 @@ export const USERS = {
 };
 
 const BIN = process.env.KONTAKT_BIN;
+
+/* PG_ADMIN_URL: the cluster the tests make their databases in, or null. */
+export const PG_ADMIN_URL = process.env.KONTAKT_TEST_PG_URL || null;
 
 // No request may hang the suite: each gives up after this many milliseconds.
 export const REQUEST_TIMEOUT_MS = 10000;
@@ -64,12 +76,43 @@ export function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function runCli(args, input) {
+export function runCli(args, input) {
 	try {
 		return execFileSync(BIN, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], timeout: 30000 });
 	} catch (e) {
 		throw new Error(`kontakt ${args.join(' ')} failed (${e.status}): ${e.stderr || e.message}`);
 	}
+}
+
+/* psql: runs one SQL command on the admin database of the cluster. */
+function psql(sql) {
+	try {
+		execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', PG_ADMIN_URL, '-c', sql],
+			{ encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30000 });
+	} catch (e) {
+		throw new Error(`psql -c "${sql}" failed (${e.status}): ${e.stderr || e.message}`);
+	}
+}
+
+/* pgUrlFor: the admin URL with its database name replaced by name. */
+export function pgUrlFor(name) {
+	const u = new URL(PG_ADMIN_URL);
+	u.pathname = '/' + name;
+	return u.toString();
+}
+
+/* createPgDatabase: a fresh, empty database; {name, url}. */
+export function createPgDatabase() {
+	assert.ok(PG_ADMIN_URL, 'KONTAKT_TEST_PG_URL is not set');
+	const name = `kt_${process.pid.toString(36)}_${crypto.randomBytes(6).toString('hex')}`;
+	psql(`CREATE DATABASE ${name}`);
+	return { name, url: pgUrlFor(name) };
+}
+
+/* dropPgDatabase: drops it, closing any session still on it. */
+export function dropPgDatabase(name) {
+	assert.match(name, /^kt_[a-z0-9_]+$/);
+	psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 
 /* parse: the reply of fetch as {status, headers, body, text}. */
@@ -188,23 +231,39 @@ async function waitHealthy(url, exited, logNamesPort) {
 	}
 }
 
-/* startServer: a fresh database with the USERS, and `kontakt serve` on it. */
-export async function startServer({ users = USERS } = {}) {
+/* startServer: a fresh database with the USERS, and `kontakt serve` on it.
+ * attach: another server whose database this one shares (no init, no
+ * users added); env: extra environment variables for `kontakt serve`. */
+export async function startServer({ users = USERS, attach = null, env = {} } = {}) {
 	assert.ok(BIN, 'set KONTAKT_BIN to the kontakt binary');
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kontakt-api-'));
-	const db = path.join(dir, 'k.db');
+	let db = attach ? attach.db : path.join(dir, 'k.db');
+	let pgUrl = attach ? attach.pgUrl : null;
+	let pgName = null; // the database this server made and drops
+	const cleanup = () => {
+		fs.rmSync(dir, { recursive: true, force: true });
+		if (pgName) dropPgDatabase(pgName);
+	};
 	try {
-		runCli(['init', '--db', db, '--admin-login', 'admin', '--admin-password', USERS.admin.password]);
-		for (const [login, u] of Object.entries(users)) {
-			if (login === 'admin') continue;
-			const args = ['user', 'add', '--db', db, '--login', login, '--password-stdin', '--role', u.role];
-			if (u.department) args.push('--department', u.department);
-			runCli(args, u.password + '\n');
+		if (!attach && PG_ADMIN_URL) {
+			({ name: pgName, url: pgUrl } = createPgDatabase());
+			db = null;
+		}
+		const dbArgs = pgUrl ? ['--pg', pgUrl] : ['--db', db];
+		if (!attach) {
+			runCli(['init', ...dbArgs, '--admin-login', 'admin', '--admin-password', USERS.admin.password]);
+			for (const [login, u] of Object.entries(users)) {
+				if (login === 'admin') continue;
+				const args = ['user', 'add', ...dbArgs, '--login', login, '--password-stdin', '--role', u.role];
+				if (u.department) args.push('--department', u.department);
+				runCli(args, u.password + '\n');
+			}
 		}
 	} catch (e) {
-		fs.rmSync(dir, { recursive: true, force: true });
+		cleanup();
 		throw e;
 	}
+	const dbArgs = pgUrl ? ['--pg', pgUrl] : ['--db', db];
 	const logPath = path.join(dir, 'server.log');
 	const logTail = (n = 60) => {
 		try {
@@ -221,7 +280,8 @@ export async function startServer({ users = USERS } = {}) {
 		port = await freePort();
 		url = `http://127.0.0.1:${port}`;
 		const logFd = fs.openSync(logPath, 'a');
-		proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', logFd, logFd] });
+		proc = spawn(BIN, ['serve', ...dbArgs, '--listen', `127.0.0.1:${port}`],
+			{ stdio: ['ignore', logFd, logFd], env: { ...process.env, ...env } });
 		fs.closeSync(logFd);
 		exited = null;
 		const p = proc;
@@ -241,7 +301,7 @@ export async function startServer({ users = USERS } = {}) {
 			const msg = up === 'timeout' ? 'kontakt serve did not answer /healthz within 10 s'
 				: `kontakt serve exited early (${JSON.stringify(exited)})`;
 			const tail = logTail();
-			fs.rmSync(dir, { recursive: true, force: true });
+			cleanup();
 			throw new Error(`${msg}:\n${tail}`);
 		}
 	}
@@ -251,7 +311,10 @@ export async function startServer({ users = USERS } = {}) {
 	const srv = {
 		url,
 		dir,
-		db,
+		db, // the SQLite file; null on PostgreSQL
+		pgUrl, // the PostgreSQL database's URL; null on SQLite
+		dbArgs, // ['--db', file] or ['--pg', url]: for any kontakt command on this database
+		engine: pgUrl ? 'postgresql' : 'sqlite',
 		proc,
 		logTail,
 		anon: new Client(url),
@@ -310,7 +373,11 @@ export async function startServer({ users = USERS } = {}) {
 			}
 			if (failures > 0 || err)
 				process.stderr.write(`\n---- kontakt serve log (last lines) ----\n${logTail()}\n----\n`);
-			fs.rmSync(dir, { recursive: true, force: true });
+			try {
+				cleanup();
+			} catch (e) {
+				err ??= e;
+			}
 			if (err) throw err;
 			return exited;
 		},
