@@ -571,6 +571,10 @@ static int cmd_serve(int argc, char **argv)
 	log_info("event=stopped");
 	r = 0;
 out:
+	http_server_stop(srv);
+	/* The runner finishes the job in hand (no half-sent reminder left to a
+	 * lease) before the connections it uses are closed. */
+	jobs_stop(jobs);
 	api_routes_free(routes, nroutes);
 	db_free(db);
 	config_clear(&c);
