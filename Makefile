@@ -8,12 +8,19 @@ LISTEN     ?= 127.0.0.1:8080
 
 .PHONY: all bootstrap run test test-asan unit api e2e bench fuzz valgrind clean format check
 
-all: bootstrap
+# The web UI (web/dist) is built before the binary, which embeds it.
+WEB_DIST   := $(if $(wildcard web/package.json),web/dist/index.html)
+
+all: bootstrap $(WEB_DIST)
 	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) --buildtype=debugoptimized
 	ninja -C $(BUILD)
 
 bootstrap:
 	@scripts/bootstrap
+
+web/dist/index.html: web/package.json web/package-lock.json web/index.html web/tsconfig.json web/vite.config.ts \
+		$(shell find web/src -type f 2>/dev/null) | bootstrap
+	cd web && npm run build
 
 run: all
 	@scripts/run-demo $(BUILD)/kontakt $(DB) $(LISTEN)

@@ -7,6 +7,7 @@
 
 #include "api/api.h"
 #include "crm/entities.h"
+#include "http/static.h"
 
 static const struct route FIXED[] = {
 	{"GET", "/healthz", api_health_get, ROLE_NONE, 0, NULL},
@@ -34,6 +35,19 @@ static const struct route FIXED[] = {
 	{"GET", "/api/reports/inquiries", api_reports_inquiries, ROLE_AGENT, 0, NULL},
 	{"GET", "/api/reports/contacts", api_reports_contacts, ROLE_AGENT, 0, NULL},
 	{"PATCH", "/api/settings", api_settings_update, ROLE_ADMIN, 0, NULL},
+	/* The web UI: index.html for its client-side routes, and its hashed files. */
+	{"GET", "/", http_static_get, ROLE_NONE, 0, NULL},
+	{"GET", "/assets/{token}", http_static_get, ROLE_NONE, 0, NULL},
+	{"GET", "/clients", http_static_get, ROLE_NONE, 0, NULL},
+	{"GET", "/clients/{id}", http_static_get, ROLE_NONE, 0, NULL},
+	{"GET", "/companies/{id}", http_static_get, ROLE_NONE, 0, NULL},
+	{"GET", "/activities", http_static_get, ROLE_NONE, 0, NULL},
+	{"GET", "/calendar", http_static_get, ROLE_NONE, 0, NULL},
+	{"GET", "/inquiries", http_static_get, ROLE_NONE, 0, NULL},
+	{"GET", "/inquiries/board", http_static_get, ROLE_NONE, 0, NULL},
+	{"GET", "/inquiries/{id}", http_static_get, ROLE_NONE, 0, NULL},
+	{"GET", "/settings", http_static_get, ROLE_NONE, 0, NULL},
+	{"GET", "/settings/{token}", http_static_get, ROLE_NONE, 0, NULL},
 };
 
 #define NFIXED ((int)(sizeof FIXED / sizeof FIXED[0]))

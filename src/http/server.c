@@ -28,6 +28,7 @@
 #include "http/http_int.h"
 #include "http/listen.h"
 #include "http/route_match.h"
+#include "http/static.h"
 
 #define MAX_DAEMONS 64
 
@@ -80,6 +81,7 @@ static enum MHD_Result send_reply(struct conn_state *st)
 		snprintf(ra, sizeof ra, "%d", req->retry_after);
 		MHD_add_response_header(r, "Retry-After", ra);
 	}
+	http_static_headers(req, r);
 	enum MHD_Result ret = MHD_queue_response(st->mc, (unsigned)req->status, r);
 	MHD_destroy_response(r);
 	return ret;

@@ -1,0 +1,262 @@
+// ui.test.mjs: the web UI in real Chromium against a real `kontakt serve`:
+// the daily flow of an office (log in, a client with a typo, a planned call
+// in reminders and the calendar, drag to another day, tick done, an
+// inquiry across the board, the language switch), stored HTML shown as
+// text, a session that ends while typing, 360 px wide, and how the UI's
+// files are served.  One server and one browser for the whole file.
+import { after, before } from 'node:test';
+import { assert, startServer, test, USERS } from '../api/lib/harness.mjs';
+import { launch, login } from './lib/browser.mjs';
+
+const ADMIN = USERS.admin;
+let srv, api, b, page;
+
+/* The date n days from now in Europe/Warsaw (the users' zone), YYYY-MM-DD. */
+function warsawDate(n = 0) {
+	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw' }).format(new Date(Date.now() + n * 86400000));
+}
+
+function addDays(ymd, n) {
+	const d = new Date(ymd + 'T12:00:00Z');
+	d.setUTCDate(d.getUTCDate() + n);
+	return d.toISOString().slice(0, 10);
+}
+
+before(async () => {
+	srv = await startServer();
+	api = await srv.login('admin');
+	b = await launch({ width: 1280, height: 800 });
+	page = b.page;
+});
+
+after(async () => {
+	await b?.close();
+	await srv?.stop();
+});
+
+const state = {};
+
+test('ui_logs_in_and_shows_the_start_screen', async () => {
+	await login(page, srv.url, 'admin', ADMIN.password);
+	await page.getByRole('heading', { name: /Dzień dobry/ }).waitFor();
+	await page.getByRole('heading', { name: 'Przypomnienia' }).waitFor();
+	await page.getByRole('heading', { name: 'Moje otwarte zapytania' }).waitFor();
+});
+
+test('ui_client_with_a_bad_email_shows_the_field_error_then_saves', async () => {
+	await page.getByRole('navigation', { name: 'Menu główne' }).getByRole('link', { name: 'Klienci' }).click();
+	await page.getByRole('button', { name: /Nowy klient/ }).click();
+	const dlg = page.getByRole('dialog', { name: 'Nowy klient' });
+	await dlg.getByLabel('Imię').fill('Jan');
+	await dlg.getByLabel('Nazwisko').fill('Kowalski-E2E');
+	await dlg.getByLabel('Telefon').fill('601 234 567');
+	await dlg.getByLabel('E-mail').fill('jan@@example');
+	await dlg.getByRole('button', { name: 'Utwórz' }).click();
+	await dlg.getByText('To nie jest poprawny adres e-mail').waitFor();
+	assert.equal(await dlg.getByLabel('E-mail').getAttribute('aria-invalid'), 'true');
+	assert.equal(await dlg.getByLabel('Nazwisko').inputValue(), 'Kowalski-E2E', 'what was typed stays');
+	await dlg.getByLabel('E-mail').fill('jan.kowalski@example.com');
+	await dlg.getByRole('button', { name: 'Utwórz' }).click();
+	await page.waitForURL(/\/clients\/\d+$/);
+	state.contactId = Number(page.url().split('/').pop());
+	await page.getByRole('heading', { name: /Jan Kowalski-E2E/ }).waitFor();
+	const c = await api.get(`/api/contacts/${state.contactId}`);
+	assert.equal(c.body.email, 'jan.kowalski@example.com');
+	assert.equal(c.body.phone, '+48601234567');
+});
+
+test('ui_planned_call_shows_in_reminders_and_in_the_calendar', async () => {
+	const tomorrow = warsawDate(1);
+	await page.getByRole('button', { name: '+ Telefon' }).click();
+	const dlg = page.getByRole('dialog', { name: 'Nowy telefon' });
+	await dlg.getByLabel('Temat').fill('Oddzwonić E2E');
+	await dlg.getByLabel('Data').fill(tomorrow);
+	await dlg.getByLabel('Godzina').fill('10:30');
+	await dlg.getByRole('button', { name: 'Zapisz' }).click();
+	await dlg.waitFor({ state: 'detached' });
+	await page.locator('.tl-list').getByText('Oddzwonić E2E').waitFor();
+	const list = await api.get(`/api/activities?contact_id=${state.contactId}&q=Oddzwoni`);
+	assert.equal(list.body.items.length, 1, list.text);
+	state.activity = list.body.items[0];
+	assert.equal(state.activity.kind, 'call');
+	assert.equal(state.activity.status, 'planned');
+
+	await page.getByRole('link', { name: 'Start' }).click();
+	const group = page.locator('.rem-tomorrow');
+	await group.getByText('Oddzwonić E2E').waitFor();
+	await group.getByRole('link', { name: 'Jan Kowalski-E2E' }).first().waitFor();
+
+	await page.goto(`${srv.url}/calendar?date=${tomorrow}`);
+	await page.locator('.fc-timegrid-event', { hasText: 'Oddzwonić E2E' }).waitFor();
+});
+
+test('ui_dragging_the_call_in_the_calendar_moves_it_to_another_day', async () => {
+	const from = warsawDate(1);
+	// Stay inside the week shown (weeks start on Monday).
+	const sunday = new Date(from + 'T12:00:00Z').getUTCDay() === 0;
+	const to = addDays(from, sunday ? -1 : 1);
+	const ev = page.locator('.fc-timegrid-event', { hasText: 'Oddzwonić E2E' });
+	const src = await ev.boundingBox();
+	const fromCol = await page.locator(`td.fc-timegrid-col[data-date="${from}"]`).boundingBox();
+	const toCol = await page.locator(`td.fc-timegrid-col[data-date="${to}"]`).boundingBox();
+	const x = src.x + src.width / 2;
+	const y = src.y + Math.min(8, src.height / 2);
+	const patched = page.waitForResponse((r) => r.request().method() === 'PATCH' && /\/api\/activities\/\d+$/.test(r.url()));
+	await page.mouse.move(x, y);
+	await page.mouse.down();
+	await page.mouse.move(x + 5, y + 5, { steps: 3 });
+	await page.mouse.move(x + (toCol.x - fromCol.x), y, { steps: 12 });
+	await page.mouse.up();
+	const r = await patched;
+	assert.equal(r.status(), 200, await r.text());
+	const a = await api.get(`/api/activities/${state.activity.id}`);
+	const moved = Date.parse(a.body.starts_at) - Date.parse(state.activity.starts_at);
+	assert.equal(moved, (sunday ? -1 : 1) * 86400000, `moved by a day: ${a.body.starts_at}`);
+	state.activity = a.body;
+});
+
+test('ui_ticking_the_call_done_in_my_tasks', async () => {
+	await page.getByRole('link', { name: 'Zadania' }).click();
+	await page.getByRole('heading', { name: 'Moje zadania' }).waitFor();
+	const box = page.getByRole('checkbox', { name: 'Oznacz jako zrobione: Oddzwonić E2E' });
+	const patched = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().endsWith(`/api/activities/${state.activity.id}`));
+	await box.check();
+	assert.equal((await patched).status(), 200);
+	const a = await api.get(`/api/activities/${state.activity.id}`);
+	assert.equal(a.body.status, 'done');
+	// and untick
+	const undo = page.getByRole('checkbox', { name: 'Cofnij wykonanie: Oddzwonić E2E' });
+	await undo.uncheck();
+	await page.getByRole('checkbox', { name: 'Oznacz jako zrobione: Oddzwonić E2E' }).waitFor();
+	assert.equal((await api.get(`/api/activities/${state.activity.id}`)).body.status, 'planned');
+	await page.getByRole('checkbox', { name: 'Oznacz jako zrobione: Oddzwonić E2E' }).check();
+	await page.getByRole('checkbox', { name: 'Cofnij wykonanie: Oddzwonić E2E' }).waitFor();
+	assert.equal((await api.get(`/api/activities/${state.activity.id}`)).body.status, 'done');
+});
+
+test('ui_inquiry_created_and_moved_across_the_board', async () => {
+	await page.getByRole('link', { name: 'Zapytania' }).click();
+	await page.getByRole('button', { name: /Nowe zapytanie/ }).click();
+	const dlg = page.getByRole('dialog', { name: 'Nowe zapytanie' });
+	await dlg.getByLabel('Tytuł').fill('Wycieczka E2E');
+	await dlg.getByLabel('Klient').fill('Kowalski');
+	await dlg.getByRole('option', { name: /Jan Kowalski-E2E/ }).click();
+	await dlg.getByLabel('Cała firma').check();
+	await dlg.getByRole('button', { name: 'Utwórz' }).click();
+	await page.waitForURL(/\/inquiries\/\d+$/);
+	const id = Number(page.url().split('/').pop());
+	const inq = (await api.get(`/api/inquiries/${id}`)).body;
+	assert.equal(inq.contact_id, state.contactId);
+	assert.equal(inq.visibility, 'company');
+	const statuses = (await api.get('/api/statuses?entity=inquiries&sort=position')).body.items;
+	const [first, second, third] = statuses;
+	assert.equal(inq.status_id, first.id);
+
+	await page.getByRole('link', { name: 'Tablica' }).first().click();
+	const card = page.locator(`[data-card="${id}"]`);
+	await page.locator(`[data-status="${first.id}"] [data-card="${id}"]`).waitFor();
+	let patched = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().endsWith(`/api/inquiries/${id}`));
+	await card.dragTo(page.locator(`[data-status="${second.id}"]`));
+	assert.equal((await patched).status(), 200);
+	await page.locator(`[data-status="${second.id}"] [data-card="${id}"]`).waitFor();
+	assert.equal((await api.get(`/api/inquiries/${id}`)).body.status_id, second.id);
+
+	// the keyboard moves it too
+	patched = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().endsWith(`/api/inquiries/${id}`));
+	await page.locator(`[data-card="${id}"]`).focus();
+	await page.keyboard.press('ArrowRight');
+	assert.equal((await patched).status(), 200);
+	await page.locator(`[data-status="${third.id}"] [data-card="${id}"]`).waitFor();
+	assert.equal((await api.get(`/api/inquiries/${id}`)).body.status_id, third.id);
+});
+
+test('ui_language_switch_to_english_is_kept', async () => {
+	const patched0 = page.waitForResponse((r) => r.url().endsWith('/api/me') && r.request().method() === 'PATCH');
+	await page.getByRole('button', { name: 'EN' }).click();
+	assert.equal((await patched0).status(), 200);
+	await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Clients' }).waitFor();
+	await page.getByRole('heading', { name: 'Inquiries' }).waitFor();
+	assert.equal((await api.get('/api/me')).body.locale, 'en');
+	await page.reload();
+	await page.getByRole('button', { name: 'Log out' }).waitFor();
+	await page.getByRole('button', { name: 'PL' }).click();
+	await page.getByRole('button', { name: 'Wyloguj' }).waitFor();
+});
+
+test('ui_stored_html_is_shown_as_text', async () => {
+	const evil = '<img src=x onerror=window.__xss=1>';
+	const c = await api.post('/api/contacts', { first_name: evil, last_name: 'Xss' });
+	assert.equal(c.status, 201, c.text);
+	assert.equal((await api.post('/api/notes', { body: evil + ' <script>window.__xss=2</script>', contact_id: c.body.id })).status, 201);
+	assert.equal((await api.post('/api/inquiries', { title: evil, contact_id: c.body.id, visibility: 'company' })).status, 201);
+	await page.goto(`${srv.url}/clients/${c.body.id}`);
+	await page.getByRole('heading', { name: evil + ' Xss' }).waitFor();
+	await page.locator('.note-body', { hasText: '<script>window.__xss=2</script>' }).waitFor();
+	await page.goto(`${srv.url}/clients`);
+	await page.getByRole('link', { name: evil + ' Xss' }).waitFor();
+	await page.goto(`${srv.url}/inquiries/board`);
+	await page.locator('.board-card', { hasText: evil }).waitFor();
+	assert.equal(await page.evaluate(() => window.__xss), undefined);
+	assert.equal(await page.locator('main img').count(), 0);
+});
+
+test('ui_session_ending_while_typing_keeps_the_form', async () => {
+	await page.goto(`${srv.url}/clients`);
+	await page.getByRole('button', { name: /Nowy klient/ }).click();
+	const dlg = page.getByRole('dialog', { name: 'Nowy klient' });
+	await dlg.getByLabel('Nazwisko').fill('Wylogowany-E2E');
+	await b.context.clearCookies();
+	await dlg.getByRole('button', { name: 'Utwórz' }).click();
+	await page.getByText(/Sesja wygasła/).waitFor();
+	await page.getByLabel('Hasło').fill(ADMIN.password);
+	await page.getByRole('button', { name: 'Zaloguj' }).click();
+	await page.waitForURL(/\/clients\/\d+$/);
+	await page.getByRole('heading', { name: /Wylogowany-E2E/ }).waitFor();
+});
+
+test('ui_fits_360_px', async () => {
+	const small = await launch({ width: 360, height: 740 });
+	try {
+		await login(small.page, srv.url, 'admin', ADMIN.password);
+		for (const p of ['/', '/clients', `/clients/${state.contactId}`, '/activities', '/inquiries/board', '/calendar']) {
+			await small.page.goto(srv.url + p);
+			await small.page.locator('main h1').first().waitFor();
+			await small.page.waitForTimeout(150);
+			const w = await small.page.evaluate(() => document.documentElement.scrollWidth);
+			assert.ok(w <= 360, `${p} is ${w}px wide at 360px`);
+		}
+		assert.deepEqual(small.errors, []);
+	} finally {
+		await small.close();
+	}
+});
+
+test('ui_has_no_console_errors', () => {
+	assert.deepEqual(b.errors, []);
+});
+
+test('ui_files_are_served_with_caching_headers', async () => {
+	const index = await fetch(srv.url + '/');
+	const html = await index.text();
+	assert.equal(index.status, 200);
+	assert.match(index.headers.get('content-type'), /^text\/html/);
+	assert.equal(index.headers.get('cache-control'), 'no-cache');
+	assert.match(index.headers.get('content-security-policy'), /default-src 'self'/);
+	assert.match(html, /<link rel="icon" href="data:,"/);
+	const etag = index.headers.get('etag');
+	assert.match(etag, /^"[0-9a-f]+(-gz)?"$/);
+	assert.equal((await fetch(srv.url + '/', { headers: { 'If-None-Match': etag } })).status, 304);
+	for (const p of ['/clients/7', '/inquiries/board', '/settings/users']) {
+		const r = await fetch(srv.url + p);
+		assert.equal(r.status, 200, p);
+		assert.equal(await r.text(), html, `${p} is index.html`);
+	}
+	const js = /src="(\/assets\/[^"]+\.js)"/.exec(html)[1];
+	const a = await fetch(srv.url + js, { headers: { 'Accept-Encoding': 'gzip' } });
+	assert.equal(a.status, 200);
+	assert.match(a.headers.get('content-type'), /^text\/javascript/);
+	assert.equal(a.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+	assert.ok((await a.arrayBuffer()).byteLength > 1000);
+	assert.equal((await fetch(srv.url + '/assets/no-such-file.js')).status, 404);
+	assert.equal((await fetch(srv.url + '/no/such/path')).status, 404);
+});

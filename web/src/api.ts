@@ -1,0 +1,92 @@
+// api.ts: the one way the UI talks to the server.  JSON in and out, the CSRF
+// token on every mutation, errors as ApiError (status, code, message, fields).
+// A 401 does not throw: it asks the app to show the log-in screen over what
+// is on screen (nothing typed is lost) and retries the request once logged in.
+
+export interface ApiErrorBody {
+  code: string;
+  message: string;
+  fields?: Record<string, string>;
+}
+
+export class ApiError extends Error {
+  status: number;
+  code: string;
+  fields: Record<string, string>;
+  constructor(status: number, body: ApiErrorBody) {
+    super(body.message);
+    this.status = status;
+    this.code = body.code;
+    this.fields = body.fields ?? {};
+  }
+  get isConflict(): boolean {
+    return this.status === 409 && this.code === 'version_conflict';
+  }
+}
+
+let csrf = '';
+export function setCsrf(token: string): void {
+  csrf = token;
+}
+
+// Set by the app: shows the log-in screen, resolves once logged in again.
+let onAuthLost: (() => Promise<void>) | null = null;
+export function setAuthLostHandler(fn: () => Promise<void>): void {
+  onAuthLost = fn;
+}
+
+export type Query = Record<string, string | number | boolean | null | undefined>;
+
+export function qs(q: Query): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
+  const s = p.toString();
+  return s ? '?' + s : '';
+}
+
+export async function request<T = unknown>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+    });
+  } catch {
+    throw new ApiError(0, { code: 'network', message: 'network' });
+  }
+  if (res.status === 204) return undefined as T;
+  let data: unknown = null;
+  const text = await res.text();
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (res.ok) return data as T;
+  const err = (data as { error?: ApiErrorBody } | null)?.error ?? { code: 'http_' + res.status, message: res.statusText };
+  const authLost = res.status === 401 || (res.status === 403 && err.code === 'csrf_failed');
+  if (authLost && path !== '/api/session' && onAuthLost && !retried) {
+    await onAuthLost();
+    return request<T>(method, path, body, true);
+  }
+  throw new ApiError(res.status, err);
+}
+
+export const api = {
+  get: <T = unknown>(path: string, q?: Query) => request<T>('GET', path + (q ? qs(q) : '')),
+  post: <T = unknown>(path: string, body: unknown = {}) => request<T>('POST', path, body),
+  patch: <T = unknown>(path: string, body: unknown) => request<T>('PATCH', path, body),
+  del: (path: string) => request<void>('DELETE', path),
+};
+
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}

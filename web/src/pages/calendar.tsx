@@ -1,0 +1,207 @@
+// calendar.tsx: the calendar (FullCalendar, loaded on first use as its own
+// chunk): month, week, day and list; mine, another user's or a
+// department's; click a slot to plan, click an event to edit or complete,
+// drag or resize to reschedule (PATCH with the version).  Times are shown in
+// the user's time zone through a small Intl-based named-zone plugin.
+import { Calendar, createPlugin, type EventInput, type EventSourceFuncArg } from '@fullcalendar/core';
+import enLocale from '@fullcalendar/core/locales/en-gb';
+import plLocale from '@fullcalendar/core/locales/pl';
+import { NamedTimeZoneImpl } from '@fullcalendar/core/internal';
+import dayGridPlugin from '@fullcalendar/daygrid';
+import interactionPlugin from '@fullcalendar/interaction';
+import listPlugin from '@fullcalendar/list';
+import timeGridPlugin from '@fullcalendar/timegrid';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api } from '../api';
+import { isoZ, offsetMin, userZone, wall, wallToMs } from '../fmt';
+import { getLocale, t } from '../i18n';
+import { actionTypeOf } from '../names';
+import { lookups, me } from '../store';
+import type { Activity } from '../types';
+import { ActivityForm } from '../ui/activityForm';
+import { showError } from '../ui/errors';
+import { SelectField } from '../ui/fields';
+
+class IntlZone extends NamedTimeZoneImpl {
+  offsetForArray(a: number[]): number {
+    const ms = wallToMs(a[0], a[1] + 1, a[2], a[3] ?? 0, a[4] ?? 0, a[5] ?? 0, this.timeZoneName);
+    return offsetMin(ms, this.timeZoneName);
+  }
+  timestampToArray(ms: number): number[] {
+    const w = wall(ms, this.timeZoneName);
+    return [w.y, w.mo - 1, w.d, w.h, w.mi, w.s, ((ms % 1000) + 1000) % 1000];
+  }
+}
+
+const zonePlugin = createPlugin({ name: 'kontakt-intl-zone', namedTimeZonedImpl: IntlZone });
+
+function toEvent(a: Activity): EventInput {
+  const at = actionTypeOf(a);
+  const start = a.starts_at as string;
+  const end = a.ends_at && a.ends_at !== start ? a.ends_at : isoZ(Date.parse(start) + Math.max(a.duration_min, 15) * 60000);
+  return {
+    id: String(a.id),
+    title: a.subject + (a.contact_name ? ' — ' + a.contact_name : ''),
+    start,
+    end,
+    backgroundColor: at?.background ?? undefined,
+    borderColor: at?.background ?? undefined,
+    textColor: at?.color ?? undefined,
+    classNames: ['ev-' + a.status],
+    editable: a.status === 'planned',
+    extendedProps: { a },
+  };
+}
+
+export function CalendarPage() {
+  const el = useRef<HTMLDivElement>(null);
+  const cal = useRef<Calendar | null>(null);
+  const [who, setWho] = useState('u:' + me().id);
+  const whoRef = useRef(who);
+  const [edit, setEdit] = useState<{ id?: number; initial?: Partial<Activity> } | null>(null);
+  const locale = getLocale();
+
+  const patch = async (a: Activity, body: Record<string, unknown>, revert: () => void) => {
+    try {
+      const r = await api.patch<Activity>(`/api/activities/${a.id}`, { ...body, version: a.version });
+      const ev = cal.current?.getEventById(String(a.id));
+      ev?.setExtendedProp('a', { ...a, ...r });
+    } catch (e) {
+      revert();
+      showError(e, { reload: () => cal.current?.refetchEvents() });
+    }
+  };
+
+  useEffect(() => {
+    if (!el.current) return;
+    const narrow = window.matchMedia('(max-width: 640px)').matches;
+    const c = new Calendar(el.current, {
+      plugins: [dayGridPlugin, timeGridPlugin, listPlugin, interactionPlugin, zonePlugin],
+      timeZone: userZone(),
+      locales: [plLocale, enLocale],
+      locale: getLocale() === 'en' ? 'en-gb' : 'pl',
+      initialView: narrow ? 'listWeek' : 'timeGridWeek',
+      initialDate: /^\d{4}-\d{2}-\d{2}$/.test(new URLSearchParams(location.search).get('date') ?? '')
+        ? (new URLSearchParams(location.search).get('date') as string)
+        : undefined,
+      headerToolbar: narrow
+        ? { left: 'title', right: 'prev,next' }
+        : { left: 'prev,next today', center: 'title', right: 'dayGridMonth,timeGridWeek,timeGridDay,listWeek' },
+      footerToolbar: narrow ? { left: 'today', right: 'dayGridMonth,timeGridDay,listWeek' } : undefined,
+      // FullCalendar's icon font is a data: URL that the CSP (default-src 'self') refuses: text arrows instead.
+      buttonIcons: false,
+      buttonText: { prev: '‹', next: '›' },
+      buttonHints: { prev: t('calendar.prev'), next: t('calendar.next') },
+      eventMinHeight: 22,
+      firstDay: 1,
+      height: 'auto',
+      slotMinTime: '07:00:00',
+      slotMaxTime: '21:00:00',
+      scrollTime: '08:00:00',
+      nowIndicator: true,
+      editable: true,
+      selectable: true,
+      selectMirror: true,
+      dayMaxEvents: true,
+      eventTimeFormat: { hour: '2-digit', minute: '2-digit', hour12: false },
+      events: (info: EventSourceFuncArg, ok, fail) => {
+        const [kind, id] = whoRef.current.split(':');
+        api
+          .get<{ items: Activity[] }>('/api/calendar', {
+            from: isoZ(Date.parse(info.startStr)),
+            to: isoZ(Date.parse(info.endStr)),
+            [kind === 'd' ? 'department_id' : 'user_id']: id,
+          })
+          .then((r) => ok(r.items.filter((a) => a.starts_at).map(toEvent)))
+          .catch((e) => {
+            showError(e);
+            fail(e);
+          });
+      },
+      select: (info) => {
+        c.unselect();
+        const [kind, id] = whoRef.current.split(':');
+        const start = Date.parse(info.startStr);
+        const end = Date.parse(info.endStr);
+        const initial: Partial<Activity> = {
+          kind: info.allDay ? 'task' : 'meeting',
+          starts_at: isoZ(info.allDay ? start + 9 * 3600000 : start),
+          duration_min: info.allDay ? 30 : Math.round((end - start) / 60000),
+        };
+        if (kind === 'u') initial.assignee_id = +id;
+        setEdit({ initial });
+      },
+      eventClick: (info) => {
+        info.jsEvent.preventDefault();
+        setEdit({ id: +info.event.id });
+      },
+      eventDrop: (info) => {
+        const a = info.event.extendedProps.a as Activity;
+        patch(a, { starts_at: isoZ(Date.parse(info.event.startStr)) }, info.revert);
+      },
+      eventResize: (info) => {
+        const a = info.event.extendedProps.a as Activity;
+        const mins = Math.round((Date.parse(info.event.endStr) - Date.parse(info.event.startStr)) / 60000);
+        patch(a, { duration_min: mins }, info.revert);
+      },
+      eventDidMount: (info) => {
+        const a = info.event.extendedProps.a as Activity;
+        info.el.setAttribute('data-activity', String(a.id));
+        info.el.setAttribute('title', info.event.title);
+      },
+    });
+    c.render();
+    cal.current = c;
+    return () => {
+      c.destroy();
+      cal.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    cal.current?.setOption('locale', locale === 'en' ? 'en-gb' : 'pl');
+  }, [locale]);
+
+  useEffect(() => {
+    whoRef.current = who;
+    cal.current?.refetchEvents();
+  }, [who]);
+
+  const l = lookups.get();
+  const options: [string, string][] = [
+    ['u:' + me().id, t('calendar.mine')],
+    ...l.users.filter((u) => u.id !== me().id && u.active).map((u): [string, string] => ['u:' + u.id, u.name || u.login]),
+    ...l.departments.map((d): [string, string] => ['d:' + d.id, t('calendar.department', { name: d.name })]),
+  ];
+
+  return (
+    <section class="page page-wide">
+      <div class="page-head">
+        <h1>{t('calendar.title')}</h1>
+        <div class="page-actions">
+          <SelectField label={t('calendar.whose')} value={who} onChange={setWho} options={options} />
+          <button
+            type="button"
+            class="btn btn-primary"
+            onClick={() => setEdit({ initial: { kind: 'meeting', assignee_id: who.startsWith('u:') ? +who.slice(2) : me().id } })}
+          >
+            + {t('calendar.new')}
+          </button>
+        </div>
+      </div>
+      <p class="hint">{t('calendar.hint')}</p>
+      <div ref={el} class="calendar" />
+      {edit && (
+        <ActivityForm
+          id={edit.id}
+          initial={edit.initial}
+          onClose={() => setEdit(null)}
+          onSaved={() => {
+            setEdit(null);
+            cal.current?.refetchEvents();
+          }}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,529 @@
+// card.tsx: the client card (a person) and the company card: details and
+// custom fields, editing with messages at the fields, the timeline with
+// open overdue tasks pinned on top, adding a note, task, call, meeting or
+// e-mail, finishing the service with a reason, archiving and restoring.
+import { useEffect, useState } from 'preact/hooks';
+import { api, type Page } from '../api';
+import { fmtDate, fmtDateTime, fmtMoney, fmtNumber, fmtPhone } from '../fmt';
+import { t, tn, type Key } from '../i18n';
+import { closeReasons, companyName, contactName, customFieldsOf, reasonName, userName } from '../names';
+import { toast } from '../store';
+import type { Activity, ActivityKind, Change, Company, Contact, CustomField, Inquiry, Note, TimelineItem } from '../types';
+import { ActivityForm, KINDS, kindLabel, toggleDone } from '../ui/activityForm';
+import { confirmDialog, Modal } from '../ui/dialogs';
+import { noErrors, showError, type FormErrors } from '../ui/errors';
+import { FormError, SelectField, TextArea } from '../ui/fields';
+import { RecordForm, selectOptions } from '../ui/recordForm';
+import { KindBadge, StatusBadge } from './home';
+import { companySpecs, contactSpecs } from './specs';
+
+function customValue(f: CustomField, v: unknown): string {
+  if (v === null || v === undefined || v === '') return '';
+  if (f.type === 'currency') return fmtMoney(v as number);
+  if (f.type === 'number') return fmtNumber(v as number);
+  if (f.type === 'date') return fmtDate(String(v));
+  if (f.type === 'select') return selectOptions(f).find(([k]) => k === v)?.[1] ?? String(v);
+  return String(v);
+}
+
+function Details({ rows }: { rows: [string, preact.ComponentChildren][] }) {
+  return (
+    <dl class="details">
+      {rows
+        .filter(([, v]) => v !== '' && v !== null && v !== undefined && v !== false)
+        .map(([k, v]) => (
+          <div key={k} class="detail">
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+    </dl>
+  );
+}
+
+function CustomDetails({ entity, values }: { entity: CustomField['entity']; values: Record<string, unknown> }) {
+  const fs = customFieldsOf(entity);
+  if (!fs.length) return null;
+  return <Details rows={fs.map((f): [string, string] => [f.label, customValue(f, values?.[f.name])])} />;
+}
+
+const CHANGE_KEYS: Record<string, Key> = {
+  create: 'change.create',
+  update: 'change.update',
+  delete: 'change.delete',
+  restore: 'change.restore',
+  finish: 'change.finish',
+  reopen: 'change.reopen',
+  comment: 'change.comment',
+  merge: 'change.merge',
+};
+
+export function ChangeText({ c }: { c: Change }) {
+  const action = CHANGE_KEYS[c.action] ? t(CHANGE_KEYS[c.action]) : c.action;
+  const fields = Object.keys(c.changes || {}).filter((k) => !['comment', 'note', 'close_reason', 'close_reason_id'].includes(k));
+  return (
+    <>
+      <strong>{action}</strong>
+      {c.user_name && <span class="muted"> · {c.user_name}</span>}
+      {c.action === 'comment' && <p class="note-body">{String(c.changes.comment ?? '')}</p>}
+      {c.action === 'finish' && (
+        <p>
+          {t('finish.reason')}: {reasonName(c.changes.close_reason_id as number) || String(c.changes.close_reason ?? '')}
+          {c.changes.note ? <span class="note-body"> — {String(c.changes.note)}</span> : null}
+        </p>
+      )}
+      {c.action === 'update' && fields.length > 0 && (
+        <span class="muted">
+          {': '}
+          {fields.map((f) => fieldLabel(f)).join(', ')}
+        </span>
+      )}
+    </>
+  );
+}
+
+function fieldLabel(f: string): string {
+  const k = ('field.' + f.replace(/_id$/, '')) as Key;
+  const v = t(k);
+  return v === k ? f : v;
+}
+
+function ActivityLine(p: { a: Activity; onOpen: () => void; onToggle: () => void; pinned?: boolean }) {
+  const { a } = p;
+  return (
+    <div class={'tl-activity' + (a.status === 'done' ? ' is-done' : '') + (p.pinned ? ' overdue' : '')}>
+      <input
+        type="checkbox"
+        checked={a.status === 'done'}
+        disabled={a.status === 'cancelled'}
+        aria-label={t(a.status === 'done' ? 'action.markPlannedNamed' : 'action.markDoneNamed', { s: a.subject })}
+        onChange={p.onToggle}
+      />
+      <KindBadge a={a} />
+      <button type="button" class="linklike tl-subject" onClick={p.onOpen}>
+        {a.subject}
+      </button>
+      <span class="muted tl-when">
+        {fmtDateTime(a.starts_at)}
+        {a.assignee_id ? ' · ' + userName(a.assignee_id) : ''}
+      </span>
+      {a.status === 'cancelled' && <span class="badge badge-muted">{t('status.cancelled')}</span>}
+    </div>
+  );
+}
+
+function Timeline(p: { base: 'contacts' | 'companies'; id: number; linkKey: 'contact_id' | 'company_id'; version: number; readOnlyNote?: boolean }) {
+  const [pinned, setPinned] = useState<Activity[]>([]);
+  const [items, setItems] = useState<TimelineItem[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [edit, setEdit] = useState<{ id?: number; kind?: ActivityKind } | null>(null);
+  const [noteOpen, setNoteOpen] = useState(false);
+  const [note, setNote] = useState('');
+  const [noteErr, setNoteErr] = useState<FormErrors>(noErrors);
+
+  const load = async (more = false) => {
+    setLoading(true);
+    try {
+      const r = await api.get<{ pinned: Activity[]; items: TimelineItem[]; next_cursor: string | null }>(
+        `/api/${p.base}/${p.id}/timeline`,
+        { limit: 30, cursor: more ? cursor : null },
+      );
+      if (!more) setPinned(r.pinned);
+      setItems((x) => (more ? [...x, ...r.items] : r.items));
+      setCursor(r.next_cursor);
+    } catch (e) {
+      showError(e);
+    } finally {
+      setLoading(false);
+    }
+  };
+  useEffect(() => {
+    load();
+  }, [p.id, p.version]);
+
+  const addNote = async (e: Event) => {
+    e.preventDefault();
+    setNoteErr(noErrors);
+    try {
+      await api.post<Note>('/api/notes', { body: note, [p.linkKey]: p.id });
+      setNote('');
+      setNoteOpen(false);
+      toast(t('common.saved'), 'success');
+      load();
+    } catch (err) {
+      showError(err, { setErrors: setNoteErr });
+    }
+  };
+
+  const toggle = async (a: Activity) => {
+    if (await toggleDone(a)) load();
+  };
+
+  return (
+    <section class="panel timeline" aria-labelledby="tl-title">
+      <h2 id="tl-title">{t('card.timeline')}</h2>
+      <div class="add-bar" role="group" aria-label={t('card.add')}>
+        <button type="button" class="btn btn-small" onClick={() => setNoteOpen((x) => !x)} aria-expanded={noteOpen}>
+          + {t('card.note')}
+        </button>
+        {KINDS.map((k) => (
+          <button key={k} type="button" class="btn btn-small" onClick={() => setEdit({ kind: k })}>
+            + {kindLabel(k)}
+          </button>
+        ))}
+      </div>
+      {noteOpen && (
+        <form class="note-form" onSubmit={addNote}>
+          <TextArea label={t('card.noteBody')} value={note} onInput={setNote} rows={3} error={noteErr.fields.body} required />
+          <FormError text={noteErr.form} />
+          <div class="form-actions">
+            <button type="submit" class="btn btn-primary">
+              {t('card.addNote')}
+            </button>
+            <button type="button" class="btn" onClick={() => setNoteOpen(false)}>
+              {t('action.cancel')}
+            </button>
+          </div>
+        </form>
+      )}
+      {pinned.length > 0 && (
+        <div class="pinned" aria-label={t('card.pinned')}>
+          <h3>{t('card.pinned')}</h3>
+          {pinned.map((a) => (
+            <ActivityLine key={a.id} a={a} pinned onOpen={() => setEdit({ id: a.id })} onToggle={() => toggle(a)} />
+          ))}
+        </div>
+      )}
+      <ol class="tl-list">
+        {items.filter((it) => ['activity', 'note', 'change', 'inquiry'].includes(it.type)).map((it) => (
+          <li key={it.type + (it.record as { id: number }).id} class={'tl-item tl-' + it.type}>
+            <time class="tl-at" dateTime={it.at}>
+              {fmtDateTime(it.at)}
+            </time>
+            <div class="tl-body">
+              {it.type === 'activity' && (
+                <ActivityLine a={it.record as Activity} onOpen={() => setEdit({ id: (it.record as Activity).id })} onToggle={() => toggle(it.record as Activity)} />
+              )}
+              {it.type === 'note' && (
+                <>
+                  <span class="kind-badge kind-note">{t('card.note')}</span>
+                  <span class="muted"> {userName((it.record as Note).created_by)}</span>
+                  <p class="note-body">{(it.record as Note).body}</p>
+                </>
+              )}
+              {it.type === 'change' && <ChangeText c={it.record as Change} />}
+              {it.type === 'inquiry' && (
+                <span class="tl-activity">
+                  <span class="kind-badge kind-inquiry">{t('home.inquiry')}</span>
+                  <a href={`/inquiries/${(it.record as Inquiry).id}`}>{(it.record as Inquiry).title}</a>
+                  <StatusBadge id={(it.record as Inquiry).status_id} />
+                  {(it.record as Inquiry).value !== null && <span class="muted">{fmtMoney((it.record as Inquiry).value)}</span>}
+                </span>
+              )}
+            </div>
+          </li>
+        ))}
+      </ol>
+      {!loading && items.length === 0 && <p class="muted">{t('card.empty')}</p>}
+      <div class="list-foot">
+        {loading && <span class="muted">{t('common.loading')}</span>}
+        {!loading && cursor && (
+          <button type="button" class="btn" onClick={() => load(true)}>
+            {t('action.loadMore')}
+          </button>
+        )}
+      </div>
+      {edit && (
+        <ActivityForm
+          id={edit.id}
+          initial={edit.id ? undefined : { kind: edit.kind, [p.linkKey]: p.id }}
+          fixedContact={p.linkKey === 'contact_id'}
+          onClose={() => setEdit(null)}
+          onSaved={() => {
+            setEdit(null);
+            load();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+function FinishDialog(p: { contact: Contact; onClose: () => void; onDone: (c: Contact) => void }) {
+  const [reason, setReason] = useState('');
+  const [note, setNote] = useState('');
+  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    try {
+      const c = await api.post<Contact>(`/api/contacts/${p.contact.id}/finish`, {
+        close_reason_id: reason ? +reason : null,
+        note: note.trim() || null,
+      });
+      p.onDone(c);
+    } catch (err) {
+      showError(err, { setErrors });
+    }
+  };
+  return (
+    <Modal title={t('finish.title')} onClose={p.onClose} labelId="finish-title">
+      <form onSubmit={submit}>
+        <SelectField
+          label={t('finish.reason')}
+          value={reason}
+          onChange={setReason}
+          required
+          empty="—"
+          options={closeReasons('contacts').map((r) => [String(r.id), tn(r)])}
+          error={errors.fields.close_reason_id}
+        />
+        <TextArea label={t('finish.note')} value={note} onInput={setNote} error={errors.fields.note} />
+        <FormError text={errors.form} />
+        <div class="form-actions">
+          <button type="submit" class="btn btn-primary">
+            {t('finish.submit')}
+          </button>
+          <button type="button" class="btn" onClick={p.onClose}>
+            {t('action.cancel')}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+export function ClientCard({ id }: { id: number }) {
+  const [c, setC] = useState<Contact | null>(null);
+  const [company, setCompany] = useState<Company | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [finishing, setFinishing] = useState(false);
+  const [failed, setFailed] = useState('');
+
+  const load = async () => {
+    try {
+      const r = await api.get<Contact>(`/api/contacts/${id}`);
+      setC(r);
+      setCompany(r.company_id ? await api.get<Company>(`/api/companies/${r.company_id}`).catch(() => null) : null);
+    } catch (e) {
+      setFailed(t('err.notFound'));
+      showError(e);
+    }
+  };
+  useEffect(() => {
+    load();
+  }, [id]);
+
+  if (failed) return <section class="page"><p class="form-error">{failed}</p></section>;
+  if (!c) return <p class="muted loading">{t('common.loading')}</p>;
+
+  const patch = async (body: Record<string, unknown>) => {
+    try {
+      setC(await api.patch<Contact>(`/api/contacts/${c.id}`, { ...body, version: c.version }));
+      toast(t('common.saved'), 'success');
+    } catch (e) {
+      showError(e, { reload: load });
+    }
+  };
+
+  const edit = async () => {
+    if (c.archived) {
+      if (!(await confirmDialog(t('card.archivedEdit'), t('action.restore')))) return;
+      await patch({ archived: false });
+    }
+    setEditing(true);
+  };
+
+  const reopen = async () => {
+    try {
+      setC(await api.post<Contact>(`/api/contacts/${c.id}/reopen`, {}));
+      toast(t('common.saved'), 'success');
+    } catch (e) {
+      showError(e);
+    }
+  };
+
+  return (
+    <section class={'page card' + (c.archived ? ' is-archived' : '')}>
+      <nav class="crumbs" aria-label={t('nav.crumbs')}>
+        <a href="/clients">{t('clients.title')}</a>
+      </nav>
+      <div class="page-head">
+        <h1>
+          {contactName(c)}{' '}
+          <span class="badge">{t(('ckind.' + c.kind) as Key)}</span>
+          {c.status === 'finished' && <span class="badge badge-muted">{t('cstatus.finished')}</span>}
+          {c.archived && <span class="badge badge-muted">{t('clients.archived')}</span>}
+        </h1>
+        <div class="page-actions">
+          {!editing && (
+            <button type="button" class="btn btn-primary" onClick={edit}>
+              {t('action.edit')}
+            </button>
+          )}
+          {c.status === 'active' ? (
+            <button type="button" class="btn" onClick={() => setFinishing(true)}>
+              {t('finish.open')}
+            </button>
+          ) : (
+            <button type="button" class="btn" onClick={reopen}>
+              {t('finish.reopen')}
+            </button>
+          )}
+          <button type="button" class="btn" onClick={() => patch({ archived: !c.archived })}>
+            {c.archived ? t('action.restore') : t('action.archive')}
+          </button>
+        </div>
+      </div>
+      {c.archived && <p class="notice">{t('card.archivedNotice')}</p>}
+      <div class="card-grid">
+        <section class="panel" aria-labelledby="det-title">
+          <h2 id="det-title">{t('card.details')}</h2>
+          {editing ? (
+            <RecordForm<Contact>
+              entity="contacts"
+              specs={contactSpecs()}
+              record={c}
+              customEntity="contacts"
+              onCancel={() => setEditing(false)}
+              onReload={() => {
+                setEditing(false);
+                load();
+              }}
+              onSaved={(r) => {
+                setC(r);
+                setEditing(false);
+                toast(t('common.saved'), 'success');
+                if (r.company_id !== company?.id) load();
+              }}
+            />
+          ) : (
+            <>
+              <Details
+                rows={[
+                  [t('field.phone'), c.phone ? <a href={'tel:' + c.phone}>{fmtPhone(c.phone)}</a> : ''],
+                  [t('field.email'), c.email ? <a href={'mailto:' + c.email}>{c.email}</a> : ''],
+                  [t('field.company'), company ? <a href={`/companies/${company.id}`}>{companyName(company)}</a> : ''],
+                  [t('field.city'), c.city ?? ''],
+                  [t('field.address'), c.address ?? ''],
+                  [t('field.birth_date'), fmtDate(c.birth_date)],
+                  [t('field.pesel'), c.pesel ?? ''],
+                  [t('field.owner'), userName(c.owner_id)],
+                  [t('field.visibility'), t(('vis.' + c.visibility) as Key)],
+                  [t('field.cstatus'), t(('cstatus.' + c.status) as Key) + (c.close_reason_id ? ' — ' + reasonName(c.close_reason_id) : '')],
+                  [t('field.created_at'), fmtDateTime(c.created_at)],
+                ]}
+              />
+              <CustomDetails entity="contacts" values={c.custom} />
+            </>
+          )}
+        </section>
+        <Timeline base="contacts" id={c.id} linkKey="contact_id" version={c.version} />
+      </div>
+      {finishing && (
+        <FinishDialog
+          contact={c}
+          onClose={() => setFinishing(false)}
+          onDone={(r) => {
+            setC(r);
+            setFinishing(false);
+            toast(t('common.saved'), 'success');
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+export function CompanyCard({ id }: { id: number }) {
+  const [c, setC] = useState<Company | null>(null);
+  const [people, setPeople] = useState<Contact[]>([]);
+  const [editing, setEditing] = useState(false);
+
+  const load = async () => {
+    try {
+      const [r, p] = await Promise.all([
+        api.get<Company>(`/api/companies/${id}`),
+        api.get<Page<Contact>>('/api/contacts', { company_id: id, limit: 50, sort: 'last_name' }),
+      ]);
+      setC(r);
+      setPeople(p.items);
+    } catch (e) {
+      showError(e);
+    }
+  };
+  useEffect(() => {
+    load();
+  }, [id]);
+  if (!c) return <p class="muted loading">{t('common.loading')}</p>;
+  return (
+    <section class="page card">
+      <nav class="crumbs" aria-label={t('nav.crumbs')}>
+        <a href="/clients?tab=companies">{t('clients.companies')}</a>
+      </nav>
+      <div class="page-head">
+        <h1>{c.name}</h1>
+        <div class="page-actions">
+          {!editing && (
+            <button type="button" class="btn btn-primary" onClick={() => setEditing(true)}>
+              {t('action.edit')}
+            </button>
+          )}
+        </div>
+      </div>
+      <div class="card-grid">
+        <div>
+          <section class="panel" aria-labelledby="det-title">
+            <h2 id="det-title">{t('card.details')}</h2>
+            {editing ? (
+              <RecordForm<Company>
+                entity="companies"
+                specs={companySpecs()}
+                record={c}
+                customEntity="companies"
+                onCancel={() => setEditing(false)}
+                onReload={() => {
+                  setEditing(false);
+                  load();
+                }}
+                onSaved={(r) => {
+                  setC(r);
+                  setEditing(false);
+                  toast(t('common.saved'), 'success');
+                }}
+              />
+            ) : (
+              <>
+                <Details
+                  rows={[
+                    [t('field.nip'), c.nip ?? ''],
+                    [t('field.regon'), c.regon ?? ''],
+                    [t('field.phone'), c.phone ? <a href={'tel:' + c.phone}>{fmtPhone(c.phone)}</a> : ''],
+                    [t('field.email'), c.email ? <a href={'mailto:' + c.email}>{c.email}</a> : ''],
+                    [t('field.city'), c.city ?? ''],
+                    [t('field.address'), c.address ?? ''],
+                    [t('field.owner'), userName(c.owner_id)],
+                  ]}
+                />
+                <CustomDetails entity="companies" values={c.custom} />
+              </>
+            )}
+          </section>
+          <section class="panel" aria-labelledby="people-title">
+            <h2 id="people-title">{t('card.people')}</h2>
+            {people.length === 0 && <p class="muted">{t('clients.none')}</p>}
+            <ul class="plain-list">
+              {people.map((x) => (
+                <li key={x.id}>
+                  <a href={`/clients/${x.id}`}>{contactName(x)}</a>
+                  {x.phone && <span class="muted"> · {fmtPhone(x.phone)}</span>}
+                </li>
+              ))}
+            </ul>
+          </section>
+        </div>
+        <Timeline base="companies" id={c.id} linkKey="company_id" version={c.version} />
+      </div>
+    </section>
+  );
+}

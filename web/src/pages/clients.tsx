@@ -1,0 +1,342 @@
+// clients.tsx: the list of people (and of companies): search as you type,
+// filters, sort, chosen and ordered columns (kept per user in this
+// browser), bulk archive, and "load more" through the API's cursors.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, type Page, type Query } from '../api';
+import { fmtDate, fmtDateTime, fmtPhone } from '../fmt';
+import { t, type Key } from '../i18n';
+import { contactName, userName } from '../names';
+import { navigate, useLocation } from '../router';
+import { me, toast } from '../store';
+import type { Company, Contact } from '../types';
+import { Modal } from '../ui/dialogs';
+import { showError } from '../ui/errors';
+import { CheckField, SelectField, TextField } from '../ui/fields';
+import { RecordForm } from '../ui/recordForm';
+import { companySpecs, contactSpecs, kindOpts } from './specs';
+
+type Tab = 'people' | 'companies';
+
+interface Column {
+  key: string;
+  label: Key;
+  value: (r: Contact & Company) => string;
+}
+
+const PEOPLE_COLUMNS: Column[] = [
+  { key: 'phone', label: 'field.phone', value: (r) => fmtPhone(r.phone) },
+  { key: 'email', label: 'field.email', value: (r) => r.email ?? '' },
+  { key: 'city', label: 'field.city', value: (r) => r.city ?? '' },
+  { key: 'kind', label: 'field.ckind', value: (r) => t(('ckind.' + r.kind) as Key) },
+  { key: 'owner_id', label: 'field.owner', value: (r) => userName(r.owner_id) },
+  { key: 'status', label: 'field.cstatus', value: (r) => t(('cstatus.' + r.status) as Key) },
+  { key: 'address', label: 'field.address', value: (r) => r.address ?? '' },
+  { key: 'birth_date', label: 'field.birth_date', value: (r) => fmtDate(r.birth_date) },
+  { key: 'updated_at', label: 'field.updated_at', value: (r) => fmtDateTime(r.updated_at) },
+  { key: 'created_at', label: 'field.created_at', value: (r) => fmtDateTime(r.created_at) },
+];
+
+const COMPANY_COLUMNS: Column[] = [
+  { key: 'nip', label: 'field.nip', value: (r) => r.nip ?? '' },
+  { key: 'phone', label: 'field.phone', value: (r) => fmtPhone(r.phone) },
+  { key: 'email', label: 'field.email', value: (r) => r.email ?? '' },
+  { key: 'city', label: 'field.city', value: (r) => r.city ?? '' },
+  { key: 'owner_id', label: 'field.owner', value: (r) => userName(r.owner_id) },
+  { key: 'updated_at', label: 'field.updated_at', value: (r) => fmtDateTime(r.updated_at) },
+];
+
+const DEFAULT_COLS: Record<Tab, string[]> = {
+  people: ['phone', 'email', 'city', 'kind', 'owner_id'],
+  companies: ['nip', 'phone', 'city', 'owner_id'],
+};
+
+interface Prefs {
+  cols: string[];
+  sort: string;
+  kind: string;
+  archived: string;
+  mine: boolean;
+}
+
+function prefsKey(tab: Tab): string {
+  return `kontakt.list.${tab}.${me().id}`;
+}
+
+function loadPrefs(tab: Tab): Prefs {
+  const d: Prefs = { cols: DEFAULT_COLS[tab], sort: '-updated_at', kind: '', archived: 'false', mine: false };
+  try {
+    return { ...d, ...JSON.parse(localStorage.getItem(prefsKey(tab)) || '{}') };
+  } catch {
+    return d;
+  }
+}
+
+function ColumnPicker(p: { all: Column[]; cols: string[]; onChange: (c: string[]) => void; onClose: () => void }) {
+  const chosen = p.cols.filter((c) => p.all.some((x) => x.key === c));
+  const rest = p.all.filter((c) => !chosen.includes(c.key));
+  const move = (i: number, d: number) => {
+    const c = [...chosen];
+    const j = i + d;
+    if (j < 0 || j >= c.length) return;
+    [c[i], c[j]] = [c[j], c[i]];
+    p.onChange(c);
+  };
+  const label = (k: string) => t(p.all.find((x) => x.key === k)!.label);
+  return (
+    <Modal title={t('clients.columns')} onClose={p.onClose} labelId="cols-title">
+      <ul class="col-list">
+        {chosen.map((k, i) => (
+          <li key={k}>
+            <CheckField label={label(k)} checked onChange={() => p.onChange(chosen.filter((x) => x !== k))} />
+            <button type="button" class="btn-icon" aria-label={t('action.moveUp') + ': ' + label(k)} disabled={i === 0} onClick={() => move(i, -1)}>
+              ↑
+            </button>
+            <button
+              type="button"
+              class="btn-icon"
+              aria-label={t('action.moveDown') + ': ' + label(k)}
+              disabled={i === chosen.length - 1}
+              onClick={() => move(i, 1)}
+            >
+              ↓
+            </button>
+          </li>
+        ))}
+        {rest.map((c) => (
+          <li key={c.key}>
+            <CheckField label={t(c.label)} checked={false} onChange={() => p.onChange([...chosen, c.key])} />
+          </li>
+        ))}
+      </ul>
+      <div class="form-actions">
+        <button type="button" class="btn btn-primary" onClick={p.onClose}>
+          {t('action.close')}
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+export function ClientsPage() {
+  const { query } = useLocation();
+  const tab: Tab = query.get('tab') === 'companies' ? 'companies' : 'people';
+  return <ClientList key={tab} tab={tab} openNew={query.get('new') === '1'} />;
+}
+
+function ClientList({ tab, openNew }: { tab: Tab; openNew: boolean }) {
+  const entity = tab === 'people' ? 'contacts' : 'companies';
+  const allCols = tab === 'people' ? PEOPLE_COLUMNS : COMPANY_COLUMNS;
+  const [prefs, setPrefs] = useState<Prefs>(() => loadPrefs(tab));
+  const [q, setQ] = useState('');
+  const [qLive, setQLive] = useState('');
+  const [items, setItems] = useState<(Contact & Company)[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [picker, setPicker] = useState(false);
+  const [creating, setCreating] = useState(openNew);
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const seq = useRef(0);
+
+  const updatePrefs = (p: Partial<Prefs>) => {
+    const next = { ...prefs, ...p };
+    setPrefs(next);
+    localStorage.setItem(prefsKey(tab), JSON.stringify(next));
+  };
+
+  useEffect(() => {
+    const h = setTimeout(() => setQ(qLive.trim()), 250);
+    return () => clearTimeout(h);
+  }, [qLive]);
+
+  const params = (): Query => {
+    const p: Query = { q, sort: prefs.sort, limit: 50 };
+    if (prefs.mine) p.owner_id = me().id;
+    if (tab === 'people') {
+      if (prefs.kind) p.kind = prefs.kind;
+      if (prefs.archived) p.archived = prefs.archived;
+    }
+    return p;
+  };
+
+  const load = async (more = false) => {
+    const mine = ++seq.current;
+    setLoading(true);
+    try {
+      const page = await api.get<Page<Contact & Company>>(`/api/${entity}`, { ...params(), cursor: more ? cursor : null });
+      if (mine !== seq.current) return;
+      setItems((x) => (more ? [...x, ...page.items] : page.items));
+      setCursor(page.next_cursor);
+      if (!more) setSelected(new Set());
+    } catch (e) {
+      if (mine === seq.current) showError(e);
+    } finally {
+      if (mine === seq.current) setLoading(false);
+    }
+  };
+
+  useEffect(() => {
+    load();
+  }, [q, prefs.sort, prefs.kind, prefs.archived, prefs.mine]);
+
+  const cols = prefs.cols.map((k) => allCols.find((c) => c.key === k)).filter(Boolean) as Column[];
+
+  const bulkArchive = async (archived: boolean) => {
+    let n = 0;
+    for (const r of items.filter((x) => selected.has(x.id))) {
+      try {
+        await api.patch(`/api/contacts/${r.id}`, { archived, version: r.version });
+        n++;
+      } catch (e) {
+        await showError(e);
+      }
+    }
+    toast(t('clients.bulkDone', { n }), 'success');
+    load();
+  };
+
+  const toggleAll = (on: boolean) => setSelected(on ? new Set(items.map((x) => x.id)) : new Set());
+  const sortOpts: [string, string][] =
+    tab === 'people'
+      ? [
+          ['-updated_at', t('sort.updated')],
+          ['last_name', t('sort.lastName')],
+          ['first_name', t('sort.firstName')],
+          ['-created_at', t('sort.created')],
+        ]
+      : [
+          ['-updated_at', t('sort.updated')],
+          ['name', t('sort.name')],
+          ['-created_at', t('sort.created')],
+        ];
+
+  return (
+    <section class="page">
+      <div class="page-head">
+        <h1>{t('clients.title')}</h1>
+        <div class="page-actions">
+          <button type="button" class="btn btn-primary" onClick={() => setCreating(true)}>
+            + {tab === 'people' ? t('clients.new') : t('companies.new')}
+          </button>
+        </div>
+      </div>
+      <div class="tabs" role="tablist">
+        <a role="tab" href="/clients" aria-selected={tab === 'people'} class={tab === 'people' ? 'on' : ''}>
+          {t('clients.people')}
+        </a>
+        <a role="tab" href="/clients?tab=companies" aria-selected={tab === 'companies'} class={tab === 'companies' ? 'on' : ''}>
+          {t('clients.companies')}
+        </a>
+      </div>
+      <div class="toolbar">
+        <TextField class="grow" label={t('clients.search')} type="search" value={qLive} onInput={setQLive} placeholder={t('clients.searchHint')} />
+        {tab === 'people' && (
+          <SelectField label={t('field.ckind')} value={prefs.kind} onChange={(v) => updatePrefs({ kind: v })} options={kindOpts()} empty={t('common.all')} />
+        )}
+        {tab === 'people' && (
+          <SelectField
+            label={t('clients.archivedFilter')}
+            value={prefs.archived}
+            onChange={(v) => updatePrefs({ archived: v })}
+            options={[
+              ['false', t('clients.notArchived')],
+              ['true', t('clients.onlyArchived')],
+            ]}
+            empty={t('common.all')}
+          />
+        )}
+        <SelectField label={t('clients.sort')} value={prefs.sort} onChange={(v) => updatePrefs({ sort: v })} options={sortOpts} />
+        <CheckField label={t('clients.mine')} checked={prefs.mine} onChange={(v) => updatePrefs({ mine: v })} />
+        <button type="button" class="btn" onClick={() => setPicker(true)}>
+          {t('clients.columns')}
+        </button>
+      </div>
+      {tab === 'people' && selected.size > 0 && (
+        <div class="bulkbar" role="region" aria-label={t('clients.bulk')}>
+          <span>{t('clients.selected', { n: selected.size })}</span>
+          <button type="button" class="btn btn-small" onClick={() => bulkArchive(true)}>
+            {t('action.archive')}
+          </button>
+          <button type="button" class="btn btn-small" onClick={() => bulkArchive(false)}>
+            {t('action.restore')}
+          </button>
+        </div>
+      )}
+      <div class="table-wrap">
+        <table class="list">
+          <thead>
+            <tr>
+              {tab === 'people' && (
+                <th class="col-check">
+                  <input
+                    type="checkbox"
+                    aria-label={t('clients.selectAll')}
+                    checked={items.length > 0 && selected.size === items.length}
+                    onChange={(e) => toggleAll((e.target as HTMLInputElement).checked)}
+                  />
+                </th>
+              )}
+              <th>{tab === 'people' ? t('field.person') : t('field.name')}</th>
+              {cols.map((c) => (
+                <th key={c.key}>{t(c.label)}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((r) => (
+              <tr key={r.id} class={r.archived ? 'archived' : r.status === 'finished' ? 'finished' : ''}>
+                {tab === 'people' && (
+                  <td class="col-check">
+                    <input
+                      type="checkbox"
+                      aria-label={t('clients.selectOne', { name: contactName(r) })}
+                      checked={selected.has(r.id)}
+                      onChange={(e) => {
+                        const s = new Set(selected);
+                        (e.target as HTMLInputElement).checked ? s.add(r.id) : s.delete(r.id);
+                        setSelected(s);
+                      }}
+                    />
+                  </td>
+                )}
+                <td>
+                  <a href={tab === 'people' ? `/clients/${r.id}` : `/companies/${r.id}`}>{tab === 'people' ? contactName(r) : r.name}</a>
+                  {r.archived && <span class="badge badge-muted">{t('clients.archived')}</span>}
+                </td>
+                {cols.map((c) => (
+                  <td key={c.key}>{c.value(r)}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {!loading && items.length === 0 && <p class="muted empty">{t('clients.none')}</p>}
+      <div class="list-foot">
+        {loading && <span class="muted">{t('common.loading')}</span>}
+        {!loading && cursor && (
+          <button type="button" class="btn" onClick={() => load(true)}>
+            {t('action.loadMore')}
+          </button>
+        )}
+      </div>
+      {picker && <ColumnPicker all={allCols} cols={prefs.cols} onChange={(c) => updatePrefs({ cols: c })} onClose={() => setPicker(false)} />}
+      {creating && (
+        <Modal title={tab === 'people' ? t('clients.new') : t('companies.new')} onClose={() => setCreating(false)} wide labelId="new-client-title">
+          <RecordForm<Contact & Company>
+            entity={entity}
+            specs={tab === 'people' ? contactSpecs() : companySpecs()}
+            customEntity={entity}
+            defaults={{ kind: 'lead', owner_id: me().id, visibility: 'company' }}
+            submitLabel={t('action.create')}
+            onCancel={() => setCreating(false)}
+            onSaved={(r) => {
+              setCreating(false);
+              toast(t('common.saved'), 'success');
+              navigate(tab === 'people' ? `/clients/${r.id}` : `/companies/${r.id}`);
+            }}
+          />
+        </Modal>
+      )}
+    </section>
+  );
+}

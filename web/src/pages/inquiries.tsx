@@ -1,0 +1,652 @@
+// inquiries.tsx: sales inquiries: the list with filters, the board by
+// status (drag a card to another column, or focus it and press the arrow
+// keys), and the inquiry itself: the form with its custom fields and the
+// visibility choice, comments and history, won or lost with a reason.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, type Page, type Query } from '../api';
+import { fmtDate, fmtDateTime, fmtMoney, moneyInput, parseMoney } from '../fmt';
+import { t, tn, type Key } from '../i18n';
+import { closeReasons, contactName, customFieldsOf, inquiryStatuses, reasonName, statusOf, userName } from '../names';
+import { navigate } from '../router';
+import { me, toast } from '../store';
+import type { Change, Contact, Inquiry, Status } from '../types';
+import { Modal } from '../ui/dialogs';
+import { noErrors, showError, type FormErrors } from '../ui/errors';
+import { CheckField, FormError, SelectField, TextArea, TextField } from '../ui/fields';
+import { Lookup } from '../ui/lookup';
+import { selectOptions, userOptions } from '../ui/recordForm';
+import { ChangeText } from './card';
+import { StatusBadge } from './home';
+
+type VisChoice = 'me' | 'department' | 'other' | 'company';
+
+function visChoice(i: Partial<Inquiry>): VisChoice {
+  if (i.visibility === 'company') return 'company';
+  if (i.visibility === 'department') return 'department';
+  return i.handler_id && i.handler_id !== me().id ? 'other' : 'me';
+}
+
+/* InquiryForm: create or edit an inquiry. */
+export function InquiryForm(p: { rec?: Inquiry | null; onSaved: (i: Inquiry) => void; onCancel?: () => void; onReload?: () => void }) {
+  const r = p.rec ?? null;
+  const customs = customFieldsOf('inquiries');
+  const [title, setTitle] = useState(r?.title ?? '');
+  const [contact, setContact] = useState<number | null>(r?.contact_id ?? null);
+  const [status, setStatus] = useState(String(r?.status_id ?? inquiryStatuses().find((s) => !s.closed)?.id ?? ''));
+  const [date, setDate] = useState(r?.planned_close_date ?? '');
+  const [value, setValue] = useState(moneyInput(r?.value));
+  const [vis, setVis] = useState<VisChoice>(visChoice(r ?? { visibility: 'department' }));
+  const [handler, setHandler] = useState(String(r?.handler_id ?? me().id));
+  const [custom, setCustom] = useState<Record<string, string>>(() =>
+    Object.fromEntries(customs.map((f) => [f.name, r?.custom?.[f.name] === undefined || r?.custom?.[f.name] === null ? '' : String(r.custom[f.name])])),
+  );
+  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setErrors(noErrors);
+    const st = statusOf(+status);
+    const body: Record<string, unknown> = {
+      title: title.trim(),
+      contact_id: contact,
+      planned_close_date: date || null,
+      value: value.trim() ? parseMoney(value) : null,
+      visibility: vis === 'me' || vis === 'other' ? 'private' : vis,
+      handler_id: vis === 'other' ? (handler ? +handler : null) : vis === 'me' ? me().id : r?.handler_id ?? me().id,
+    };
+    if (!r || +status !== r.status_id) body.status_id = status ? +status : null;
+    if (st?.outcome === 'lost' && !r?.close_reason_id) {
+      setErrors({ fields: { status_id: t('err.lostReason') }, form: '' });
+      setBusy(false);
+      return;
+    }
+    const c: Record<string, unknown> = {};
+    for (const f of customs) {
+      const v = custom[f.name] ?? '';
+      c[f.name] = v.trim() === '' ? null : f.type === 'number' ? Number(v.replace(',', '.')) : f.type === 'currency' ? parseMoney(v) : v.trim();
+    }
+    if (customs.length) body.custom = c;
+    try {
+      const out = r
+        ? await api.patch<Inquiry>(`/api/inquiries/${r.id}`, { ...body, version: r.version })
+        : await api.post<Inquiry>('/api/inquiries', body);
+      p.onSaved(out);
+    } catch (err) {
+      await showError(err, { setErrors, reload: p.onReload });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const fe = errors.fields;
+  const statuses = inquiryStatuses().filter((s) => !s.closed || s.id === r?.status_id);
+  return (
+    <form class="form-grid" onSubmit={submit} noValidate>
+      <TextField class="span-2" label={t('field.title')} value={title} onInput={setTitle} required error={fe.title} />
+      <div class="span-2">
+        <Lookup label={t('field.client')} entity="contacts" value={contact} onChange={setContact} error={fe.contact_id} />
+      </div>
+      <SelectField label={t('field.status')} value={status} onChange={setStatus} options={statuses.map((s) => [String(s.id), tn(s)])} error={fe.status_id} />
+      <TextField label={t('field.planned_close_date')} type="date" value={date} onInput={setDate} error={fe.planned_close_date} />
+      <TextField label={t('field.value')} value={value} onInput={setValue} inputMode="decimal" error={fe.value} hint="PLN" />
+      <fieldset class="field span-2 segmented">
+        <legend>{t('field.visibility')}</legend>
+        {(['me', 'department', 'other', 'company'] as VisChoice[]).map((v) => (
+          <label key={v}>
+            <input type="radio" name="vis" checked={vis === v} onChange={() => setVis(v)} /> {t(('visc.' + v) as Key)}
+          </label>
+        ))}
+      </fieldset>
+      {vis === 'other' && <SelectField label={t('field.handler')} value={handler} onChange={setHandler} options={userOptions()} error={fe.handler_id} />}
+      {customs.map((f) =>
+        f.type === 'select' ? (
+          <SelectField
+            key={f.name}
+            label={f.label}
+            value={custom[f.name] ?? ''}
+            onChange={(v) => setCustom((c) => ({ ...c, [f.name]: v }))}
+            options={selectOptions(f)}
+            empty="—"
+            required={f.required}
+            error={fe['custom.' + f.name]}
+          />
+        ) : (
+          <TextField
+            key={f.name}
+            label={f.label}
+            type={f.type === 'date' ? 'date' : 'text'}
+            value={custom[f.name] ?? ''}
+            onInput={(v) => setCustom((c) => ({ ...c, [f.name]: v }))}
+            required={f.required}
+            error={fe['custom.' + f.name]}
+          />
+        ),
+      )}
+      <div class="span-2">
+        <FormError text={errors.form || fe.custom || fe.visibility || ''} />
+      </div>
+      <div class="form-actions span-2">
+        <button type="submit" class="btn btn-primary" disabled={busy}>
+          {r ? t('action.save') : t('action.create')}
+        </button>
+        {p.onCancel && (
+          <button type="button" class="btn" onClick={p.onCancel}>
+            {t('action.cancel')}
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
+
+function NewInquiry({ onClose }: { onClose: () => void }) {
+  return (
+    <Modal title={t('inquiries.new')} onClose={onClose} wide labelId="new-inq-title">
+      <InquiryForm
+        onCancel={onClose}
+        onSaved={(i) => {
+          onClose();
+          toast(t('common.saved'), 'success');
+          navigate(`/inquiries/${i.id}`);
+        }}
+      />
+    </Modal>
+  );
+}
+
+function InquiryTabs({ on }: { on: 'list' | 'board' }) {
+  return (
+    <div class="tabs" role="tablist">
+      <a role="tab" href="/inquiries" aria-selected={on === 'list'} class={on === 'list' ? 'on' : ''}>
+        {t('inquiries.list')}
+      </a>
+      <a role="tab" href="/inquiries/board" aria-selected={on === 'board'} class={on === 'board' ? 'on' : ''}>
+        {t('inquiries.board')}
+      </a>
+    </div>
+  );
+}
+
+export function InquiriesPage() {
+  const [q, setQ] = useState('');
+  const [qd, setQd] = useState('');
+  const [status, setStatus] = useState('');
+  const [outcome, setOutcome] = useState('open');
+  const [mine, setMine] = useState(false);
+  const [items, setItems] = useState<Inquiry[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [creating, setCreating] = useState(false);
+  const seq = useRef(0);
+  useEffect(() => {
+    const h = setTimeout(() => setQd(q.trim()), 250);
+    return () => clearTimeout(h);
+  }, [q]);
+  const load = async (more = false) => {
+    const n = ++seq.current;
+    setLoading(true);
+    const params: Query = { q: qd, status_id: status, outcome, limit: 50, cursor: more ? cursor : null };
+    if (mine) params.handler_id = me().id;
+    try {
+      const page = await api.get<Page<Inquiry>>('/api/inquiries', params);
+      if (n !== seq.current) return;
+      setItems((x) => (more ? [...x, ...page.items] : page.items));
+      setCursor(page.next_cursor);
+    } catch (e) {
+      showError(e);
+    } finally {
+      if (n === seq.current) setLoading(false);
+    }
+  };
+  useEffect(() => {
+    load();
+  }, [qd, status, outcome, mine]);
+  return (
+    <section class="page">
+      <div class="page-head">
+        <h1>{t('inquiries.title')}</h1>
+        <div class="page-actions">
+          <button type="button" class="btn btn-primary" onClick={() => setCreating(true)}>
+            + {t('inquiries.new')}
+          </button>
+        </div>
+      </div>
+      <InquiryTabs on="list" />
+      <div class="toolbar">
+        <TextField class="grow" label={t('inquiries.search')} type="search" value={q} onInput={setQ} />
+        <SelectField label={t('field.status')} value={status} onChange={setStatus} options={inquiryStatuses().map((s) => [String(s.id), tn(s)])} empty={t('common.all')} />
+        <SelectField
+          label={t('field.outcome')}
+          value={outcome}
+          onChange={setOutcome}
+          options={(['open', 'won', 'lost'] as const).map((o) => [o, t(('outcome.' + o) as Key)])}
+          empty={t('common.all')}
+        />
+        <CheckField label={t('inquiries.mine')} checked={mine} onChange={setMine} />
+      </div>
+      <div class="table-wrap">
+        <table class="list">
+          <thead>
+            <tr>
+              <th>{t('field.title')}</th>
+              <th>{t('field.status')}</th>
+              <th>{t('field.planned_close_date')}</th>
+              <th>{t('field.handler')}</th>
+              <th class="num">{t('field.value')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((i) => (
+              <tr key={i.id}>
+                <td>
+                  <a href={`/inquiries/${i.id}`}>{i.title}</a>
+                </td>
+                <td>
+                  <StatusBadge id={i.status_id} />
+                </td>
+                <td>{fmtDate(i.planned_close_date)}</td>
+                <td>{userName(i.handler_id)}</td>
+                <td class="num">{fmtMoney(i.value)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {!loading && items.length === 0 && <p class="muted empty">{t('inquiries.none')}</p>}
+      <div class="list-foot">
+        {loading && <span class="muted">{t('common.loading')}</span>}
+        {!loading && cursor && (
+          <button type="button" class="btn" onClick={() => load(true)}>
+            {t('action.loadMore')}
+          </button>
+        )}
+      </div>
+      {creating && <NewInquiry onClose={() => setCreating(false)} />}
+    </section>
+  );
+}
+
+interface Column {
+  status: Status;
+  count: number;
+  value: number;
+  cards: Inquiry[];
+  next_cursor: string | null;
+}
+
+function LostDialog(p: { onClose: () => void; onPick: (reason: number) => void }) {
+  const [reason, setReason] = useState('');
+  const [err, setErr] = useState('');
+  return (
+    <Modal title={t('inquiries.lostTitle')} onClose={p.onClose} labelId="lost-title">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!reason) return setErr(t('err.required'));
+          p.onPick(+reason);
+        }}
+      >
+        <SelectField
+          label={t('finish.reason')}
+          value={reason}
+          onChange={setReason}
+          required
+          empty="—"
+          options={closeReasons('inquiries').map((r) => [String(r.id), tn(r)])}
+          error={err}
+        />
+        <div class="form-actions">
+          <button type="submit" class="btn btn-primary">
+            {t('outcome.lost')}
+          </button>
+          <button type="button" class="btn" onClick={p.onClose}>
+            {t('action.cancel')}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+export function BoardPage() {
+  const [cols, setCols] = useState<Column[] | null>(null);
+  const [mine, setMine] = useState(false);
+  const [creating, setCreating] = useState(false);
+  const [dragId, setDragId] = useState<number | null>(null);
+  const [over, setOver] = useState<number | null>(null);
+  const [lost, setLost] = useState<{ card: Inquiry; to: Status } | null>(null);
+
+  const load = async () => {
+    try {
+      const r = await api.get<{ columns: Column[] }>('/api/inquiries/board', mine ? { handler_id: me().id, cards: 30 } : { cards: 30 });
+      setCols(r.columns);
+    } catch (e) {
+      showError(e);
+    }
+  };
+  useEffect(() => {
+    load();
+  }, [mine]);
+
+  const more = async (ci: number) => {
+    if (!cols) return;
+    const c = cols[ci];
+    try {
+      const page = await api.get<Page<Inquiry>>('/api/inquiries', {
+        status_id: c.status.id,
+        limit: 30,
+        cursor: c.next_cursor,
+        handler_id: mine ? me().id : null,
+      });
+      setCols(cols.map((x, i) => (i === ci ? { ...x, cards: [...x.cards, ...page.items], next_cursor: page.next_cursor } : x)));
+    } catch (e) {
+      showError(e);
+    }
+  };
+
+  const move = async (card: Inquiry, to: Status, reason?: number) => {
+    if (!cols || card.status_id === to.id) return;
+    if (to.outcome === 'lost' && !reason) {
+      setLost({ card, to });
+      return;
+    }
+    const before = cols;
+    // optimistic: move the card now, undo if the server says no
+    setCols(
+      cols.map((c) => {
+        if (c.status.id === card.status_id) return { ...c, count: c.count - 1, cards: c.cards.filter((x) => x.id !== card.id) };
+        if (c.status.id === to.id) return { ...c, count: c.count + 1, cards: [{ ...card, status_id: to.id }, ...c.cards] };
+        return c;
+      }),
+    );
+    try {
+      const body: Record<string, unknown> = { status_id: to.id, version: card.version };
+      if (reason) body.close_reason_id = reason;
+      const r = await api.patch<Inquiry>(`/api/inquiries/${card.id}`, body);
+      setCols((cs) => cs && cs.map((c) => ({ ...c, cards: c.cards.map((x) => (x.id === r.id ? r : x)) })));
+      toast(t('inquiries.moved', { title: card.title, status: tn(to) }), 'success');
+      setTimeout(() => document.querySelector<HTMLElement>(`[data-card="${card.id}"]`)?.focus(), 0);
+    } catch (e) {
+      setCols(before);
+      showError(e, { reload: load });
+    }
+  };
+
+  const onKey = (e: KeyboardEvent, card: Inquiry, ci: number) => {
+    if (!cols) return;
+    if (e.key === 'ArrowRight' && ci < cols.length - 1) {
+      e.preventDefault();
+      move(card, cols[ci + 1].status);
+    } else if (e.key === 'ArrowLeft' && ci > 0) {
+      e.preventDefault();
+      move(card, cols[ci - 1].status);
+    } else if (e.key === 'Enter') {
+      navigate(`/inquiries/${card.id}`);
+    }
+  };
+
+  return (
+    <section class="page page-wide">
+      <div class="page-head">
+        <h1>{t('inquiries.title')}</h1>
+        <div class="page-actions">
+          <CheckField label={t('inquiries.mine')} checked={mine} onChange={setMine} />
+          <button type="button" class="btn btn-primary" onClick={() => setCreating(true)}>
+            + {t('inquiries.new')}
+          </button>
+        </div>
+      </div>
+      <InquiryTabs on="board" />
+      <p class="hint">{t('board.hint')}</p>
+      {!cols && <p class="muted">{t('common.loading')}</p>}
+      {cols && (
+        <div class="board">
+          {cols.map((c, ci) => (
+            <section
+              key={c.status.id}
+              class={'board-col' + (over === c.status.id ? ' drop' : '')}
+              aria-label={tn(c.status)}
+              data-status={c.status.id}
+              onDragOver={(e) => {
+                e.preventDefault();
+                setOver(c.status.id);
+              }}
+              onDragLeave={() => setOver((o) => (o === c.status.id ? null : o))}
+              onDrop={(e) => {
+                e.preventDefault();
+                setOver(null);
+                const id = Number(e.dataTransfer?.getData('text/plain') || dragId);
+                const card = cols.flatMap((x) => x.cards).find((x) => x.id === id);
+                if (card) move(card, c.status);
+              }}
+            >
+              <h2 class="board-head" style={{ borderTopColor: c.status.background ?? undefined }}>
+                <span class="badge" style={{ color: c.status.color ?? undefined, background: c.status.background ?? undefined }}>
+                  {tn(c.status)}
+                </span>
+                <span class="count">{c.count}</span>
+                {c.value > 0 && <span class="muted board-sum">{fmtMoney(c.value)}</span>}
+              </h2>
+              <ul class="board-cards">
+                {c.cards.map((card) => (
+                  <li
+                    key={card.id}
+                    class={'board-card' + (dragId === card.id ? ' dragging' : '')}
+                    draggable
+                    tabIndex={0}
+                    data-card={card.id}
+                    aria-label={card.title}
+                    onDragStart={(e) => {
+                      e.dataTransfer?.setData('text/plain', String(card.id));
+                      setDragId(card.id);
+                    }}
+                    onDragEnd={() => setDragId(null)}
+                    onKeyDown={(e) => onKey(e, card, ci)}
+                  >
+                    <a href={`/inquiries/${card.id}`} tabIndex={-1} draggable={false}>
+                      {card.title}
+                    </a>
+                    <div class="card-meta">
+                      {card.value !== null && <span>{fmtMoney(card.value)}</span>}
+                      {card.planned_close_date && <span>{fmtDate(card.planned_close_date)}</span>}
+                      <span>{userName(card.handler_id)}</span>
+                    </div>
+                  </li>
+                ))}
+              </ul>
+              {c.next_cursor && (
+                <button type="button" class="btn btn-small" onClick={() => more(ci)}>
+                  {t('action.loadMore')}
+                </button>
+              )}
+            </section>
+          ))}
+        </div>
+      )}
+      {creating && <NewInquiry onClose={() => setCreating(false)} />}
+      {lost && (
+        <LostDialog
+          onClose={() => setLost(null)}
+          onPick={(reason) => {
+            const l = lost;
+            setLost(null);
+            move(l.card, l.to, reason);
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+export function InquiryPage({ id }: { id: number }) {
+  const [i, setI] = useState<Inquiry | null>(null);
+  const [contact, setContact] = useState<Contact | null>(null);
+  const [history, setHistory] = useState<(Change & { at: string })[]>([]);
+  const [comment, setComment] = useState('');
+  const [commentErr, setCommentErr] = useState<FormErrors>(noErrors);
+  const [editing, setEditing] = useState(false);
+  const [lostOpen, setLostOpen] = useState(false);
+
+  const load = async () => {
+    try {
+      const [r, h] = await Promise.all([
+        api.get<Inquiry>(`/api/inquiries/${id}`),
+        api.get<Page<Change & { at: string }>>(`/api/inquiries/${id}/history`, { limit: 100 }),
+      ]);
+      setI(r);
+      setHistory(h.items);
+      setContact(r.contact_id ? await api.get<Contact>(`/api/contacts/${r.contact_id}`).catch(() => null) : null);
+    } catch (e) {
+      showError(e);
+    }
+  };
+  useEffect(() => {
+    load();
+  }, [id]);
+  if (!i) return <p class="muted loading">{t('common.loading')}</p>;
+
+  const close = async (outcome: 'won' | 'lost' | 'open', reason?: number) => {
+    try {
+      const body: Record<string, unknown> = { outcome, version: i.version };
+      if (reason) body.close_reason_id = reason;
+      setI(await api.patch<Inquiry>(`/api/inquiries/${i.id}`, body));
+      toast(t('common.saved'), 'success');
+      load();
+    } catch (e) {
+      showError(e, { reload: load });
+    }
+  };
+
+  const addComment = async (e: Event) => {
+    e.preventDefault();
+    setCommentErr(noErrors);
+    try {
+      await api.post(`/api/inquiries/${i.id}/comments`, { body: comment });
+      setComment('');
+      load();
+    } catch (err) {
+      showError(err, { setErrors: setCommentErr });
+    }
+  };
+
+  const st = statusOf(i.status_id);
+  return (
+    <section class="page card">
+      <nav class="crumbs" aria-label={t('nav.crumbs')}>
+        <a href="/inquiries">{t('inquiries.title')}</a> · <a href="/inquiries/board">{t('inquiries.board')}</a>
+      </nav>
+      <div class="page-head">
+        <h1>
+          {i.title} <StatusBadge id={i.status_id} />
+          {i.outcome !== 'open' && <span class={'badge outcome-' + i.outcome}>{t(('outcome.' + i.outcome) as Key)}</span>}
+        </h1>
+        <div class="page-actions">
+          {!editing && (
+            <button type="button" class="btn btn-primary" onClick={() => setEditing(true)}>
+              {t('action.edit')}
+            </button>
+          )}
+          {i.outcome === 'open' ? (
+            <>
+              <button type="button" class="btn btn-success" onClick={() => close('won')}>
+                {t('inquiries.won')}
+              </button>
+              <button type="button" class="btn btn-danger" onClick={() => setLostOpen(true)}>
+                {t('inquiries.lost')}
+              </button>
+            </>
+          ) : (
+            <button type="button" class="btn" onClick={() => close('open')}>
+              {t('inquiries.reopen')}
+            </button>
+          )}
+        </div>
+      </div>
+      <div class="card-grid">
+        <section class="panel" aria-labelledby="det-title">
+          <h2 id="det-title">{t('card.details')}</h2>
+          {editing ? (
+            <InquiryForm
+              rec={i}
+              onCancel={() => setEditing(false)}
+              onReload={() => {
+                setEditing(false);
+                load();
+              }}
+              onSaved={(r) => {
+                setI(r);
+                setEditing(false);
+                toast(t('common.saved'), 'success');
+                load();
+              }}
+            />
+          ) : (
+            <dl class="details">
+              {(
+                [
+                  [t('field.client'), contact ? <a href={`/clients/${contact.id}`}>{contactName(contact)}</a> : ''],
+                  [t('field.status'), st ? tn(st) : ''],
+                  [t('field.planned_close_date'), fmtDate(i.planned_close_date)],
+                  [t('field.value'), fmtMoney(i.value)],
+                  [t('field.handler'), userName(i.handler_id)],
+                  [t('field.visibility'), t(('visc.' + visChoice(i)) as Key)],
+                  [t('finish.reason'), i.close_reason_id ? reasonName(i.close_reason_id) : ''],
+                  [t('field.closed_at'), fmtDateTime(i.closed_at)],
+                  ...customFieldsOf('inquiries').map((f): [string, string] => [
+                    f.label,
+                    f.type === 'select'
+                      ? selectOptions(f).find(([k]) => k === i.custom?.[f.name])?.[1] ?? ''
+                      : i.custom?.[f.name] === null || i.custom?.[f.name] === undefined
+                        ? ''
+                        : String(i.custom[f.name]),
+                  ]),
+                ] as [string, preact.ComponentChildren][]
+              )
+                .filter(([, v]) => v !== '')
+                .map(([k, v]) => (
+                  <div class="detail" key={k}>
+                    <dt>{k}</dt>
+                    <dd>{v}</dd>
+                  </div>
+                ))}
+            </dl>
+          )}
+        </section>
+        <section class="panel" aria-labelledby="hist-title">
+          <h2 id="hist-title">{t('inquiries.history')}</h2>
+          <form class="note-form" onSubmit={addComment}>
+            <TextArea label={t('inquiries.comment')} value={comment} onInput={setComment} rows={2} error={commentErr.fields.body} />
+            <FormError text={commentErr.form} />
+            <div class="form-actions">
+              <button type="submit" class="btn btn-primary" disabled={!comment.trim()}>
+                {t('inquiries.addComment')}
+              </button>
+            </div>
+          </form>
+          <ol class="tl-list">
+            {history.map((h) => (
+              <li key={h.id} class="tl-item tl-change">
+                <time class="tl-at" dateTime={h.at}>
+                  {fmtDateTime(h.at)}
+                </time>
+                <div class="tl-body">
+                  <ChangeText c={h} />
+                </div>
+              </li>
+            ))}
+          </ol>
+        </section>
+      </div>
+      {lostOpen && (
+        <LostDialog
+          onClose={() => setLostOpen(false)}
+          onPick={(r) => {
+            setLostOpen(false);
+            close('lost', r);
+          }}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,352 @@
+// settings.tsx: the office's settings, for admins: users, departments,
+// statuses, action types, close reasons, custom fields (with colour pickers
+// where they have colours; order by position), and the first-activity rule.
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api, type Page } from '../api';
+import { t, tn, type Key } from '../i18n';
+import { departmentName, loadLookups } from '../names';
+import { toast } from '../store';
+import type { Rec } from '../types';
+import { confirmDialog, Modal } from '../ui/dialogs';
+import { noErrors, showError, type FormErrors } from '../ui/errors';
+import { CheckField, FormError, TextField } from '../ui/fields';
+import { RecordForm, type Spec } from '../ui/recordForm';
+
+type Row = Rec & Record<string, unknown>;
+
+interface Col {
+  label: Key;
+  render: (r: Row) => ComponentChildren;
+}
+
+interface TabDef {
+  key: string;
+  label: Key;
+  entity: string;
+  specs: () => Spec[];
+  cols: Col[];
+  defaults?: Record<string, unknown>;
+  sort?: string;
+}
+
+const entityOpts = (): [string, string][] => [
+  ['inquiries', t('entity.inquiries')],
+  ['contacts', t('entity.contacts')],
+  ['deals', t('entity.deals')],
+];
+const kinds = (): [string, string][] => (['task', 'call', 'meeting', 'email'] as const).map((k) => [k, t(('kind.' + k) as Key)]);
+
+function Swatch({ r }: { r: Row }) {
+  return (
+    <span class="badge" style={{ color: (r.color as string) || undefined, background: (r.background as string) || undefined }}>
+      {(r.short_name as string) || tn(r as unknown as { name: string; name_en: string | null })}
+    </span>
+  );
+}
+
+const text = (k: string) => (r: Row) => (r[k] === null || r[k] === undefined ? '' : String(r[k]));
+
+const TABS: TabDef[] = [
+  {
+    key: 'users',
+    label: 'settings.users',
+    entity: 'users',
+    sort: 'name',
+    defaults: { role: 'agent', time_zone: 'Europe/Warsaw', locale: 'pl', active: true },
+    specs: () => [
+      { name: 'login', label: 'field.login', type: 'text', required: true, createOnly: true },
+      { name: 'name', label: 'field.name', type: 'text' },
+      { name: 'email', label: 'field.email', type: 'email' },
+      {
+        name: 'role',
+        label: 'field.role',
+        type: 'select',
+        options: (['admin', 'manager', 'agent'] as const).map((r) => [r, t(('role.' + r) as Key)]),
+      },
+      { name: 'department_id', label: 'field.department', type: 'department' },
+      { name: 'time_zone', label: 'field.time_zone', type: 'text' },
+      { name: 'locale', label: 'field.locale', type: 'select', options: [['pl', 'Polski'], ['en', 'English']] },
+      { name: 'password', label: 'field.password', type: 'password', hint: 'settings.passwordHint' },
+      { name: 'active', label: 'field.active', type: 'check' },
+    ],
+    cols: [
+      { label: 'field.login', render: text('login') },
+      { label: 'field.name', render: text('name') },
+      { label: 'field.role', render: (r) => t(('role.' + r.role) as Key) },
+      { label: 'field.department', render: (r) => departmentName(r.department_id as number) },
+      { label: 'field.active', render: (r) => (r.active ? '✓' : '—') },
+    ],
+  },
+  {
+    key: 'departments',
+    label: 'settings.departments',
+    entity: 'departments',
+    specs: () => [{ name: 'name', label: 'field.name', type: 'text', required: true, wide: true }],
+    cols: [{ label: 'field.name', render: text('name') }],
+  },
+  {
+    key: 'statuses',
+    label: 'settings.statuses',
+    entity: 'statuses',
+    sort: 'position',
+    defaults: { entity: 'inquiries', color: '#1e3a8a', background: '#dbeafe', position: 100 },
+    specs: () => [
+      { name: 'entity', label: 'field.entity', type: 'select', options: entityOpts(), createOnly: true },
+      { name: 'name', label: 'field.name', type: 'text', required: true },
+      { name: 'name_en', label: 'field.name_en', type: 'text' },
+      { name: 'short_name', label: 'field.short_name', type: 'text' },
+      { name: 'color', label: 'field.color', type: 'color' },
+      { name: 'background', label: 'field.background', type: 'color' },
+      { name: 'position', label: 'field.position', type: 'number' },
+      { name: 'closed', label: 'field.closed', type: 'check' },
+      { name: 'outcome', label: 'field.outcome', type: 'select', options: [['won', t('outcome.won')], ['lost', t('outcome.lost')]], empty: '—' },
+    ],
+    cols: [
+      { label: 'field.entity', render: (r) => t(('entity.' + r.entity) as Key) },
+      { label: 'field.name', render: (r) => <Swatch r={{ ...r, short_name: null }} /> },
+      { label: 'field.short_name', render: text('short_name') },
+      { label: 'field.position', render: text('position') },
+      { label: 'field.closed', render: (r) => (r.closed ? t(('outcome.' + (r.outcome ?? 'closed')) as Key) : '') },
+    ],
+  },
+  {
+    key: 'action_types',
+    label: 'settings.actionTypes',
+    entity: 'action_types',
+    sort: 'position',
+    defaults: { kind: 'task', color: '#ffffff', background: '#2563eb', position: 100 },
+    specs: () => [
+      { name: 'name', label: 'field.name', type: 'text', required: true },
+      { name: 'name_en', label: 'field.name_en', type: 'text' },
+      { name: 'short_name', label: 'field.short_name', type: 'text' },
+      { name: 'kind', label: 'field.kind', type: 'select', options: kinds() },
+      { name: 'color', label: 'field.color', type: 'color' },
+      { name: 'background', label: 'field.background', type: 'color' },
+      { name: 'position', label: 'field.position', type: 'number' },
+    ],
+    cols: [
+      { label: 'field.name', render: (r) => tn(r as unknown as { name: string; name_en: string | null }) },
+      { label: 'field.short_name', render: (r) => <Swatch r={r} /> },
+      { label: 'field.kind', render: (r) => t(('kind.' + r.kind) as Key) },
+      { label: 'field.position', render: text('position') },
+    ],
+  },
+  {
+    key: 'close_reasons',
+    label: 'settings.closeReasons',
+    entity: 'close_reasons',
+    sort: 'position',
+    defaults: { entity: 'contacts', position: 100 },
+    specs: () => [
+      { name: 'entity', label: 'field.entity', type: 'select', options: entityOpts(), createOnly: true },
+      { name: 'name', label: 'field.name', type: 'text', required: true },
+      { name: 'name_en', label: 'field.name_en', type: 'text' },
+      { name: 'position', label: 'field.position', type: 'number' },
+    ],
+    cols: [
+      { label: 'field.entity', render: (r) => t(('entity.' + r.entity) as Key) },
+      { label: 'field.name', render: (r) => tn(r as unknown as { name: string; name_en: string | null }) },
+      { label: 'field.position', render: text('position') },
+    ],
+  },
+  {
+    key: 'custom_fields',
+    label: 'settings.customFields',
+    entity: 'custom_fields',
+    sort: 'position',
+    defaults: { entity: 'contacts', type: 'text', position: 100 },
+    specs: () => [
+      {
+        name: 'entity',
+        label: 'field.entity',
+        type: 'select',
+        createOnly: true,
+        options: [
+          ['contacts', t('entity.contacts')],
+          ['companies', t('entity.companies')],
+          ['inquiries', t('entity.inquiries')],
+        ],
+      },
+      { name: 'name', label: 'field.key', type: 'text', required: true, createOnly: true, hint: 'settings.keyHint' },
+      { name: 'label', label: 'field.label', type: 'text', required: true },
+      {
+        name: 'type',
+        label: 'field.ftype',
+        type: 'select',
+        createOnly: true,
+        options: (['text', 'number', 'currency', 'date', 'select'] as const).map((x) => [x, t(('ftype.' + x) as Key)]),
+      },
+      { name: 'position', label: 'field.position', type: 'number' },
+      { name: 'required', label: 'field.required', type: 'check' },
+      { name: 'options', label: 'field.options', type: 'options', wide: true, hint: 'settings.optionsHint' },
+    ],
+    cols: [
+      { label: 'field.entity', render: (r) => t(('entity.' + r.entity) as Key) },
+      { label: 'field.label', render: text('label') },
+      { label: 'field.key', render: (r) => <code>{String(r.name)}</code> },
+      { label: 'field.ftype', render: (r) => t(('ftype.' + r.type) as Key) },
+      { label: 'field.position', render: text('position') },
+    ],
+  },
+];
+
+function Table({ def }: { def: TabDef }) {
+  const [rows, setRows] = useState<Row[] | null>(null);
+  const [edit, setEdit] = useState<Row | 'new' | null>(null);
+  const load = async () => {
+    try {
+      const p = await api.get<Page<Row>>(`/api/${def.entity}`, { limit: 500, sort: def.sort });
+      setRows(p.items);
+    } catch (e) {
+      showError(e);
+    }
+  };
+  useEffect(() => {
+    load();
+  }, [def.key]);
+  const saved = async () => {
+    setEdit(null);
+    toast(t('common.saved'), 'success');
+    await load();
+    await loadLookups();
+  };
+  const remove = async (r: Row) => {
+    if (!(await confirmDialog(t('settings.deleteConfirm'), t('action.delete')))) return;
+    try {
+      await api.del(`/api/${def.entity}/${r.id}`);
+      await saved();
+    } catch (e) {
+      showError(e);
+    }
+  };
+  return (
+    <div>
+      <div class="toolbar">
+        <button type="button" class="btn btn-primary" onClick={() => setEdit('new')}>
+          + {t('action.add')}
+        </button>
+      </div>
+      <div class="table-wrap">
+        <table class="list">
+          <thead>
+            <tr>
+              {def.cols.map((c) => (
+                <th key={c.label}>{t(c.label)}</th>
+              ))}
+              <th>
+                <span class="sr-only">{t('common.actions')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {(rows ?? []).map((r) => (
+              <tr key={r.id}>
+                {def.cols.map((c) => (
+                  <td key={c.label}>{c.render(r)}</td>
+                ))}
+                <td class="row-actions">
+                  <button type="button" class="btn btn-small" onClick={() => setEdit(r)}>
+                    {t('action.edit')}
+                  </button>
+                  <button type="button" class="btn btn-small btn-danger" onClick={() => remove(r)}>
+                    {t('action.delete')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {!rows && <p class="muted">{t('common.loading')}</p>}
+      {edit && (
+        <Modal title={edit === 'new' ? t('action.add') + ': ' + t(def.label) : t('action.edit')} onClose={() => setEdit(null)} wide labelId="settings-edit">
+          <RecordForm<Row>
+            entity={def.entity}
+            specs={def.specs()}
+            record={edit === 'new' ? null : edit}
+            defaults={def.defaults}
+            onCancel={() => setEdit(null)}
+            onReload={() => {
+              setEdit(null);
+              load();
+            }}
+            onSaved={saved}
+          />
+        </Modal>
+      )}
+    </div>
+  );
+}
+
+function Office() {
+  const [s, setS] = useState<Record<string, number> | null>(null);
+  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  useEffect(() => {
+    api.get<Record<string, number>>('/api/settings').then(setS, (e) => showError(e));
+  }, []);
+  if (!s) return <p class="muted">{t('common.loading')}</p>;
+  const save = async (e: Event) => {
+    e.preventDefault();
+    setErrors(noErrors);
+    try {
+      setS(await api.patch<Record<string, number>>('/api/settings', s));
+      toast(t('common.saved'), 'success');
+    } catch (err) {
+      showError(err, { setErrors });
+    }
+  };
+  return (
+    <form class="form-grid narrow" onSubmit={save}>
+      <CheckField class="span-2" label={t('settings.autoplan')} checked={!!s.autoplan_enabled} onChange={(v) => setS({ ...s, autoplan_enabled: v ? 1 : 0 })} />
+      <TextField
+        label={t('settings.autoplanDays')}
+        type="number"
+        min={0}
+        max={30}
+        value={String(s.autoplan_days)}
+        onInput={(v) => setS({ ...s, autoplan_days: +v })}
+        error={errors.fields.autoplan_days}
+      />
+      <TextField
+        label={t('settings.autoplanHour')}
+        type="number"
+        min={0}
+        max={23}
+        value={String(s.autoplan_hour)}
+        onInput={(v) => setS({ ...s, autoplan_hour: +v })}
+        error={errors.fields.autoplan_hour}
+      />
+      <div class="span-2">
+        <FormError text={errors.form} />
+      </div>
+      <div class="form-actions span-2">
+        <button type="submit" class="btn btn-primary">
+          {t('action.save')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function SettingsPage({ tab }: { tab: string }) {
+  const def = TABS.find((x) => x.key === tab);
+  return (
+    <section class="page">
+      <div class="page-head">
+        <h1>{t('settings.title')}</h1>
+      </div>
+      <div class="tabs" role="tablist">
+        {TABS.map((x) => (
+          <a key={x.key} role="tab" href={`/settings/${x.key}`} aria-selected={x.key === tab} class={x.key === tab ? 'on' : ''}>
+            {t(x.label)}
+          </a>
+        ))}
+        <a role="tab" href="/settings/office" aria-selected={tab === 'office'} class={tab === 'office' ? 'on' : ''}>
+          {t('settings.office')}
+        </a>
+      </div>
+      {def ? <Table key={def.key} def={def} /> : tab === 'office' ? <Office /> : null}
+    </section>
+  );
+}

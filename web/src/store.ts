@@ -1,0 +1,88 @@
+// store.ts: a minimal observable store and the app's shared state: who is
+// logged in, the settings lists every page needs (users, statuses, ...),
+// and the toasts.  Pages keep their own data in component state.
+import { useEffect, useReducer } from 'preact/hooks';
+import type { ActionType, CloseReason, CustomField, Department, Status, User } from './types';
+
+export interface Store<S> {
+  get(): S;
+  set(patch: Partial<S>): void;
+  sub(fn: () => void): () => void;
+}
+
+export function createStore<S extends object>(init: S): Store<S> {
+  let state = init;
+  const subs = new Set<() => void>();
+  return {
+    get: () => state,
+    set(patch) {
+      state = { ...state, ...patch };
+      subs.forEach((fn) => fn());
+    },
+    sub(fn) {
+      subs.add(fn);
+      return () => subs.delete(fn);
+    },
+  };
+}
+
+export function useStore<S extends object>(store: Store<S>): S {
+  const [, force] = useReducer((n: number) => n + 1, 0);
+  useEffect(() => store.sub(() => force(0)), [store]);
+  return store.get();
+}
+
+export interface Session {
+  phase: 'loading' | 'out' | 'in';
+  user: User | null;
+  authLost: boolean; // the session ended while working: log-in shown over the page
+}
+
+export const session = createStore<Session>({ phase: 'loading', user: null, authLost: false });
+
+export interface Lookups {
+  loaded: boolean;
+  users: User[];
+  departments: Department[];
+  statuses: Status[];
+  actionTypes: ActionType[];
+  closeReasons: CloseReason[];
+  customFields: CustomField[];
+}
+
+export const lookups = createStore<Lookups>({
+  loaded: false,
+  users: [],
+  departments: [],
+  statuses: [],
+  actionTypes: [],
+  closeReasons: [],
+  customFields: [],
+});
+
+export interface Toast {
+  id: number;
+  text: string;
+  kind: 'info' | 'error' | 'success';
+}
+
+export const toasts = createStore<{ list: Toast[] }>({ list: [] });
+let toastId = 0;
+
+export function toast(text: string, kind: Toast['kind'] = 'info'): void {
+  const id = ++toastId;
+  toasts.set({ list: [...toasts.get().list, { id, text, kind }].slice(-4) });
+  setTimeout(() => dismissToast(id), kind === 'error' ? 8000 : 4000);
+}
+
+export function dismissToast(id: number): void {
+  toasts.set({ list: toasts.get().list.filter((t) => t.id !== id) });
+}
+
+export function me(): User {
+  return session.get().user as User;
+}
+
+export function isAdmin(): boolean {
+  return session.get().user?.role === 'admin';
+}
