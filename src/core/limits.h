@@ -29,5 +29,6 @@
 #define LIM_DB_BUSY_MS       5000            /* SQLite busy timeout */
 #define LIM_HASH_WORKERS     2               /* password hashing threads */
 #define LIM_HASH_QUEUE       64              /* queued password hashes before 503 */
+#define LIM_STATIC_FILE      (32 * 1024 * 1024) /* a file served from --web-dir */
 
 #endif

@@ -50,7 +50,7 @@ static const struct entity ACTIVITIES = {
 	.searchable = true, .default_sort = "-updated_at",
 	.hooks = {.validate = activities_validate, .before_write = activities_before_write,
 		  .after_write = activities_after_write, .before_delete = activities_before_delete,
-		  .list_param = activities_list_param, .scope = scope_assignee},
+		  .list_param = activities_list_param, .scope = scope_assignee, .decorate = activities_decorate},
 };
 
 static const struct entity NOTES = {

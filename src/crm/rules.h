@@ -17,6 +17,7 @@ kt_err activities_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, jso
 kt_err activities_before_write(struct rec_ctx *ctx, json_t *values, json_t *cur);
 kt_err activities_after_write(struct rec_ctx *ctx, int64_t id, json_t *rec, json_t *cur);
 kt_err activities_before_delete(struct rec_ctx *ctx, int64_t id, json_t *cur);
+kt_err activities_decorate(struct rec_ctx *ctx, json_t *items);
 kt_err activities_list_param(struct rec_ctx *ctx, const char *key, const char *value, struct rec_cond *out);
 kt_err action_types_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *errors);
 kt_err procedures_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *errors);

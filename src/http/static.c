@@ -15,11 +15,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/limits.h"
 #include "core/app.h"
 
 /* The largest file served from --web-dir (a development aid; the UI's
  * biggest chunk is well under 1 MiB). */
-#define STATIC_FILE_MAX (32 * 1024 * 1024)
 
 /* Shown when the binary was built before the UI (no web/dist). */
 static const char NO_UI[] =
@@ -101,7 +101,7 @@ static kt_err resolve_dir(const char *dir, const char *name, struct target *t)
 	size_t n = strlen(root);
 	if (!realpath(want, t->file) || strncmp(t->file, root, n) != 0 || t->file[n] != '/')
 		return ERR_NOT_FOUND;
-	if (stat(t->file, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > STATIC_FILE_MAX)
+	if (stat(t->file, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > LIM_STATIC_FILE)
 		return ERR_NOT_FOUND;
 	t->type = type_of(t->file);
 	snprintf(t->etag, sizeof t->etag, "\"%llx-%llx-%lx\"", (unsigned long long)st.st_size,
@@ -163,7 +163,7 @@ static kt_err reply_file(struct http_req *req, const struct target *t)
 	kt_err rc = ERR_OK;
 	char *data = NULL;
 	size_t got = 0;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > STATIC_FILE_MAX)
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > LIM_STATIC_FILE)
 		rc = ERR_NOT_FOUND;
 	if (!rc && !(data = arena_alloc(&req->arena, (size_t)st.st_size + 1)))
 		rc = ERR_NOMEM;

@@ -87,6 +87,9 @@ struct entity_hooks {
 	 * leave out->sql empty for no limit.  Applied to gets, lists,
 	 * references, history and domain reads alike. */
 	kt_err (*scope)(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out);
+	/* decorate: adds read-only conveniences to records about to be
+	 * returned (e.g. the linked client's name), for a whole page at once. */
+	kt_err (*decorate)(struct rec_ctx *ctx, json_t *items);
 	/* list_param: a list parameter the fields don't declare (e.g.
 	 * activities' mine=1); ERR_NOT_FOUND when the key is unknown. */
 	kt_err (*list_param)(struct rec_ctx *ctx, const char *key, const char *value, struct rec_cond *out);

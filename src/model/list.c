@@ -446,6 +446,8 @@ kt_err record_list(struct rec_ctx *ctx, const struct entity *e, json_t *params, 
 		} else if (rc == ERR_DONE) {
 			rc = ERR_OK;
 		}
+		if (!rc && e->hooks.decorate)
+			rc = e->hooks.decorate(ctx, items);
 		if (!rc)
 			*out = json_pack("{sOso}", "items", items, "next_cursor", next);
 		else
