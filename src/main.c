@@ -441,6 +441,8 @@ static int cmd_demo(int argc, char **argv)
 	static const struct opt opts[] = {DB_OPTS,
 		{"--contacts", true, "N clients to create (default 1000)"},
 		{"--seed", true, "S, the random seed (default 1): the same seed gives the same data"},
+		{"--activities", true, "N activities (default: as many as contacts)"},
+		{"--inquiries", true, "N inquiries (default: a tenth of the contacts)"},
 		{NULL, false, NULL}};
 	struct args a;
 	int r = parse("demo", "--db PATH [--contacts N] [--seed S]", opts, argc, argv, &a);
@@ -453,6 +455,12 @@ static int cmd_demo(int argc, char **argv)
 		return usage_error("demo", "--contacts must be a number from 0 to 100000000, not '%s'", ns);
 	if (ss && (seed = strtoll(ss, &end, 10), !*ss || *end))
 		return usage_error("demo", "--seed must be an integer, not '%s'", ss);
+	long long na = -1, ni = -1;
+	const char *as = arg(opts, &a, "--activities"), *is = arg(opts, &a, "--inquiries");
+	if (as && (na = strtoll(as, &end, 10), !*as || *end || na < 0 || na > 100000000))
+		return usage_error("demo", "--activities must be a number from 0 to 100000000, not '%s'", as);
+	if (is && (ni = strtoll(is, &end, 10), !*is || *end || ni < 0 || ni > 100000000))
+		return usage_error("demo", "--inquiries must be a number from 0 to 100000000, not '%s'", is);
 	struct config c;
 	if ((r = settings("demo", opts, &a, &c)) >= 0)
 		return config_clear(&c), r;
@@ -461,7 +469,8 @@ static int cmd_demo(int argc, char **argv)
 	 * power loss (synchronous=NORMAL, still crash-safe in WAL) for speed. */
 	if ((r = open_db_opts("demo", &c, 1, true, true, &db)) < 0 && (r = migrate_now("demo", db, NULL)) < 0) {
 		struct demo_stats st;
-		kt_err rc = demo_generate(db, n, (uint64_t)seed, &st);
+		struct demo_opts o = {n, na, ni, (uint64_t)seed};
+		kt_err rc = demo_generate_opts(db, &o, &st);
 		if (rc) {
 			fprintf(stderr, "kontakt demo: %s\n", err_info(rc)->message);
 			r = 1;

@@ -1337,6 +1337,14 @@ static kt_err add_inquiries(struct gen *g, int64_t n, int64_t *created)
 
 kt_err demo_generate(struct db *db, int64_t ncontacts, uint64_t seed, struct demo_stats *out)
 {
+	struct demo_opts o = {ncontacts, -1, -1, seed};
+	return demo_generate_opts(db, &o, out);
+}
+
+kt_err demo_generate_opts(struct db *db, const struct demo_opts *o, struct demo_stats *out)
+{
+	int64_t ncontacts = o->contacts;
+	uint64_t seed = o->seed;
 	memset(out, 0, sizeof *out);
 	if (ncontacts < 0)
 		return ERR_INVALID;
@@ -1364,9 +1372,9 @@ kt_err demo_generate(struct db *db, int64_t ncontacts, uint64_t seed, struct dem
 		rc = add_contacts(&g, ncontacts, &out->contacts);
 	g.today = (int64_t)time(NULL) / DAY * DAY;
 	if (!rc)
-		rc = add_activities(&g, ncontacts, &out->activities);
+		rc = add_activities(&g, o->activities >= 0 ? o->activities : ncontacts, &out->activities);
 	if (!rc)
-		rc = add_inquiries(&g, ncontacts / 10, &out->inquiries);
+		rc = add_inquiries(&g, o->inquiries >= 0 ? o->inquiries : ncontacts / 10, &out->inquiries);
 	if (!rc)
 		rc = db_commit(c);
 	if (rc)

@@ -23,4 +23,15 @@ struct demo_stats {
  * proportion) to db.  Fast enough for a million. */
 kt_err demo_generate(struct db *db, int64_t ncontacts, uint64_t seed, struct demo_stats *out);
 
+struct demo_opts {
+	int64_t contacts;
+	int64_t activities;     /* -1: as many as contacts */
+	int64_t inquiries;      /* -1: a tenth of the contacts */
+	uint64_t seed;
+};
+
+/* demo_generate_opts: the same with the number of activities and
+ * inquiries chosen (benchmarks need other proportions). */
+kt_err demo_generate_opts(struct db *db, const struct demo_opts *o, struct demo_stats *out);
+
 #endif
