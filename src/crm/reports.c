@@ -17,6 +17,8 @@ static kt_err scoped(struct rec_ctx *ctx, const char *entity, const char *prefix
 	return record_scope(ctx, ctx->lookup(entity), prefix, c);
 }
 
+#define BOARD_COUNT_CAP 100
+
 kt_err inquiries_board(struct rec_ctx *ctx, json_t *params, json_t **out)
 {
 	*out = NULL;
@@ -51,6 +53,9 @@ kt_err inquiries_board(struct rec_ctx *ctx, json_t *params, json_t **out)
 		json_t *lp = json_deep_copy(filters);
 		json_object_set_new(lp, "status_id", json_sprintf("%lld", (long long)json_integer_value(json_object_get(st, "id"))));
 		json_object_set_new(lp, "limit", json_sprintf("%lld", (long long)(per ? per : 1)));
+		/* Newest cards first, straight off the (status_id, id) index. */
+		if (!json_object_get(lp, "sort"))
+			json_object_set_new(lp, "sort", json_string("-id"));
 		json_t *page = NULL;
 		rc = record_list(ctx, ie, lp, &page);
 		json_decref(lp);
@@ -61,8 +66,12 @@ kt_err inquiries_board(struct rec_ctx *ctx, json_t *params, json_t **out)
 		rc = scoped(ctx, "inquiries", "", &c);
 		struct db_stmt *s = NULL;
 		char sql[1400];
-		snprintf(sql, sizeof sql, "SELECT COUNT(*), COALESCE(SUM(value), 0) FROM inquiries WHERE status_id = ? AND deleted_at IS NULL%s%s%s",
-			 c.sql[0] ? " AND (" : "", c.sql, c.sql[0] ? ")" : "");
+		/* Counted up to BOARD_COUNT_CAP: a column of old won inquiries
+		 * must not make every board view scan them all. */
+		snprintf(sql, sizeof sql,
+			 "SELECT COUNT(*), COALESCE(SUM(value), 0) FROM (SELECT value FROM inquiries"
+			 " WHERE status_id = ? AND deleted_at IS NULL%s%s%s LIMIT %d) t",
+			 c.sql[0] ? " AND (" : "", c.sql, c.sql[0] ? ")" : "", BOARD_COUNT_CAP);
 		if (!rc)
 			rc = db_prepare(ctx->conn, sql, &s);
 		int64_t n = 0, value = 0;
@@ -80,9 +89,10 @@ kt_err inquiries_board(struct rec_ctx *ctx, json_t *params, json_t **out)
 		json_t *cards = json_incref(json_object_get(page, "items"));
 		if (!per)
 			json_array_clear(cards);
-		json_array_append_new(cols, json_pack("{s:O, s:I, s:I, s:o, s:O}", "status", st, "count", (json_int_t)n,
-						      "value", (json_int_t)value, "cards", cards,
-						      "next_cursor", json_object_get(page, "next_cursor")));
+		bool capped = n >= BOARD_COUNT_CAP;
+		json_array_append_new(cols, json_pack("{s:O, s:I, s:b, s:o, s:o, s:O}", "status", st, "count", (json_int_t)n,
+						      "count_capped", capped, "value", capped ? json_null() : json_integer(value),
+						      "cards", cards, "next_cursor", json_object_get(page, "next_cursor")));
 		json_decref(page);
 	}
 	json_decref(statuses);

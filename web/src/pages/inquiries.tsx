@@ -270,7 +270,8 @@ export function InquiriesPage() {
 interface Column {
   status: Status;
   count: number;
-  value: number;
+  count_capped?: boolean;
+  value: number | null;
   cards: Inquiry[];
   next_cursor: string | null;
 }
@@ -425,8 +426,8 @@ export function BoardPage() {
                 <span class="badge" style={{ color: c.status.color ?? undefined, background: c.status.background ?? undefined }}>
                   {tn(c.status)}
                 </span>
-                <span class="count">{c.count}</span>
-                {c.value > 0 && <span class="muted board-sum">{fmtMoney(c.value)}</span>}
+                <span class="count">{c.count_capped ? `${c.count}+` : c.count}</span>
+                {c.value != null && c.value > 0 && <span class="muted board-sum">{fmtMoney(c.value)}</span>}
               </h2>
               <ul class="board-cards">
                 {c.cards.map((card) => (
