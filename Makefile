@@ -26,7 +26,7 @@ run: all
 	@scripts/run-demo $(BUILD)/kontakt $(DB) $(LISTEN)
 
 test: all
-	@scripts/run-tests --build $(BUILD) --suites check,unit,api,e2e
+	@scripts/run-tests --build $(BUILD) --suites check,unit,api,api-pg,e2e
 
 # The C unit and API suites under AddressSanitizer + UndefinedBehaviorSanitizer.
 test-asan: bootstrap
@@ -34,7 +34,7 @@ test-asan: bootstrap
 		-Db_sanitize=address,undefined -Db_lundef=false
 	ninja -C $(ASAN_BUILD)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		scripts/run-tests --build $(ASAN_BUILD) --suites unit,api
+		scripts/run-tests --build $(ASAN_BUILD) --suites unit,api,api-pg
 
 unit api e2e check: all
 	@scripts/run-tests --build $(BUILD) --suites $@

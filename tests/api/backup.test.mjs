@@ -208,19 +208,22 @@ function engine() {
 	return PG ? 'PostgreSQL' : 'SQLite';
 }
 
-/* refused: restore of file into an existing database fails with exit 1 and
- * a message matching re, and the target stays byte for byte as it was. */
-async function refused(file, password, re) {
+/* withTarget: fn(refused) with an existing database as the target, where
+ * refused(file, password, re) asserts that restoring file fails with exit 1
+ * and one line matching re, and that the target stays exactly as it was. */
+async function withTarget(fn) {
 	const target = existingTarget('target.db');
 	try {
 		const before = target.fingerprint();
-		const r = await kontakt(['restore', ...target.args, '--in', file, '--password-stdin'], password + '\n');
-		assert.equal(r.code, 1, `restore should fail with exit 1: ${r.code} ${r.stdout} ${r.stderr}`);
-		assert.match(r.stderr, re);
-		assert.equal(r.stderr.trim().split('\n').length, 1, `one clear line: ${r.stderr}`);
-		assert.equal(r.stdout, '');
-		assert.equal(target.fingerprint(), before, 'the target database was changed');
-		return r.stderr.trim();
+		await fn(async (file, password, re) => {
+			const r = await kontakt(['restore', ...target.args, '--in', file, '--password-stdin'], password + '\n');
+			assert.equal(r.code, 1, `restore should fail with exit 1: ${r.code} ${r.stdout} ${r.stderr}`);
+			assert.match(r.stderr, re);
+			assert.equal(r.stderr.trim().split('\n').length, 1, `one clear line: ${r.stderr}`);
+			assert.equal(r.stdout, '');
+			assert.equal(target.fingerprint(), before, `the target database was changed by restoring ${path.basename(file)}`);
+			return r.stderr.trim();
+		});
 	} finally {
 		target.cleanup();
 	}
@@ -228,40 +231,50 @@ async function refused(file, password, re) {
 
 test('restore_with_a_wrong_password_is_refused_and_leaves_the_target_untouched', { skip: SKIP, timeout: 60000 }, async () => {
 	assert.ok(backupFile, 'needs the backup of the first test');
-	const msg = await refused(backupFile, 'not the password', /wrong password/i);
-	assert.match(msg, /^kontakt restore: /);
+	await withTarget(async (refused) => {
+		const msg = await refused(backupFile, 'not the password', /wrong password/i);
+		assert.match(msg, /^kontakt restore: /);
+	});
 });
 
 test('restore_of_a_truncated_backup_is_refused_and_leaves_the_target_untouched', { skip: SKIP, timeout: 120000 }, async () => {
 	assert.ok(backupFile, 'needs the backup of the first test');
 	const whole = fs.readFileSync(backupFile);
-	// cut in the middle, one byte short, and inside the header
-	for (const [len, re] of [
-		[Math.floor(whole.length / 2), /truncated|damaged/i],
-		[whole.length - 1, /truncated|damaged/i],
-		[40, /not a Kontakt backup|damaged/i],
-	]) {
-		const cut = path.join(dir, `cut-${len}.ktb`);
-		fs.writeFileSync(cut, whole.subarray(0, len));
-		await refused(cut, PASSWORD, re);
-	}
-	// a flipped byte in the last part is caught by its authentication tag
-	const bad = Buffer.from(whole);
-	bad[bad.length - 10] ^= 0x55;
-	const flipped = path.join(dir, 'flipped.ktb');
-	fs.writeFileSync(flipped, bad);
-	await refused(flipped, PASSWORD, /damaged/i);
+	await withTarget(async (refused) => {
+		// cut in the middle, one byte short, and inside the header
+		for (const [len, re] of [
+			[Math.floor(whole.length / 2), /truncated|damaged/i],
+			[whole.length - 1, /truncated|damaged/i],
+			[40, /not a Kontakt backup|damaged/i],
+		]) {
+			const cut = path.join(dir, `cut-${len}.ktb`);
+			fs.writeFileSync(cut, whole.subarray(0, len));
+			await refused(cut, PASSWORD, re);
+		}
+		// a flipped byte in the last part is caught by its authentication tag
+		const bad = Buffer.from(whole);
+		bad[bad.length - 10] ^= 0x55;
+		const flipped = path.join(dir, 'flipped.ktb');
+		fs.writeFileSync(flipped, bad);
+		await refused(flipped, PASSWORD, /damaged/i);
+	});
 });
 
 test('restore_of_a_file_that_is_not_a_backup_is_refused', { skip: SKIP, timeout: 60000 }, async () => {
-	const text = path.join(dir, 'notes.txt');
-	fs.writeFileSync(text, 'Lista klientów do obdzwonienia\n'.repeat(100));
-	await refused(text, PASSWORD, /not a Kontakt backup/i);
-	const empty = path.join(dir, 'empty.ktb');
-	fs.writeFileSync(empty, '');
-	await refused(empty, PASSWORD, /not a Kontakt backup/i);
-	const missing = path.join(dir, 'no-such-file.ktb');
-	await refused(missing, PASSWORD, /cannot open the backup file/i);
+	await withTarget(async (refused) => {
+		const text = path.join(dir, 'notes.txt');
+		fs.writeFileSync(text, 'Lista klientów do obdzwonienia\n'.repeat(100));
+		await refused(text, PASSWORD, /not a Kontakt backup/i);
+		const empty = path.join(dir, 'empty.ktb');
+		fs.writeFileSync(empty, '');
+		await refused(empty, PASSWORD, /not a Kontakt backup/i);
+		// a database file itself (SQLite), not a backup of one
+		const raw = path.join(dir, 'plain.db');
+		runCli(['init', '--db', raw, '--admin-login', 'admin', '--admin-password', 'other-Pa55word!']);
+		await refused(raw, PASSWORD, /not a Kontakt backup/i);
+		const missing = path.join(dir, 'no-such-file.ktb');
+		await refused(missing, PASSWORD, /cannot open the backup file/i);
+	});
 });
 
 test('restore_refuses_a_backup_of_the_other_engine', { skip: SKIP, timeout: 60000 }, async () => {
@@ -273,7 +286,7 @@ test('restore_refuses_a_backup_of_the_other_engine', { skip: SKIP, timeout: 6000
 	const out = path.join(dir, 'sqlite.ktb');
 	const b = await kontakt(['backup', '--db', file, '--out', out, '--password-stdin'], PASSWORD + '\n');
 	assert.equal(b.code, 0, b.stderr);
-	await refused(out, PASSWORD, /SQLite backup; restore it with --db/);
+	await withTarget((refused) => refused(out, PASSWORD, /SQLite backup; restore it with --db/));
 });
 
 test('backup_refuses_to_overwrite_a_file', { skip: SKIP, timeout: 60000 }, async () => {

@@ -104,7 +104,7 @@ test('each_reminder_is_sent_exactly_once_by_two_job_runners', { skip: SKIP, time
 	expectStatus(await onA.patch('/api/me', { email, version: me.version }), 200);
 	// Every reminder falls due a few seconds from now, so both runners (each
 	// polling once a second, claiming up to 100 jobs a pass) race for them.
-	const dueIn = 4;
+	const dueIn = 3;
 	const startsAt = new Date((Math.floor(Date.now() / 1000) + 3600 + dueIn) * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
 	const subjects = new Set();
 	const creators = [];
@@ -124,7 +124,7 @@ test('each_reminder_is_sent_exactly_once_by_two_job_runners', { skip: SKIP, time
 	const mine = (m) => m.to.includes(email);
 	const deadline = Date.now() + 60000;
 	while (sink.matching(mine).length < N && Date.now() < deadline) await sleep(200);
-	await sleep(2000); // a duplicate would arrive about now
+	await sleep(1500); // a duplicate would arrive about now
 	const got = sink.matching(mine).map((m) => parseMessage(m.data).subject);
 	const counts = new Map();
 	for (const s of got) {

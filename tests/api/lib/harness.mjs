@@ -94,8 +94,10 @@ function psql(sql) {
 	}
 }
 
-/* pgUrlFor: the admin URL with its database name replaced by name. */
+/* pgUrlFor: the admin URL (or key=value connection string) with its
+ * database name replaced by name. */
 export function pgUrlFor(name) {
+	if (!/^postgres(ql)?:\/\//.test(PG_ADMIN_URL)) return `${PG_ADMIN_URL} dbname=${name}`; // the last one counts
 	const u = new URL(PG_ADMIN_URL);
 	u.pathname = '/' + name;
 	return u.toString();
