@@ -273,6 +273,18 @@ static bool run_one(struct jobs *js, struct db_conn *c)
 		return false;
 	}
 	const struct job_kind *k = find_kind(js, j.kind);
+	/* The claim took the longest lease any kind needs; a short job gets
+	 * its own, so a crash delays it by minutes, not by an hour. */
+	if (k && k->lease_s < js->lease_s) {
+		struct db_stmt *s;
+		if (db_prepare(c, "UPDATE jobs SET locked_until = ? WHERE id = ? AND locked_by = ?", &s) == ERR_OK) {
+			db_bind_int64(s, 1, now + k->lease_s);
+			db_bind_int64(s, 2, j.id);
+			db_bind_str(s, 3, js->worker);
+			if (db_exec_stmt(s))
+				log_warn("event=job_lease_failed id=%lld", (long long)j.id);
+		}
+	}
 	char err[256] = "";
 	kt_err jr = ERR_INTERNAL;
 	if (!k)
