@@ -42,6 +42,17 @@ unit api e2e check: all
 bench: all
 	@bench/run
 
+# libFuzzer harnesses (clang + ASan + UBSan): each fuzz/fuzz_*.c runs FUZZ_SECONDS
+# on a copy of its seed corpus; fails on any crash (the input is kept in $(BUILD)/fuzz/crashes).
+FUZZ_SECONDS ?= 60
+fuzz: bootstrap
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz --build $(BUILD)/fuzz
+
+# The API suite (SQLite) with `kontakt serve` under valgrind: fails on definite
+# leaks or memory errors.  Slow (minutes): not part of .ci/run.
+valgrind: all
+	@scripts/valgrind --build $(BUILD)
+
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
 

@@ -20,6 +20,7 @@
 #include "core/limits.h"
 #include "core/log.h"
 #include "core/app.h"
+#include "crm/bulkmail.h"
 #include "crm/demo.h"
 #include "crm/entities.h"
 #include "crm/password.h"
@@ -490,6 +491,7 @@ static int cmd_demo(int argc, char **argv)
 static const struct job_kind JOB_KINDS[] = {
 	{"backup", backup_job, 3, 3600},
 	{"remind", remind_mail_job, 8, 120},
+	{"bulk_email", bulkmail_job, 5, 3600},
 };
 
 /* start_jobs: the background runner and the backup schedule. */

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "crm/dedupe.h"
+#include "crm/merge.h"
 #include "db/db.h"
 
 struct op {
@@ -16,6 +18,8 @@ struct op {
 	json_t *in;
 	json_t *out;
 	enum { OP_CREATE, OP_UPDATE, OP_DELETE, OP_RESTORE } kind;
+	bool check_dups;        /* ?check_duplicates=1 on a create */
+	json_t *candidates;
 };
 
 static kt_err op_run(struct db_conn *c, void *arg)
@@ -26,8 +30,19 @@ static kt_err op_run(struct db_conn *c, void *arg)
 	json_decref(op->out);
 	op->out = NULL;
 	switch (op->kind) {
-	case OP_CREATE:
-		return record_create(&op->ctx, op->e, op->in, &op->out);
+	case OP_CREATE: {
+		/* With check_duplicates the record is written, then compared
+		 * with the others; likely duplicates roll the write back (409). */
+		kt_err rc = record_create(&op->ctx, op->e, op->in, &op->out);
+		json_decref(op->candidates);
+		op->candidates = NULL;
+		if (!rc && op->check_dups)
+			rc = dedupe_candidates(&op->ctx, op->e, op->out, json_integer_value(json_object_get(op->out, "id")),
+					       false, &op->candidates);
+		if (!rc && json_array_size(op->candidates))
+			rc = ERR_POSSIBLE_DUPLICATE;
+		return rc;
+	}
 	case OP_UPDATE:
 		return record_update(&op->ctx, op->e, op->id, op->in, op->version, &op->out);
 	case OP_DELETE:
@@ -68,7 +83,25 @@ static kt_err run(struct http_req *req, int kind, int ok_status)
 		req->err_message = "Send the record as a JSON object.";
 		return ERR_BAD_JSON;
 	}
+	if (kind == OP_CREATE) {
+		json_t *q = http_query(req);
+		const char *check = json_string_value(json_object_get(q, "check_duplicates"));
+		if (check && (strcmp(check, "1") == 0 || strcmp(check, "true") == 0))
+			op.check_dups = true;
+		else if (check && strcmp(check, "0") && strcmp(check, "false"))
+			req->err_message = "check_duplicates must be 1 or 0.";
+		json_decref(q);
+		if (req->err_message)
+			return ERR_BAD_QUERY;
+		if (op.check_dups && !dedupe_supported(op.e)) {
+			req->err_message = "check_duplicates works for contacts and companies only.";
+			return ERR_BAD_QUERY;
+		}
+	}
 	kt_err rc = db_tx_run(req->conn, true, op_run, &op);
+	if (rc == ERR_POSSIBLE_DUPLICATE)
+		req->err_extra = json_pack("{s:O}", "candidates", op.candidates);
+	json_decref(op.candidates);
 	if (rc) {
 		json_decref(op.out);
 		return api_fail(req, &op.ctx, rc);
@@ -104,7 +137,15 @@ kt_err api_records_get(struct http_req *req)
 	struct rec_ctx ctx;
 	api_ctx(req, &ctx);
 	json_t *out = NULL;
-	kt_err rc = record_get(&ctx, req->route->arg, req->id, false, &out);
+	const struct entity *e = req->route->arg;
+	kt_err rc = record_get(&ctx, e, req->id, false, &out);
+	/* A record merged into another answers with where it lives now. */
+	int64_t kept = 0;
+	if (rc == ERR_NOT_FOUND && dedupe_supported(e) && merge_redirect(&ctx, e, req->id, &kept) == ERR_OK) {
+		req->location = arena_printf(&req->arena, "/api/%s/%lld", e->name, (long long)kept);
+		rec_ctx_clear(&ctx);
+		return http_reply_json(req, 308, json_pack("{s:I}", "merged_into", (json_int_t)kept));
+	}
 	if (rc)
 		return api_fail(req, &ctx, rc);
 	return http_reply_json(req, 200, out);

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "core/limits.h"
+#include "crm/attachments.h"
 #include "crm/entities.h"
 #include "http/static.h"
 
@@ -35,6 +37,43 @@ static const struct route FIXED[] = {
 	{"GET", "/api/reports/inquiries", api_reports_inquiries, ROLE_AGENT, 0, NULL},
 	{"GET", "/api/reports/contacts", api_reports_contacts, ROLE_AGENT, 0, NULL},
 	{"PATCH", "/api/settings", api_settings_update, ROLE_ADMIN, 0, NULL},
+	/* Announcements, the knowledge base and attachments (issue 7): these
+	 * override the generic routes of their entities where replies need more
+	 * (body_html, ranking); attachments are no catalogue entity. */
+	{"GET", "/api/announcements/pending", api_announcements_pending, ROLE_AGENT, 0, NULL},
+	{"POST", "/api/announcements", api_announcements_create, ROLE_MANAGER, 0, NULL},
+	{"GET", "/api/announcements/{id}", api_announcements_get, ROLE_AGENT, 0, NULL},
+	{"PATCH", "/api/announcements/{id}", api_announcements_update, ROLE_MANAGER, 0, NULL},
+	{"POST", "/api/announcements/{id}/restore", api_announcements_restore, ROLE_MANAGER, 0, NULL},
+	{"POST", "/api/announcements/{id}/ack", api_announcements_ack, ROLE_AGENT, 0, NULL},
+	{"POST", "/api/announcements/{id}/later", api_announcements_later, ROLE_AGENT, 0, NULL},
+	{"GET", "/api/announcements/{id}/receipts", api_announcements_receipts, ROLE_AGENT, 0, NULL},
+	{"GET", "/api/kb_articles", api_kb_list, ROLE_AGENT, 0, NULL},
+	{"POST", "/api/kb_articles", api_kb_create, ROLE_MANAGER, 0, NULL},
+	{"GET", "/api/kb_articles/{id}", api_kb_get, ROLE_AGENT, 0, NULL},
+	{"PATCH", "/api/kb_articles/{id}", api_kb_update, ROLE_MANAGER, 0, NULL},
+	{"POST", "/api/kb_articles/{id}/restore", api_kb_restore, ROLE_MANAGER, 0, NULL},
+	/* Its body cap comes from KONTAKT_ATTACHMENT_MAX_MB in api_routes_new. */
+	{"POST", "/api/attachments", api_attachments_upload, ROLE_AGENT, ROUTE_RAW_BODY | ROUTE_SLOW, NULL},
+	{"GET", "/api/attachments", api_attachments_list, ROLE_AGENT, 0, NULL},
+	{"GET", "/api/attachments/{id}", api_attachments_get, ROLE_AGENT, 0, NULL},
+	{"GET", "/api/attachments/{id}/download", api_attachments_download, ROLE_AGENT, 0, NULL},
+	{"DELETE", "/api/attachments/{id}", api_attachments_delete, ROLE_AGENT, 0, NULL},
+	{"POST", "/api/attachments/{id}/restore", api_attachments_restore, ROLE_AGENT, 0, NULL},
+	/* Duplicates, merges, import and bulk e-mail (issue 7); the export of
+	 * every entity is among the generic routes below. */
+	{"GET", "/api/duplicates", api_duplicates_get, ROLE_AGENT, ROUTE_SLOW, NULL},
+	{"POST", "/api/contacts/{id}/merge", api_merge_create, ROLE_AGENT, 0, "contacts"},
+	{"POST", "/api/companies/{id}/merge", api_merge_create, ROLE_AGENT, 0, "companies"},
+	{"GET", "/api/merges/{id}", api_merge_get, ROLE_AGENT, 0, NULL},
+	{"POST", "/api/merges/{id}/undo", api_merge_undo, ROLE_AGENT, 0, NULL},
+	{"POST", "/api/contacts/import", api_transfer_import, ROLE_AGENT,
+	 ROUTE_RAW_BODY | ROUTE_SLOW | ROUTE_BODY_MIB(LIM_IMPORT_BODY / (1024 * 1024)), "contacts"},
+	{"POST", "/api/companies/import", api_transfer_import, ROLE_AGENT,
+	 ROUTE_RAW_BODY | ROUTE_SLOW | ROUTE_BODY_MIB(LIM_IMPORT_BODY / (1024 * 1024)), "companies"},
+	{"POST", "/api/bulk_emails", api_bulkmail_create, ROLE_AGENT, 0, NULL},
+	{"GET", "/api/bulk_emails", api_bulkmail_list, ROLE_AGENT, 0, NULL},
+	{"GET", "/api/bulk_emails/{id}", api_bulkmail_get, ROLE_AGENT, 0, NULL},
 	/* The web UI: index.html for its client-side routes, and its hashed files. */
 	{"GET", "/", http_static_get, ROLE_NONE, 0, NULL},
 	{"GET", "/assets/{token}", http_static_get, ROLE_NONE, 0, NULL},
@@ -51,7 +90,7 @@ static const struct route FIXED[] = {
 };
 
 #define NFIXED ((int)(sizeof FIXED / sizeof FIXED[0]))
-#define PER_ENTITY 7
+#define PER_ENTITY 8
 
 /* Users are written with passwords (argon2id): their writes are slow routes. */
 static unsigned write_flags(const struct entity *e)
@@ -79,6 +118,10 @@ kt_err api_routes_new(struct route **out, int *n)
 	if (!r)
 		return ERR_NOMEM;
 	memcpy(r, FIXED, sizeof FIXED);
+	/* The upload cap is a setting; the body may hold the multipart framing too. */
+	for (int i = 0; i < NFIXED; i++)
+		if (r[i].fn == api_attachments_upload)
+			r[i].flags |= ROUTE_BODY_MIB((attachments_max_bytes(NULL) + LIM_MULTIPART_OVERHEAD) / (1024 * 1024) + 1);
 	int k = NFIXED;
 	for (int i = 0; i < ne; i++) {
 		const struct entity *e = all[i];
@@ -91,6 +134,8 @@ kt_err api_routes_new(struct route **out, int *n)
 			{"DELETE", path(e->name, "/{id}"), api_records_delete, e->write_role, 0, e},
 			{"GET", path(e->name, "/{id}/history"), api_records_history, e->read_role, 0, e},
 			{"POST", path(e->name, "/{id}/restore"), api_records_restore, e->write_role, 0, e},
+			/* A file of the list; on a worker, since an XLSX is built whole. */
+			{"GET", path(e->name, "/export"), api_transfer_export, e->read_role, ROUTE_SLOW, e},
 		};
 		for (int j = 0; j < PER_ENTITY; j++) {
 			if (!gen[j].pattern) {

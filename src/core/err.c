@@ -33,6 +33,8 @@ const struct err_info *err_info(kt_err rc)
 		[ERR_CSRF] = {"csrf_failed", 403, "Missing or wrong X-CSRF-Token header."},
 		[ERR_IN_USE] = {"in_use", 409, "Other records still refer to this one."},
 		[ERR_URI_TOO_LONG] = {"uri_too_long", 414, "The URL is too long."},
+		[ERR_POSSIBLE_DUPLICATE] = {"possible_duplicate", 409, "This record looks like records that already exist; see \"candidates\"."},
+		[ERR_BAD_CSV] = {"bad_csv", 400, "The CSV file can't be read."},
 	};
 	if ((unsigned)rc < sizeof t / sizeof t[0] && t[rc].code)
 		return &t[rc];

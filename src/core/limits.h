@@ -31,4 +31,47 @@
 #define LIM_HASH_QUEUE       64              /* queued password hashes before 503 */
 #define LIM_STATIC_FILE      (32 * 1024 * 1024) /* a file served from --web-dir */
 
+/* Office tools (announcements, knowledge base, attachments, Markdown). */
+#define LIM_ANNOUNCEMENT_BODY    20000       /* characters of an announcement's body */
+#define LIM_ANNOUNCEMENT_LATER_S (30 * 60)   /* "later" puts an announcement off this long */
+#define LIM_ANNOUNCEMENT_PENDING 100         /* pending announcements answered at most */
+#define LIM_AUDIENCE_DEPARTMENTS 100         /* departments in one announcement's audience */
+#define LIM_RECEIPT_USERS        5000        /* users listed in one receipts reply */
+#define LIM_KB_BODY              100000      /* characters of a knowledge-base article */
+#define LIM_KB_TAGS              20          /* tags of one article */
+#define LIM_KB_TAG               40          /* characters of one tag */
+#define LIM_KB_RANK_CANDIDATES   1000        /* newest matches ranked by relevance per search */
+#define LIM_KB_RANK_BODY         (16 * 1024) /* bytes of a body scored for relevance */
+#define LIM_SEARCH_DOC           (60 * 1024) /* bytes of one search document a hook fills */
+#define LIM_ATTACHMENT_MB_DEFAULT 25         /* upload cap (KONTAKT_ATTACHMENT_MAX_MB) */
+#define LIM_ATTACHMENT_MB_MAX    2048        /* the largest cap that setting accepts */
+#define LIM_MULTIPART_OVERHEAD   (64 * 1024) /* multipart framing allowed beyond the file */
+#define LIM_MULTIPART_PARTS      16          /* parts of one multipart body */
+#define LIM_FILE_NAME            255         /* bytes of a stored file name */
+#define LIM_MD_DEPTH             8           /* nested block quotes and lists in Markdown */
+#define LIM_MD_DELIM_RUN         8           /* longer runs of * or _ are plain text */
+#define LIM_MD_CODE_RUN          32          /* longer runs of ` are plain text */
+
+/* Duplicates, merge, export, import, bulk e-mail. */
+#define LIM_DEDUPE_PAGE          200         /* duplicate groups per page at most */
+#define LIM_DEDUPE_CHUNK         10000       /* rows one scan query reads */
+#define LIM_DEDUPE_BLOCK         100000      /* rows of one blocking key looked at */
+#define LIM_DEDUPE_SMALL         5           /* a name alone groups at most this many */
+#define LIM_DEDUPE_GROUP         50          /* records shown in one group */
+#define LIM_DEDUPE_SIMILAR       3000        /* distinct names compared pairwise in one block */
+#define LIM_DEDUPE_CANDIDATES    10          /* candidates named for one new record */
+#define LIM_MERGE_IDS            20          /* records merged into one at once */
+#define LIM_MERGE_MOVED          100000      /* linked rows one merge may move */
+#define LIM_EXPORT_PAGE          500         /* rows an export reads per query */
+#define LIM_EXPORT_COLUMNS       100         /* columns of one export */
+#define LIM_IMPORT_BODY          (256 * 1024 * 1024) /* bytes of a CSV import body */
+#define LIM_IMPORT_REPORT        1000        /* errors and duplicates listed in an import report */
+#define LIM_CSV_COLUMNS          200         /* columns of a CSV file */
+#define LIM_CSV_FIELD            (64 * 1024) /* bytes of one CSV field */
+#define LIM_BULK_RECIPIENTS      50000       /* recipients of one bulk e-mail */
+#define LIM_BULK_SUBJECT         300         /* characters of a bulk e-mail's subject */
+#define LIM_BULK_BODY            50000       /* characters of a bulk e-mail's body */
+#define LIM_BULK_BATCH           50          /* messages one bulk e-mail job sends per run */
+#define LIM_BULK_ATTEMPTS        3           /* tries per recipient before it counts as failed */
+
 #endif

@@ -29,13 +29,13 @@ static const struct entity CUSTOM_FIELDS = {
 static const struct entity COMPANIES = {
 	.name = "companies", .fields = companies_fields, .read_role = ROLE_AGENT, .write_role = ROLE_AGENT, .searchable = true,
 	.custom = true, .default_sort = "-updated_at",
-	.hooks = {.before_write = owned_before_write, .scope = scope_owner},
+	.hooks = {.before_write = dedupe_companies_before_write, .scope = scope_owner},
 };
 
 static const struct entity CONTACTS = {
 	.name = "contacts", .fields = contacts_fields, .read_role = ROLE_AGENT, .write_role = ROLE_AGENT, .searchable = true,
 	.custom = true, .default_sort = "-updated_at",
-	.hooks = {.validate = contacts_validate, .before_write = owned_before_write,
+	.hooks = {.validate = contacts_validate, .before_write = dedupe_contacts_before_write,
 		  .after_write = contacts_after_write, .before_delete = contacts_before_delete,
 		  .scope = scope_owner},
 };
@@ -81,9 +81,24 @@ static const struct entity INQUIRIES = {
 	.hooks = {.validate = inquiries_validate, .before_write = inquiries_before_write, .scope = scope_handler},
 };
 
+static const struct entity ANNOUNCEMENTS = {
+	.name = "announcements", .fields = announcements_fields, .read_role = ROLE_AGENT,
+	.write_role = ROLE_MANAGER, .default_sort = "-created_at",
+	.hooks = {.validate = announcements_validate, .after_write = announcements_after_write,
+		  .before_delete = announcements_before_delete, .scope = announcements_scope,
+		  .decorate = announcements_decorate},
+};
+
+static const struct entity KB_ARTICLES = {
+	.name = "kb_articles", .fields = kb_articles_fields, .read_role = ROLE_AGENT, .write_role = ROLE_MANAGER,
+	.searchable = true, .default_sort = "-updated_at",
+	.hooks = {.validate = kb_articles_validate, .search_doc = kb_articles_search_doc,
+		  .decorate = kb_articles_decorate, .list_param = kb_articles_list_param},
+};
+
 static const struct entity *const ALL[] = {
 	&DEPARTMENTS, &USERS, &CUSTOM_FIELDS, &COMPANIES, &CONTACTS, &ACTION_TYPES, &ACTIVITIES,
-	&NOTES, &PROCEDURES, &STATUSES, &CLOSE_REASONS, &INQUIRIES, NULL,
+	&NOTES, &PROCEDURES, &STATUSES, &CLOSE_REASONS, &INQUIRIES, &ANNOUNCEMENTS, &KB_ARTICLES, NULL,
 };
 
 const struct entity *const *entities_all(void)

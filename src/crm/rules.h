@@ -29,6 +29,17 @@ struct tz;
 int64_t contacts_autoplan_time(const struct tz *tz, int64_t now, int days, int hour);
 kt_err inquiries_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *errors);
 kt_err inquiries_before_write(struct rec_ctx *ctx, json_t *values, json_t *cur);
+/* announcements.c: the audience, the author's rights, receipts on reads. */
+kt_err announcements_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *errors);
+kt_err announcements_after_write(struct rec_ctx *ctx, int64_t id, json_t *rec, json_t *cur);
+kt_err announcements_before_delete(struct rec_ctx *ctx, int64_t id, json_t *cur);
+kt_err announcements_scope(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out);
+kt_err announcements_decorate(struct rec_ctx *ctx, json_t *items);
+/* kb.c: tags, the search document of an article, its HTML, ?tag=. */
+kt_err kb_articles_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *errors);
+kt_err kb_articles_search_doc(json_t *rec, struct buf *doc);
+kt_err kb_articles_decorate(struct rec_ctx *ctx, json_t *items);
+kt_err kb_articles_list_param(struct rec_ctx *ctx, const char *key, const char *value, struct rec_cond *out);
 /* scope.c: the visibility rules, by the column naming the responsible person. */
 kt_err scope_owner(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out);
 kt_err scope_assignee(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out);
@@ -37,5 +48,8 @@ kt_err scope_notes(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out
 kt_err scope_department(struct rec_ctx *ctx, json_t *values, json_t *cur, const char *person);
 /* owned_before_write: a new record's owner_id defaults to its creator. */
 kt_err owned_before_write(struct rec_ctx *ctx, json_t *values, json_t *cur);
+/* dedupe.c: owned_before_write plus the name keys of the duplicate scan. */
+kt_err dedupe_contacts_before_write(struct rec_ctx *ctx, json_t *values, json_t *cur);
+kt_err dedupe_companies_before_write(struct rec_ctx *ctx, json_t *values, json_t *cur);
 
 #endif

@@ -105,6 +105,12 @@ kt_err db_search_join(struct db *db, const char *table, struct buf *from, struct
  * (PostgreSQL), "" where a write transaction is exclusive (SQLite). */
 const char *db_sql_skip_locked(const struct db *db);
 
+/* db_conn_bulk: while on, c keeps far more of the database in memory
+ * (SQLite: a 256 MiB page cache) for a transaction that writes a great
+ * many rows, such as an import; off goes back to the usual size.  A no-op
+ * on PostgreSQL, whose buffers are the server's. */
+kt_err db_conn_bulk(struct db_conn *c, bool on);
+
 /* db_integrity_check: ERR_OK when the database file is sound. */
 kt_err db_integrity_check(struct db_conn *c);
 

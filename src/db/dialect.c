@@ -31,3 +31,11 @@ kt_err db_search_join(struct db *db, const char *table, struct buf *from, struct
 		rc = buf_puts(order, "id");
 	return rc;
 }
+
+kt_err db_conn_bulk(struct db_conn *c, bool on)
+{
+	if (c->db->engine != DB_SQLITE)
+		return ERR_OK;
+	/* The same size db_open's bulk option gives every connection. */
+	return c->db->ops->exec(c, on ? "PRAGMA cache_size=-1048576" : c->db->bulk ? "PRAGMA cache_size=-262144" : "PRAGMA cache_size=-2000");
+}

@@ -214,12 +214,83 @@ static const char *const M0005[] = {
 	NULL,
 };
 
+/* Announcements with their read receipts, the knowledge base and its
+ * search index, and attachments of any record (files live under
+ * KONTAKT_DATA_DIR/attachments, named by their SHA-256). */
+static const char *const M0006[] = {
+	"CREATE TABLE announcements (id @PK@, title TEXT NOT NULL, body TEXT NOT NULL DEFAULT '',"
+	" audience_roles TEXT NOT NULL DEFAULT '[]', audience_departments TEXT NOT NULL DEFAULT '[]',"
+	" audience_everyone INTEGER NOT NULL DEFAULT 1, roles_key TEXT NOT NULL DEFAULT '',"
+	" departments_key TEXT NOT NULL DEFAULT '', " STD_COLS ")",
+	"CREATE INDEX announcements_live ON announcements(updated_at, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX announcements_created ON announcements(created_at, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX announcements_title ON announcements(title COLLATE kt_pl, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX announcements_author ON announcements(created_by, id)",
+	"CREATE INDEX announcements_trash ON announcements(deleted_at, id) WHERE deleted_at IS NOT NULL",
+	"CREATE TABLE announcement_receipts (id @PK@,"
+	" announcement_id BIGINT NOT NULL REFERENCES announcements(id),"
+	" user_id BIGINT NOT NULL REFERENCES users(id), acked_at BIGINT, later_until BIGINT)",
+	"CREATE UNIQUE INDEX announcement_receipts_key ON announcement_receipts(announcement_id, user_id)",
+	"CREATE INDEX announcement_receipts_user ON announcement_receipts(user_id, announcement_id)",
+	"CREATE TABLE kb_articles (id @PK@, title TEXT NOT NULL, body TEXT NOT NULL DEFAULT '',"
+	" tags TEXT NOT NULL DEFAULT '[]', tags_key TEXT NOT NULL DEFAULT '', " STD_COLS ")",
+	"CREATE INDEX kb_articles_live ON kb_articles(updated_at, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX kb_articles_created ON kb_articles(created_at, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX kb_articles_title ON kb_articles(title COLLATE kt_pl, id) WHERE deleted_at IS NULL",
+	"CREATE INDEX kb_articles_trash ON kb_articles(deleted_at, id) WHERE deleted_at IS NOT NULL",
+	"@SEARCH:kb_articles@",
+	"CREATE TABLE attachments (id @PK@, entity TEXT NOT NULL, record_id BIGINT NOT NULL,"
+	" name TEXT NOT NULL, size BIGINT NOT NULL, sha256 TEXT NOT NULL, mime TEXT NOT NULL, " STD_COLS ")",
+	"CREATE INDEX attachments_record ON attachments(entity, record_id, id)",
+	"CREATE INDEX attachments_sha256 ON attachments(sha256)",
+	"CREATE INDEX attachments_trash ON attachments(deleted_at, id) WHERE deleted_at IS NOT NULL",
+	NULL,
+};
+
+/* Duplicates: blocking keys of names (folded tokens sorted up and down,
+ * written by src/crm/dedupe.c) and the indexes a scan walks; merges with
+ * what each moved, for redirects and undo; bulk e-mails and their
+ * recipients. */
+static const char *const M0007[] = {
+	"ALTER TABLE contacts ADD COLUMN name_key TEXT",
+	"ALTER TABLE contacts ADD COLUMN name_key2 TEXT",
+	"ALTER TABLE companies ADD COLUMN name_key TEXT",
+	"ALTER TABLE companies ADD COLUMN name_key2 TEXT",
+	"CREATE INDEX contacts_dd_name ON contacts(name_key, birth_date, city, address) WHERE deleted_at IS NULL",
+	"CREATE INDEX contacts_dd_name2 ON contacts(name_key2) WHERE deleted_at IS NULL",
+	"CREATE INDEX contacts_dd_email ON contacts(LOWER(email)) WHERE email IS NOT NULL",
+	"CREATE INDEX contacts_dd_pesel ON contacts(pesel) WHERE pesel IS NOT NULL",
+	"CREATE INDEX companies_dd_name ON companies(name_key, city, address) WHERE deleted_at IS NULL",
+	"CREATE INDEX companies_dd_name2 ON companies(name_key2) WHERE deleted_at IS NULL",
+	"CREATE INDEX companies_dd_email ON companies(LOWER(email)) WHERE email IS NOT NULL",
+	"CREATE INDEX companies_phone ON companies(phone)",
+	"CREATE TABLE merges (id @PK@, entity TEXT NOT NULL, kept_id BIGINT NOT NULL, merged_ids TEXT NOT NULL,"
+	" changes TEXT NOT NULL, moved TEXT NOT NULL, created_at BIGINT NOT NULL, created_by BIGINT,"
+	" undone_at BIGINT, undone_by BIGINT)",
+	"CREATE INDEX merges_kept ON merges(entity, kept_id, id)",
+	"CREATE TABLE merge_members (merge_id BIGINT NOT NULL REFERENCES merges(id), entity TEXT NOT NULL,"
+	" record_id BIGINT NOT NULL)",
+	"CREATE INDEX merge_members_record ON merge_members(entity, record_id, merge_id)",
+	"CREATE TABLE bulk_emails (id @PK@, subject TEXT NOT NULL, body TEXT NOT NULL,"
+	" total INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL, created_by BIGINT REFERENCES users(id),"
+	" finished_at BIGINT)",
+	"CREATE INDEX bulk_emails_creator ON bulk_emails(created_by, id)",
+	"CREATE TABLE bulk_email_recipients (id @PK@, bulk_email_id BIGINT NOT NULL REFERENCES bulk_emails(id),"
+	" contact_id BIGINT NOT NULL REFERENCES contacts(id), email TEXT, name TEXT NOT NULL DEFAULT '',"
+	" status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, error TEXT, sent_at BIGINT)",
+	"CREATE INDEX bulk_email_recipients_status ON bulk_email_recipients(bulk_email_id, status, id)",
+	"CREATE INDEX bulk_email_recipients_contact ON bulk_email_recipients(contact_id)",
+	NULL,
+};
+
 const struct migration schema_migrations[] = {
 	{1, "accounts, history, custom fields, contacts and companies", M0001},
 	{2, "background jobs and schedules", M0002},
 	{3, "activities, action types, notes, procedures, settings, calendar feeds", M0003},
 	{4, "visibility scopes, statuses, close reasons and inquiries", M0004},
 	{5, "names sorted in Polish alphabetical order", M0005},
+	{6, "announcements, knowledge base, attachments", M0006},
+	{7, "duplicates, merges, bulk e-mail", M0007},
 };
 
 const int schema_nmigrations = sizeof schema_migrations / sizeof schema_migrations[0];

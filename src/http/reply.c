@@ -1,9 +1,13 @@
 /* reply.c: reading a request's query, headers and cookies, and writing
  * replies.  http_reply_error is the one place error bodies are made,
  * logged and counted. */
+#include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/log.h"
 #include "core/app.h"
@@ -39,9 +43,24 @@ const char *http_cookie(struct http_req *req, const char *name)
 	return MHD_lookup_connection_value(mhd_conn(req), MHD_COOKIE_KIND, name);
 }
 
+/* drop_file: a later reply (an error, say) replaces a file reply. */
+static void drop_file(struct http_req *req)
+{
+	if (req->reply_fd >= 0)
+		close(req->reply_fd);
+	req->reply_fd = -1;
+	req->disposition = NULL;
+	if (req->stream_free && req->stream_ctx)
+		req->stream_free(req->stream_ctx);
+	req->stream = NULL;
+	req->stream_ctx = NULL;
+	req->stream_free = NULL;
+}
+
 kt_err http_reply_bytes(struct http_req *req, int status, const char *content_type,
 			const void *data, size_t len)
 {
+	drop_file(req);
 	char *copy = malloc(len ? len : 1);
 	if (!copy)
 		return ERR_NOMEM;
@@ -55,10 +74,51 @@ kt_err http_reply_bytes(struct http_req *req, int status, const char *content_ty
 	return ERR_OK;
 }
 
+kt_err http_reply_file(struct http_req *req, const char *path, const char *content_type,
+		       const char *disposition)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return errno == ENOENT ? ERR_NOT_FOUND : ERR_IO;
+	struct stat sb;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return ERR_IO;
+	}
+	drop_file(req);
+	free(req->reply);
+	req->reply = NULL;
+	req->reply_len = 0;
+	req->reply_fd = fd;
+	req->reply_fd_len = (uint64_t)sb.st_size;
+	req->status = 200;
+	req->content_type = content_type;
+	req->disposition = disposition;
+	return ERR_OK;
+}
+
+kt_err http_reply_stream(struct http_req *req, int status, const char *content_type, http_stream_fn fn,
+			 void *ctx, http_stream_free_fn free_fn)
+{
+	const char *disposition = req->disposition;
+	drop_file(req);
+	free(req->reply);
+	req->reply = NULL;
+	req->reply_len = 0;
+	req->stream = fn;
+	req->stream_ctx = ctx;
+	req->stream_free = free_fn;
+	req->status = status;
+	req->content_type = content_type;
+	req->disposition = disposition;
+	return ERR_OK;
+}
+
 kt_err http_reply_json(struct http_req *req, int status, json_t *body)
 {
 	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
 	json_decref(body);
+	drop_file(req);
 	if (!text)
 		return ERR_NOMEM;
 	free(req->reply);
@@ -71,6 +131,7 @@ kt_err http_reply_json(struct http_req *req, int status, json_t *body)
 
 kt_err http_reply_empty(struct http_req *req, int status)
 {
+	drop_file(req);
 	free(req->reply);
 	req->reply = NULL;
 	req->reply_len = 0;
@@ -86,6 +147,8 @@ void http_reply_error(struct http_req *req, kt_err rc)
 	json_t *err = json_pack("{ssss}", "code", e->code, "message", msg);
 	if (err && req->err_fields && json_object_size(req->err_fields))
 		json_object_set(err, "fields", req->err_fields);
+	if (err && json_is_object(req->err_extra))
+		json_object_update_missing(err, req->err_extra);
 	if (e->http_status >= 500)
 		log_error("event=request_failed rid=%s code=%s path=\"%.200s\"", req->request_id, e->code, req->path);
 	else

@@ -56,26 +56,76 @@ static void add_security_headers(struct MHD_Response *r)
 	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
 }
 
+/* A streamed body: the handler's producer, called by libmicrohttpd for
+ * each piece and freed with the response (possibly after the request's
+ * own state is gone, so it holds nothing of it). */
+struct stream {
+	http_stream_fn fn;
+	void *ctx;
+	http_stream_free_fn free_fn;
+};
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct stream *s = cls;
+	long n = s->fn(s->ctx, buf, max);
+	return n > 0 ? (ssize_t)n : n == 0 ? MHD_CONTENT_READER_END_OF_STREAM : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void stream_done(void *cls)
+{
+	struct stream *s = cls;
+	if (s->free_fn)
+		s->free_fn(s->ctx);
+	free(s);
+}
+
 static enum MHD_Result send_reply(struct conn_state *st)
 {
 	struct http_req *req = &st->req;
 	if (!req->status)
 		http_reply_error(req, ERR_INTERNAL);
-	struct MHD_Response *r = MHD_create_response_from_buffer(req->reply_len, req->reply,
-								 MHD_RESPMEM_MUST_FREE);
-	if (!r)
-		return MHD_NO;
-	req->reply = NULL;
+	struct MHD_Response *r;
+	if (req->stream) {
+		struct stream *sp = malloc(sizeof *sp);
+		if (!sp)
+			return MHD_NO;
+		*sp = (struct stream){req->stream, req->stream_ctx, req->stream_free};
+		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32 * 1024, stream_read, sp, stream_done);
+		if (!r) {
+			free(sp);
+			return MHD_NO;
+		}
+		req->stream = NULL; /* the response frees it now */
+		req->stream_ctx = NULL;
+		req->stream_free = NULL;
+	} else if (req->reply_fd >= 0) {
+		r = MHD_create_response_from_fd(req->reply_fd_len, req->reply_fd);
+		if (!r)
+			return MHD_NO;
+		req->reply_fd = -1; /* the response closes it */
+	} else {
+		r = MHD_create_response_from_buffer(req->reply_len, req->reply, MHD_RESPMEM_MUST_FREE);
+		if (!r)
+			return MHD_NO;
+		req->reply = NULL;
+	}
 	add_security_headers(r);
 	if (req->content_type)
 		MHD_add_response_header(r, "Content-Type", req->content_type);
 	if (!req->content_type || strncmp(req->content_type, "application/json", 16) == 0)
 		MHD_add_response_header(r, "Cache-Control", "no-store");
 	MHD_add_response_header(r, "X-Request-Id", req->request_id);
+	if (req->disposition) {
+		MHD_add_response_header(r, "Content-Disposition", req->disposition);
+		MHD_add_response_header(r, "Cache-Control", "private, no-store");
+	}
 	if (req->set_cookie[0])
 		MHD_add_response_header(r, "Set-Cookie", req->set_cookie);
 	if (req->allow)
 		MHD_add_response_header(r, "Allow", req->allow);
+	if (req->location)
+		MHD_add_response_header(r, "Location", req->location);
 	if (req->retry_after) {
 		char ra[16];
 		snprintf(ra, sizeof ra, "%d", req->retry_after);
@@ -101,6 +151,7 @@ static struct conn_state *state_new(struct http_server *srv, struct MHD_Connecti
 	arena_init(&req->arena);
 	req->app = srv->app;
 	req->impl = st;
+	req->reply_fd = -1;
 	req->method = arena_strdup(&req->arena, method);
 	req->path = arena_strdup(&req->arena, url);
 	snprintf(req->request_id, sizeof req->request_id, "%08x%08lx", srv->id_prefix,
@@ -130,7 +181,12 @@ static void state_free(struct conn_state *st)
 		db_conn_release(req->conn);
 	json_decref(req->body);
 	json_decref(req->err_fields);
+	json_decref(req->err_extra);
+	if (req->stream_free && req->stream_ctx)
+		req->stream_free(req->stream_ctx);
 	free(req->reply);
+	if (req->reply_fd >= 0)
+		close(req->reply_fd);
 	buf_clear(&st->body);
 	arena_free(&req->arena);
 	free(st);
@@ -245,7 +301,8 @@ static void dispatch(struct conn_state *st)
 	req->id = m.id;
 	req->token = m.token[0] ? arena_strdup(&req->arena, m.token) : NULL;
 	if (st->too_large) {
-		req->err_message = "The request body is larger than 1 MiB.";
+		req->err_message = arena_printf(&req->arena, "The request body is larger than %zu MiB.",
+						st->body.max / (1024 * 1024));
 		rc = ERR_TOO_LARGE;
 		goto fail;
 	}
@@ -292,6 +349,17 @@ fail:
 	atomic_store(&st->state, ST_DONE);
 }
 
+/* body_cap: the body cap of the route of method and url (GET and HEAD
+ * take no body worth a lookup); the route is found again at dispatch. */
+static size_t body_cap(struct http_server *srv, const char *method, const char *url)
+{
+	struct route_match m;
+	if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0 ||
+	    route_find(srv->routes, srv->nroutes, method, url, &m) != ERR_OK || !ROUTE_BODY_MIB_OF(m.route->flags))
+		return LIM_JSON_BODY;
+	return (size_t)ROUTE_BODY_MIB_OF(m.route->flags) * 1024 * 1024;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url,
 				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_data_size, void **con_cls)
@@ -304,9 +372,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 			return MHD_NO;
 		*con_cls = st;
 		atomic_fetch_add(&srv->inflight, 1);
+		st->body.max = body_cap(srv, method, url);
 		const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > LIM_JSON_BODY)
+		if (cl && strtoull(cl, NULL, 10) > st->body.max)
 			st->too_large = true;
+		/* A client waiting for "100 Continue" gets the 413 instead and
+		 * never sends the body; others have it read and dropped. */
+		const char *expect = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Expect");
+		if (st->too_large && expect && strcasecmp(expect, "100-continue") == 0) {
+			dispatch(st);
+			return send_reply(st);
+		}
 		return MHD_YES;
 	}
 	if (*upload_data_size) {

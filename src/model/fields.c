@@ -65,6 +65,9 @@ const struct field companies_fields[] = {
 	{.name = "visibility", .type = FT_ENUM, .flags = F_FILTER, .values = VISIBILITIES, .def = "\"company\""},
 	{.name = "department_id", .type = FT_INT, .flags = F_FILTER | F_READONLY},
 	{.name = "custom", .type = FT_CUSTOM},
+	/* Blocking keys of the duplicate scan, set by src/crm/dedupe.c. */
+	{.name = "name_key", .type = FT_TEXT, .flags = F_HIDDEN, .max = 400},
+	{.name = "name_key2", .type = FT_TEXT, .flags = F_HIDDEN, .max = 400},
 	{0},
 };
 
@@ -86,6 +89,9 @@ const struct field contacts_fields[] = {
 	{.name = "visibility", .type = FT_ENUM, .flags = F_FILTER, .values = VISIBILITIES, .def = "\"company\""},
 	{.name = "department_id", .type = FT_INT, .flags = F_FILTER | F_READONLY},
 	{.name = "custom", .type = FT_CUSTOM},
+	/* Blocking keys of the duplicate scan, set by src/crm/dedupe.c. */
+	{.name = "name_key", .type = FT_TEXT, .flags = F_HIDDEN, .max = 400},
+	{.name = "name_key2", .type = FT_TEXT, .flags = F_HIDDEN, .max = 400},
 	{0},
 };
 
@@ -177,5 +183,40 @@ const struct field inquiries_fields[] = {
 	{.name = "value", .type = FT_MONEY, .min = 0, .max = INT64_MAX / 4},
 	{.name = "closed_at", .type = FT_TIME, .flags = F_READONLY},
 	{.name = "custom", .type = FT_CUSTOM},
+	{0},
+};
+
+/* Announcements: the audience is roles and/or departments, or everyone
+ * (src/crm/announcements.c keeps the hidden keys that reads match on). */
+const struct field announcements_fields[] = {
+	{.name = "title", .type = FT_TEXT, .flags = F_REQUIRED | F_SORT, .max = 200},
+	{.name = "body", .type = FT_TEXT, .flags = F_REQUIRED, .max = LIM_ANNOUNCEMENT_BODY},
+	{.name = "audience_roles", .type = FT_JSON, .def = "[]"},
+	{.name = "audience_departments", .type = FT_JSON, .def = "[]"},
+	{.name = "audience_everyone", .type = FT_BOOL},
+	{.name = "roles_key", .type = FT_TEXT, .flags = F_HIDDEN, .max = 64},
+	{.name = "departments_key", .type = FT_TEXT, .flags = F_HIDDEN, .max = 4096},
+	{0},
+};
+
+/* Knowledge base: the body and tags join the search document through
+ * src/crm/kb.c's hook. */
+const struct field kb_articles_fields[] = {
+	{.name = "title", .type = FT_TEXT, .flags = F_REQUIRED | F_SORT | F_SEARCH, .max = 300},
+	{.name = "body", .type = FT_TEXT, .max = LIM_KB_BODY, .def = "\"\""},
+	{.name = "tags", .type = FT_JSON, .def = "[]"},
+	{.name = "tags_key", .type = FT_TEXT, .flags = F_HIDDEN, .max = 4096},
+	{0},
+};
+
+/* Attachments of any record (src/crm/attachments.c); not a catalogue
+ * entity: only that file writes them, after checking the record. */
+const struct field attachments_fields[] = {
+	{.name = "entity", .type = FT_TEXT, .flags = F_REQUIRED | F_FILTER | F_CREATE_ONLY, .max = 64},
+	{.name = "record_id", .type = FT_INT, .flags = F_REQUIRED | F_FILTER | F_CREATE_ONLY, .min = 1, .max = INT64_MAX},
+	{.name = "name", .type = FT_TEXT, .flags = F_REQUIRED, .max = LIM_FILE_NAME},
+	{.name = "size", .type = FT_INT, .flags = F_CREATE_ONLY, .min = 0, .max = INT64_MAX},
+	{.name = "sha256", .type = FT_TEXT, .flags = F_CREATE_ONLY, .max = 64},
+	{.name = "mime", .type = FT_TEXT, .flags = F_CREATE_ONLY, .max = 100},
 	{0},
 };

@@ -20,6 +20,9 @@ FIELDS_DECL(procedures);
 FIELDS_DECL(statuses);
 FIELDS_DECL(close_reasons);
 FIELDS_DECL(inquiries);
+FIELDS_DECL(announcements);
+FIELDS_DECL(kb_articles);
+FIELDS_DECL(attachments);
 #undef FIELDS_DECL
 
 /* Entities that carry custom fields (values of custom_fields.entity). */

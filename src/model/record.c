@@ -308,6 +308,23 @@ static kt_err insert_row(struct rec_ctx *ctx, const struct entity *e, json_t *va
 	return rc;
 }
 
+kt_err record_validate(struct rec_ctx *ctx, const struct entity *e, json_t *in, json_t **values)
+{
+	kt_err rc = rec_validate(ctx, e, in, NULL, values);
+	if (!rc && e->hooks.before_write)
+		rc = e->hooks.before_write(ctx, *values, NULL);
+	if (rc) {
+		json_decref(*values);
+		*values = NULL;
+	}
+	return rc;
+}
+
+kt_err record_insert(struct rec_ctx *ctx, const struct entity *e, json_t *values, int64_t *id)
+{
+	return insert_row(ctx, e, values, id);
+}
+
 kt_err record_create(struct rec_ctx *ctx, const struct entity *e, json_t *in, json_t **out)
 {
 	*out = NULL;

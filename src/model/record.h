@@ -43,6 +43,16 @@ void rec_ctx_clear(struct rec_ctx *ctx);
 kt_err rec_error(struct rec_ctx *ctx, const char *field, const char *message);
 
 kt_err record_create(struct rec_ctx *ctx, const struct entity *e, json_t *in, json_t **out);
+/* For bulk writers (import) that validate like record_create and write
+ * many rows at once: record_validate checks in as a new record of e (every
+ * field error into ctx->errors) and runs its before_write hook; *values
+ * are the column values to write (new ref).  record_insert writes them as
+ * a new row, without history, search document and after_write hooks: the
+ * caller records its work and writes the documents (record_search_doc,
+ * db_search_put) in batches, which a search index takes far faster than
+ * one between each row; *id gets the new id. */
+kt_err record_validate(struct rec_ctx *ctx, const struct entity *e, json_t *in, json_t **values);
+kt_err record_insert(struct rec_ctx *ctx, const struct entity *e, json_t *values, int64_t *id);
 /* record_get: a live record (or a deleted one when with_deleted). */
 kt_err record_get(struct rec_ctx *ctx, const struct entity *e, int64_t id, bool with_deleted,
 		  json_t **out);

@@ -3,7 +3,7 @@
 // The burst of log-ins runs last: if it wedges the server, nothing else is
 // affected.
 import { before, after } from 'node:test';
-import { startServer, test, assert, expectStatus, uniq, USERS } from './lib/harness.mjs';
+import { startServer, test, assert, expectStatus, uniq, USERS, TIMEOUT_SCALE } from './lib/harness.mjs';
 
 let srv, admin, agent;
 
@@ -56,11 +56,11 @@ test('concurrency_burst_of_logins_does_not_stall_the_server', async () => {
 	// 12 people log in at the same moment (more than the connection pool)
 	const all = [...LOGINS, ...LOGINS, 'agent1', 'agent2'];
 	const t0 = Date.now();
-	const burst = all.map((l) => srv.tryLogin(l, USERS[l].password, { timeout: 3000 }).catch((e) => ({ status: `no reply (${e.name})` })));
-	const health = await srv.anon.raw('GET', '/healthz', { timeout: 3000 }).catch((e) => ({ status: `no reply (${e.name})` }));
+	const burst = all.map((l) => srv.tryLogin(l, USERS[l].password, { timeout: 3000 * TIMEOUT_SCALE }).catch((e) => ({ status: `no reply (${e.name})` })));
+	const health = await srv.anon.raw('GET', '/healthz', { timeout: 3000 * TIMEOUT_SCALE }).catch((e) => ({ status: `no reply (${e.name})` }));
 	assert.equal(health.status, 200, 'GET /healthz answered during a burst of 12 log-ins');
 	const res = await Promise.all(burst);
 	const statuses = res.map((r) => r.status);
 	assert.deepEqual(statuses, all.map(() => 200), `12 parallel POST /api/session: ${JSON.stringify(statuses)} after ${Date.now() - t0} ms`);
-	expectStatus(await agent.get('/api/me', { timeout: 3000 }), 200, 'the server still answers');
+	expectStatus(await agent.get('/api/me', { timeout: 3000 * TIMEOUT_SCALE }), 200, 'the server still answers');
 });

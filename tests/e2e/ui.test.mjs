@@ -200,6 +200,42 @@ test('ui_stored_html_is_shown_as_text', async () => {
 	assert.equal(await page.locator('main img').count(), 0);
 });
 
+test('ui_stored_html_in_company_and_activity_is_shown_as_text', async () => {
+	const evilCo = '<img src=x onerror=window.__xss=3>Firma';
+	// (words kept under ~25 characters: a longer unbroken word overflows the start page at 360 px)
+	const evilSubj = '"><svg onload=window.__xss=4> Spotkanie <img src=x onerror=window.__xss=5>';
+	// (far enough ahead to stay off the calendar and start page the 360 px test opens:
+	// there, a subject with a 23-character word made /calendar 381 px wide)
+	const day = warsawDate(45);
+	const co = await api.post('/api/companies', { name: evilCo, visibility: 'company' });
+	assert.equal(co.status, 201, co.text);
+	const c = await api.post('/api/contacts', { last_name: 'XssCo', company_id: co.body.id, visibility: 'company' });
+	assert.equal(c.status, 201, c.text);
+	const a = await api.post('/api/activities', {
+		kind: 'meeting', subject: evilSubj, contact_id: c.body.id, company_id: co.body.id,
+		starts_at: new Date(`${day}T10:00:00+01:00`).toISOString(), duration_min: 60, visibility: 'company',
+	});
+	assert.equal(a.status, 201, a.text);
+	const i = await api.post('/api/inquiries', { title: evilSubj, contact_id: c.body.id, visibility: 'company' });
+	assert.equal(i.status, 201, i.text);
+	const seen = async (text) => page.getByText(text, { exact: false }).first().waitFor();
+	/* visit: opens a page, waits for what it must show, then checks nothing ran. */
+	const visit = async (p, ...waits) => {
+		await page.goto(`${srv.url}${p}`);
+		for (const w of waits) await (typeof w === 'string' ? seen(w) : w.waitFor());
+		await page.waitForTimeout(100); // an onerror of a broken image fires after load
+		assert.equal(await page.evaluate(() => window.__xss), undefined, `a stored script ran on ${p}`);
+		assert.equal(await page.locator('main img, main svg[onload]').count(), 0, `an injected element on ${p}`);
+	};
+	await visit(`/companies/${co.body.id}`, evilCo, evilSubj); // company card and its timeline
+	await visit(`/clients/${c.body.id}`, evilCo, evilSubj); // contact card: company link, timeline
+	await visit('/clients?tab=companies', evilCo); // the list of companies
+	await visit('/activities', evilSubj); // the list of activities
+	await visit(`/calendar?date=${day}`, page.locator('.fc-event', { hasText: 'Spotkanie' }).first()); // the calendar
+	await visit('/inquiries/board', page.locator('.board-card', { hasText: evilSubj })); // the board
+	await visit('/'); // the start page
+});
+
 test('ui_session_ending_while_typing_keeps_the_form', async () => {
 	await page.goto(`${srv.url}/clients`);
 	await page.getByRole('button', { name: /Nowy klient/ }).click();

@@ -40,8 +40,12 @@ const BIN = process.env.KONTAKT_BIN;
 /* PG_ADMIN_URL: the cluster the tests make their databases in, or null. */
 export const PG_ADMIN_URL = process.env.KONTAKT_TEST_PG_URL || null;
 
+// KONTAKT_TEST_TIMEOUT_SCALE (e.g. 20 for a server under valgrind, see
+// scripts/valgrind) multiplies the request, start-up and stop time limits.
+export const TIMEOUT_SCALE = Math.max(1, Number(process.env.KONTAKT_TEST_TIMEOUT_SCALE) || 1);
+
 // No request may hang the suite: each gives up after this many milliseconds.
-export const REQUEST_TIMEOUT_MS = 10000;
+export const REQUEST_TIMEOUT_MS = 10000 * TIMEOUT_SCALE;
 
 // Failures of the current file: the server log is printed when any test failed.
 let failures = 0;
@@ -211,12 +215,12 @@ export function expectStatus(r, status, what = '') {
 /* waitHealthy: 'ok' once GET /healthz answers 200 from our process (its
  * log names the port), 'exited' if it died, 'timeout' after 10 s. */
 async function waitHealthy(url, exited, logNamesPort) {
-	const deadline = Date.now() + 10000;
+	const deadline = Date.now() + 10000 * TIMEOUT_SCALE;
 	let okSince = 0;
 	for (;;) {
 		if (exited()) return 'exited';
 		try {
-			const r = await fetch(url + '/healthz', { signal: AbortSignal.timeout(1000) });
+			const r = await fetch(url + '/healthz', { signal: AbortSignal.timeout(1000 * TIMEOUT_SCALE) });
 			await r.text();
 			if (r.status === 200) {
 				okSince ||= Date.now();
@@ -367,7 +371,7 @@ export async function startServer({ users = USERS, attach = null, env = {} } = {
 				err = new Error(`kontakt serve died during the tests: ${JSON.stringify(exited)}`);
 			} else if (!exited) {
 				proc.kill('SIGTERM');
-				const t = setTimeout(() => proc.kill('SIGKILL'), 10000);
+				const t = setTimeout(() => proc.kill('SIGKILL'), 10000 * TIMEOUT_SCALE);
 				await exitPromise;
 				clearTimeout(t);
 				if (exited.code !== 0)

@@ -1,0 +1,53 @@
+/* csv.h: a CSV reader for imports (RFC 4180): quoted fields with doubled
+ * quotes and line breaks inside, CRLF or LF (or CR) line ends, a UTF-8 BOM,
+ * and the separator of the header line (',' or ';' as Polish spreadsheets
+ * write it, or a tab).  Text that is not UTF-8 is read as Windows-1250 and
+ * converted; control bytes are refused as binary junk, with the line.
+ * Deliberately not here: other encodings, comments, guessing a header. */
+#ifndef KT_CSV_H
+#define KT_CSV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/limits.h"
+
+struct csv_field {
+	const char *p;          /* NUL-terminated; borrowed until the next csv_next */
+	size_t n;
+};
+
+struct csv {
+	const char *data;       /* the text read (UTF-8) */
+	size_t len, pos;
+	char *owned;            /* the converted text, when the input was Windows-1250 */
+	bool cp1250;            /* the input was Windows-1250 */
+	char sep;
+	long line;              /* the line the reader is on (1-based) */
+	long record_line;       /* the line the last record started on */
+	struct buf row;         /* the last record's fields, NUL-separated */
+	size_t off[LIM_CSV_COLUMNS];
+	struct csv_field fields[LIM_CSV_COLUMNS];
+	int nfields;
+	char err[200];          /* why csv_open or csv_next failed, with the line */
+};
+
+/* csv_open: reads data[0..len) (borrowed unless converted): skips a BOM,
+ * converts Windows-1250, refuses binary junk (ERR_BAD_CSV, c->err says
+ * where), picks the separator.  Clear c with csv_clear in every case. */
+kt_err csv_open(struct csv *c, const char *data, size_t len);
+/* csv_next: the next record into c->fields[0..c->nfields), skipping empty
+ * lines; *eof is true (and nothing read) at the end.  ERR_BAD_CSV with
+ * c->err for a quote left open, text after a closing quote, a field over
+ * LIM_CSV_FIELD bytes or more than LIM_CSV_COLUMNS fields. */
+kt_err csv_next(struct csv *c, bool *eof);
+void csv_clear(struct csv *c);
+
+/* csv_cp1250_to_utf8: converts in[0..len) into out (cap >= 3 * len + 1
+ * always suffices), NUL-terminated; returns the bytes written, or 0 with
+ * *bad set to the offset of a byte Windows-1250 does not define. */
+size_t csv_cp1250_to_utf8(const char *in, size_t len, char *out, size_t cap, size_t *bad);
+
+#endif

@@ -1,0 +1,141 @@
+// bulk e-mail: POST /api/bulk_emails {subject, body, contact_ids | filter}
+// sends one message per client through the job scheduler (an SMTP sink
+// started here), with {first_name}, {last_name} and {name} filled in; GET
+// /api/bulk_emails/{id} counts and lists each recipient's status; clients
+// without an address are skipped; each message sent is on its client's
+// timeline.  Only clients the sender sees can be chosen or matched.  A
+// server without SMTP keeps the messages queued with the reason.
+import { before, after } from 'node:test';
+import { startServer, test, assert, expectError, expectStatus, uniq } from './lib/harness.mjs';
+import { startSmtpSink, parseMessage } from './lib/smtp.mjs';
+
+const FROM = 'biuro@example.com';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+let sink, srv, admin, agent1, agent3;
+
+before(async () => {
+	sink = await startSmtpSink();
+	srv = await startServer({ env: { KONTAKT_SMTP_URL: sink.url, KONTAKT_SMTP_FROM: FROM } });
+	admin = await srv.session('admin');
+	agent1 = await srv.session('agent1');
+	agent3 = await srv.session('agent3');
+});
+after(async () => {
+	await srv?.stop();
+	await sink?.close();
+});
+
+async function contact(client, fields) {
+	return expectStatus(await client.post('/api/contacts', fields), 201);
+}
+
+/* settled: the bulk e-mail once nothing is queued (or null after 20 s). */
+async function settled(client, id) {
+	const deadline = Date.now() + 20000;
+	for (;;) {
+		const b = expectStatus(await client.get(`/api/bulk_emails/${id}?limit=500`), 200);
+		if (b.counts.queued === 0 && b.status === 'done') return b;
+		if (Date.now() > deadline) return null;
+		await sleep(200);
+	}
+}
+
+const mailsTo = (addr) => sink.matching((m) => m.to.includes(addr)).map((m) => ({ ...m, parsed: parseMessage(m.data) }));
+
+test('bulk_email_to_chosen_clients_fills_placeholders_and_reports_each', async () => {
+	const tag = uniq('b');
+	const a = await contact(admin, { first_name: 'Żaneta', last_name: 'Masowa', email: `zaneta.${tag}@example.pl` });
+	const b = await contact(admin, { first_name: 'Bogdan', last_name: 'Masowy', email: `bogdan.${tag}@example.pl` });
+	const c = await contact(admin, { first_name: 'Cecylia', last_name: 'Bezadresowa' });
+	const r = await admin.post('/api/bulk_emails', {
+		subject: 'Oferta dla {first_name}', body: 'Dzień dobry {name},\n\nmamy ofertę. {last_name}? {unknown stays} {}', contact_ids: [a.id, b.id, c.id],
+	});
+	const created = expectStatus(r, 201);
+	assert.equal(created.counts.total, 3);
+	assert.equal(created.counts.skipped, 1);
+	assert.equal(created.counts.queued, 2);
+	const done = await settled(admin, created.id);
+	assert.ok(done, 'all sent within 20 s');
+	assert.deepEqual({ ...done.counts }, { total: 3, queued: 0, sent: 2, failed: 0, skipped: 1 });
+	const byContact = Object.fromEntries(done.recipients.map((x) => [x.contact_id, x]));
+	assert.equal(byContact[c.id].status, 'skipped');
+	assert.equal(byContact[c.id].error, 'no e-mail address');
+	assert.equal(byContact[a.id].status, 'sent');
+	assert.equal(typeof byContact[a.id].sent_at, 'string');
+	const [m] = mailsTo(`zaneta.${tag}@example.pl`);
+	assert.ok(m, 'a message to Żaneta');
+	assert.equal(m.parsed.subject, 'Oferta dla Żaneta');
+	assert.equal(m.parsed.body.trim(), 'Dzień dobry Żaneta Masowa,\n\nmamy ofertę. Masowa? {unknown stays} {}');
+	assert.equal(mailsTo(`bogdan.${tag}@example.pl`).length, 1, 'exactly one message each');
+	// on the client's timeline
+	const tl = expectStatus(await admin.get(`/api/contacts/${a.id}/timeline`), 200);
+	const item = tl.items.find((i) => i.type === 'change' && i.record.action === 'bulk_email');
+	assert.ok(item, 'the e-mail is on the timeline');
+	assert.equal(item.record.changes.subject, 'Oferta dla Żaneta');
+	assert.equal(item.record.changes.bulk_email_id, created.id);
+	const mine = expectStatus(await admin.get('/api/bulk_emails'), 200);
+	assert.ok(mine.items.some((x) => x.id === created.id));
+});
+
+test('bulk_email_to_a_filtered_list_reaches_only_visible_clients', async () => {
+	const city = uniq('Miasto');
+	const seen = await contact(agent1, { first_name: 'Widzialna', last_name: 'Filtrowa', city, email: `w.${city}@example.pl` });
+	await contact(admin, { first_name: 'Ukryta', last_name: 'Filtrowa', city, email: `u.${city}@example.pl`, visibility: 'private' });
+	const r = expectStatus(await agent1.post('/api/bulk_emails', { subject: 'Hej {first_name}', body: 'Treść', filter: { city } }), 201);
+	assert.equal(r.counts.total, 1);
+	assert.equal(r.recipients[0].contact_id, seen.id);
+	assert.ok(await settled(agent1, r.id));
+	assert.equal(mailsTo(`u.${city}@example.pl`).length, 0);
+	assert.equal(mailsTo(`w.${city}@example.pl`).length, 1);
+	// only its author and admins see a bulk e-mail
+	expectError(await agent3.get(`/api/bulk_emails/${r.id}`), 404, 'not_found');
+	expectStatus(await admin.get(`/api/bulk_emails/${r.id}`), 200);
+	assert.ok(!(expectStatus(await agent3.get('/api/bulk_emails'), 200)).items.some((x) => x.id === r.id));
+});
+
+test('bulk_email_refuses_bad_requests', async () => {
+	const a = await contact(admin, { last_name: 'Adresat', email: 'adresat@example.pl' });
+	const hidden = await contact(admin, { last_name: 'Niewidoczny', email: 'niew@example.pl', visibility: 'private' });
+	const cases = [
+		[{ body: 'x', contact_ids: [a.id] }, ['subject']],
+		[{ subject: 'x', body: '', contact_ids: [a.id] }, ['body']],
+		[{ subject: 'Dwie\nlinie', body: 'x', contact_ids: [a.id] }, ['subject']],
+		[{ subject: 'Hej {imie}', body: 'x', contact_ids: [a.id] }, ['subject']],
+		[{ subject: 'x', body: 'x' }, ['contact_ids']],
+		[{ subject: 'x', body: 'x', contact_ids: [a.id], filter: { city: 'X' } }, ['filter']],
+		[{ subject: 'x', body: 'x', contact_ids: [] }, ['contact_ids']],
+		[{ subject: 'x', body: 'x', contact_ids: [a.id, 99999999] }, ['contact_ids']],
+		[{ subject: 'x', body: 'x', filter: { shoe_size: '42' } }, ['filter.shoe_size']],
+		[{ subject: 'x', body: 'x', filter: { city: 'Nigdzie-takiego-nie-ma' } }, ['filter']],
+		[{ subject: 'x', body: 'x', filter: { limit: '5' } }, ['filter.limit']],
+		[{ subject: 'x', body: 'x', contact_ids: [a.id], bcc: 'x@y.pl' }, ['bcc']],
+	];
+	for (const [body, fields] of cases)
+		expectError(await admin.post('/api/bulk_emails', body), 422, 'validation_failed', fields);
+	const err = expectError(await agent3.post('/api/bulk_emails', { subject: 'x', body: 'x', contact_ids: [hidden.id] }), 422, 'validation_failed', ['contact_ids']);
+	assert.match(err.fields.contact_ids, new RegExp(String(hidden.id)));
+	expectError(await admin.get('/api/bulk_emails/99999999'), 404, 'not_found');
+	expectError(await admin.get('/api/bulk_emails/1?status=lost'), 400, 'bad_query', ['status']);
+});
+
+test('bulk_email_without_smtp_stays_queued_with_the_reason', async () => {
+	const plain = await startServer();
+	try {
+		const adm = await plain.session('admin');
+		const c = expectStatus(await adm.post('/api/contacts', { last_name: 'Czekający', email: 'czeka@example.pl' }), 201);
+		const b = expectStatus(await adm.post('/api/bulk_emails', { subject: 'S', body: 'B', contact_ids: [c.id] }), 201);
+		let rec;
+		const deadline = Date.now() + 15000;
+		while (Date.now() < deadline) {
+			rec = expectStatus(await adm.get(`/api/bulk_emails/${b.id}`), 200).recipients[0];
+			if (rec.attempts > 0) break;
+			await sleep(200);
+		}
+		assert.equal(rec.attempts, 1);
+		assert.equal(rec.status, 'queued', 'tried again later');
+		assert.match(rec.error, /KONTAKT_SMTP_URL/);
+	} finally {
+		await plain.stop();
+	}
+});

@@ -1,0 +1,323 @@
+// export and import: GET /api/<entity>/export?format=csv|xlsx gives the
+// list with the same filters, search, sort and visibility as the list, in
+// chosen columns, streamed: CSV per RFC 4180 in UTF-8 with a BOM, XLSX with
+// dates as dates and money as numbers.  POST /api/contacts/import (and
+// companies) takes a text/csv body in UTF-8 or Windows-1250, maps headers
+// (field names, Polish or English labels, or ?map=) to fields, checks every
+// row like a create and reports rows ok and failed with line numbers and
+// likely duplicates; ?dry_run=1 writes nothing, a real run writes every
+// valid row in one transaction.  Broken files are refused whole.
+import { before, after } from 'node:test';
+import zlib from 'node:zlib';
+import { startServer, test, assert, expectError, expectStatus, pageAll } from './lib/harness.mjs';
+
+let srv, admin, agent1, agent3;
+
+before(async () => {
+	srv = await startServer();
+	admin = await srv.session('admin');
+	agent1 = await srv.session('agent1');
+	agent3 = await srv.session('agent3');
+	expectStatus(await admin.post('/api/custom_fields', { entity: 'contacts', name: 'limit', label: 'Limit kredytu', type: 'currency' }), 201);
+	expectStatus(await admin.post('/api/custom_fields', { entity: 'contacts', name: 'since', label: 'Klient od', type: 'date' }), 201);
+});
+after(async () => {
+	await srv?.stop();
+});
+
+/* csvRows: RFC 4180 text (no BOM) as arrays of fields. */
+function csvRows(text) {
+	const rows = [];
+	let row = [], field = '', i = 0, quoted = false;
+	while (i < text.length) {
+		const c = text[i];
+		if (quoted) {
+			if (c === '"' && text[i + 1] === '"') field += '"', i += 2;
+			else if (c === '"') quoted = false, i++;
+			else field += c, i++;
+		} else if (c === '"') quoted = true, i++;
+		else if (c === ',') row.push(field), field = '', i++;
+		else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), row = [], field = '', i += 2;
+		else field += c, i++;
+	}
+	if (field || row.length) row.push(field), rows.push(row);
+	return rows;
+}
+
+async function download(client, p) {
+	const res = await fetch(srv.url + p, { headers: client.headersFor('GET'), signal: AbortSignal.timeout(60000) });
+	const buf = Buffer.from(await res.arrayBuffer());
+	return { status: res.status, headers: res.headers, buf, text: buf.toString('utf8') };
+}
+
+/* unzip: {name: Buffer} of a zip file (stored or deflated entries). */
+function unzip(buf) {
+	const files = {};
+	let eocd = buf.length - 22;
+	while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+	assert.ok(eocd >= 0, 'a zip file');
+	let p = buf.readUInt32LE(eocd + 16);
+	const n = buf.readUInt16LE(eocd + 10);
+	for (let k = 0; k < n; k++) {
+		const method = buf.readUInt16LE(p + 10), csize = buf.readUInt32LE(p + 20);
+		const nl = buf.readUInt16LE(p + 28), xl = buf.readUInt16LE(p + 30), cl = buf.readUInt16LE(p + 32);
+		const off = buf.readUInt32LE(p + 42), name = buf.toString('utf8', p + 46, p + 46 + nl);
+		const data = off + 30 + buf.readUInt16LE(off + 26) + buf.readUInt16LE(off + 28);
+		const raw = buf.subarray(data, data + csize);
+		files[name] = method === 8 ? zlib.inflateRawSync(raw) : raw;
+		p += 46 + nl + xl + cl;
+	}
+	return files;
+}
+
+async function importCsv(client, entity, csv, query = '', type = 'text/csv; charset=utf-8') {
+	return client.raw('POST', `/api/${entity}/import${query}`, { body: csv, headers: { 'Content-Type': type }, timeout: 60000 });
+}
+
+async function countWhere(client, query) {
+	return (await pageAll(client, `/api/contacts?limit=500&${query}`, { max: 100 })).length;
+}
+
+test('export_csv_has_bom_header_and_rfc4180_quoting', async () => {
+	const city = 'Eksportowo';
+	expectStatus(await admin.post('/api/contacts', { first_name: 'Anna', last_name: 'Zet', city, address: 'ul. "Różana", 5\nII piętro' }), 201);
+	expectStatus(await admin.post('/api/contacts', { first_name: 'Ćwirek', last_name: 'Alfa', city, phone: '601 000 001', birth_date: '1990-12-31' }), 201);
+	const r = await download(admin, `/api/contacts/export?format=csv&city=${city}&sort=last_name&columns=last_name,first_name,address,birth_date,phone`);
+	assert.equal(r.status, 200);
+	assert.match(r.headers.get('content-type'), /^text\/csv/);
+	assert.match(r.headers.get('content-disposition'), /^attachment; filename="contacts-\d{4}-\d\d-\d\d\.csv"$/);
+	assert.deepEqual([...r.buf.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+	const rows = csvRows(r.text.slice(1));
+	assert.deepEqual(rows[0], ['last_name', 'first_name', 'address', 'birth_date', 'phone']);
+	assert.deepEqual(rows.slice(1).map((x) => x[0]), ['Alfa', 'Zet']);
+	assert.deepEqual(rows[2], ['Zet', 'Anna', 'ul. "Różana", 5\nII piętro', '', '']);
+	assert.equal(rows[1][3], '1990-12-31');
+	assert.equal(rows[1][4], "'+48601000001", 'a leading + is kept from spreadsheet formulas');
+	assert.ok(r.text.includes('"ul. ""Różana"", 5\nII piętro"'));
+});
+
+test('export_has_exactly_the_rows_of_the_list_with_the_same_parameters', async () => {
+	const rows = ['last_name'];
+	for (let i = 0; i < 1234; i++) rows.push(`Masowy${String(i).padStart(4, '0')}`);
+	const rep = expectStatus(await importCsv(admin, 'contacts', rows.join('\r\n') + '\r\n'), 200);
+	assert.equal(rep.rows_written, 1234);
+	for (const q of ['q=masowy', 'q=masowy&sort=-last_name', 'q=masowy&sort=created_at']) {
+		const list = await pageAll(admin, `/api/contacts?limit=500&${q}`, { max: 100 });
+		const r = await download(admin, `/api/contacts/export?format=csv&columns=id&${q}`);
+		assert.equal(r.status, 200);
+		const ids = csvRows(r.text.slice(1)).slice(1).map((x) => Number(x[0]));
+		assert.equal(ids.length, 1234, q);
+		assert.deepEqual(ids, list.map((c) => c.id), q);
+	}
+});
+
+test('export_xlsx_has_typed_cells', async () => {
+	const c = expectStatus(await admin.post('/api/contacts', {
+		first_name: 'Typowana', last_name: 'Komórka', birth_date: '1985-07-15', city: 'Xlsxowo', custom: { limit: 123456, since: '2020-02-29' },
+	}), 201);
+	const inq = expectStatus(await admin.post('/api/inquiries', { title: 'Xlsx zapytanie', contact_id: c.id, value: 250075, visibility: 'company' }), 201);
+	const r = await download(admin, '/api/contacts/export?format=xlsx&city=Xlsxowo&columns=id,last_name,birth_date,created_at,archived,custom.limit,custom.since');
+	assert.equal(r.status, 200);
+	assert.equal(r.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+	assert.match(r.headers.get('content-disposition'), /\.xlsx"$/);
+	const files = unzip(r.buf);
+	const sheet = files['xl/worksheets/sheet1.xml'].toString('utf8');
+	const styles = files['xl/styles.xml'].toString('utf8');
+	assert.match(styles, /yyyy-mm-dd/);
+	assert.match(styles, /#,##0\.00/);
+	const cells = [...sheet.matchAll(/<c r="([A-Z]+)2"([^>]*?)(?:\/>|>(.*?)<\/c>)/g)].map((m) => ({ ref: m[1], attrs: m[2], inner: m[3] || '' }));
+	const cell = (col) => cells.find((x) => x.ref === col);
+	assert.match(cell('A').inner, new RegExp(`<v>${c.id}</v>`), 'id as a number');
+	assert.match(cell('B').attrs, /t="inlineStr"/);
+	assert.ok(cell('B').inner.includes('Komórka'));
+	// 1985-07-15 is day 31243 of Excel's calendar, with a date style
+	assert.match(cell('C').inner, /<v>31243<\/v>/);
+	assert.match(cell('C').attrs, / s="\d+"/);
+	assert.match(cell('D').inner, /<v>\d+\.\d+<\/v>/, 'created_at as a date and time');
+	assert.match(cell('E').attrs, /t="b"/);
+	assert.match(cell('F').inner, /<v>1234\.56<\/v>/, 'money as a number');
+	assert.match(cell('G').inner, /<v>43890<\/v>/, '2020-02-29 as a date');
+	const ir = await download(admin, `/api/inquiries/export?format=xlsx&contact_id=${c.id}&columns=title,value`);
+	const isheet = unzip(ir.buf)['xl/worksheets/sheet1.xml'].toString('utf8');
+	assert.match(isheet, /<v>2500\.75<\/v>/);
+	assert.ok(inq.id);
+});
+
+test('export_works_for_any_entity', async () => {
+	const c = expectStatus(await admin.post('/api/companies', { name: 'Eksportowa Firma', city: 'Sopot' }), 201);
+	const a = expectStatus(await admin.post('/api/activities', { kind: 'task', subject: 'Eksportowe zadanie', company_id: c.id }), 201);
+	for (const [entity, q, col, want] of [['companies', 'q=eksportowa', 'name', 'Eksportowa Firma'], ['activities', `company_id=${c.id}`, 'subject', 'Eksportowe zadanie']]) {
+		const r = await download(admin, `/api/${entity}/export?format=csv&${q}&columns=id,${col}`);
+		assert.equal(r.status, 200, `${entity}: ${r.text}`);
+		const rows = csvRows(r.text.slice(1));
+		assert.deepEqual(rows[1][1], want);
+	}
+	const all = await download(admin, '/api/activities/export?format=csv');
+	assert.equal(all.status, 200);
+	assert.ok(csvRows(all.text.slice(1))[0].includes('starts_at'));
+	assert.ok(a.id);
+});
+
+test('export_shows_only_what_the_caller_sees', async () => {
+	expectStatus(await agent1.post('/api/contacts', { last_name: 'Tajnyeksport', city: 'Widocznowo', visibility: 'private' }), 201);
+	expectStatus(await agent3.post('/api/contacts', { last_name: 'Jawnyeksport', city: 'Widocznowo' }), 201);
+	const mine = await download(agent1, '/api/contacts/export?format=csv&columns=last_name&city=Widocznowo');
+	assert.ok(mine.text.includes('Tajnyeksport') && mine.text.includes('Jawnyeksport'));
+	const theirs = await download(agent3, '/api/contacts/export?format=csv&columns=last_name&city=Widocznowo');
+	assert.equal(theirs.status, 200);
+	assert.ok(!theirs.text.includes('Tajnyeksport') && theirs.text.includes('Jawnyeksport'));
+	const x = await download(agent3, '/api/contacts/export?format=xlsx&columns=last_name&city=Widocznowo');
+	assert.ok(!unzip(x.buf)['xl/worksheets/sheet1.xml'].toString('utf8').includes('Tajnyeksport'));
+	assert.equal((await download(srv.anon, '/api/contacts/export?format=csv')).status, 401);
+});
+
+test('export_refuses_unknown_format_columns_and_parameters', async () => {
+	expectError(await admin.get('/api/contacts/export'), 400, 'bad_query', ['format']);
+	expectError(await admin.get('/api/contacts/export?format=pdf'), 400, 'bad_query', ['format']);
+	expectError(await admin.get('/api/contacts/export?format=csv&columns=last_name,shoe_size'), 400, 'bad_query', ['columns']);
+	expectError(await admin.get('/api/contacts/export?format=csv&columns=last_name,last_name'), 400, 'bad_query', ['columns']);
+	expectError(await admin.get('/api/contacts/export?format=csv&columns=name_key'), 400, 'bad_query', ['columns']);
+	expectError(await admin.get('/api/contacts/export?format=csv&columns=custom.nope'), 400, 'bad_query', ['columns']);
+	expectError(await admin.get('/api/contacts/export?format=xlsx&colour=red'), 400, 'bad_query', ['colour']);
+	expectError(await admin.get('/api/contacts/export?format=csv&limit=10'), 400, 'bad_query', ['limit']);
+	expectError(await admin.get('/api/contacts/export?format=csv&sort=phone'), 400, 'bad_query', ['sort']);
+	expectError(await admin.get('/api/users/export?format=csv&columns=password_hash'), 400, 'bad_query', ['columns']);
+});
+
+test('import_dry_run_reports_rows_errors_and_duplicates_and_writes_nothing', async () => {
+	const old = expectStatus(await admin.post('/api/contacts', { first_name: 'Istniejący', last_name: 'Importowy', phone: '+48 577 000 111' }), 201);
+	const csv = [
+		'Imię;Nazwisko;Telefon;E-mail;Data urodzenia;Uwagi',
+		'Piotr;Próbny;"+48 577 111 222";piotr@example.pl;01.02.1970;"wiersz',
+		'w dwóch liniach"',
+		'Kazimierz;Kopiowany;577000111;;;',
+		';Bez Telefonu;zły numer;;;',
+		'Ewa;Błędna;;ewa@;31.02.1980;',
+		'Piotr;Próbny;;PIOTR@example.pl;;',
+		'',
+		';;;;;',
+	].join('\r\n');
+	const rep = expectStatus(await importCsv(admin, 'contacts', csv, '?dry_run=1'), 200);
+	assert.equal(rep.dry_run, true);
+	assert.equal(rep.encoding, 'utf-8');
+	assert.equal(rep.separator, ';');
+	assert.deepEqual(rep.columns, { 'Imię': 'first_name', Nazwisko: 'last_name', Telefon: 'phone', 'E-mail': 'email', 'Data urodzenia': 'birth_date', Uwagi: null });
+	assert.equal(rep.rows_total, 6);
+	assert.equal(rep.rows_ok, 3);
+	assert.equal(rep.rows_failed, 3);
+	assert.equal(rep.rows_written, 0);
+	assert.deepEqual(rep.errors.map((e) => e.line), [5, 6, 9]);
+	assert.ok(rep.errors[0].fields.phone);
+	assert.ok(rep.errors[1].fields.email && rep.errors[1].fields.birth_date);
+	assert.ok(rep.errors[2].fields.last_name);
+	const dup = rep.duplicates.find((d) => d.line === 4);
+	assert.ok(dup && dup.candidates.some((c) => c.id === old.id && c.evidence.includes('phone')), JSON.stringify(rep.duplicates));
+	const inFile = rep.duplicates.find((d) => d.line === 7);
+	assert.ok(inFile && inFile.lines.includes(2), 'the same e-mail as line 2');
+	assert.equal(await countWhere(admin, 'q=probny'), 0, 'a dry run writes nothing');
+});
+
+test('import_writes_every_valid_row_and_reports_the_same', async () => {
+	const csv = 'first_name,last_name,phone,city,custom.limit,Klient od\r\nAdam,Zapisany,601 333 444,Wrocław,"1 234,50",15.03.2021\r\nBeata,Zapisana,,Wrocław,,\r\nCezary,,,Wrocław,,\r\n';
+	const dry = expectStatus(await importCsv(agent1, 'contacts', csv, '?dry_run=1'), 200);
+	const rep = expectStatus(await importCsv(agent1, 'contacts', csv), 200);
+	assert.equal(rep.dry_run, false);
+	for (const k of ['rows_total', 'rows_ok', 'rows_failed', 'errors', 'duplicates']) assert.deepEqual(rep[k], dry[k], k);
+	assert.equal(rep.rows_written, 2);
+	assert.deepEqual(rep.errors, [{ line: 4, fields: { last_name: 'is required' } }]);
+	const got = await pageAll(agent1, '/api/contacts?limit=500&q=zapisan');
+	assert.equal(got.length, 2);
+	const adam = got.find((c) => c.first_name === 'Adam');
+	assert.equal(adam.phone, '+48601333444');
+	assert.equal(adam.owner_id, agent1.user.id, 'the importer owns the records');
+	assert.deepEqual(adam.custom, { limit: 123450, since: '2021-03-15' });
+	const hist = expectStatus(await agent1.get(`/api/contacts/${adam.id}/history`), 200);
+	assert.equal(hist.items[0].action, 'create');
+	// found by search in any spelling, like any other record
+	assert.equal((await pageAll(agent1, '/api/contacts?q=wroclaw zapisany')).length, 1);
+});
+
+test('import_reads_windows_1250_and_english_labels', async () => {
+	const text = 'First name,Last name,Phone,City\r\nŁucja,Żółkiewska-Śmigły,,Kraków\r\n';
+	const map = { 'Ł': 0xa3, 'ó': 0xf3, 'Ż': 0xaf, 'ł': 0xb3, 'Ś': 0x8c };
+	const codes = [...text].map((ch) => (ch.charCodeAt(0) < 128 ? ch.charCodeAt(0) : map[ch]));
+	assert.ok(codes.every((c) => c !== undefined));
+	const bytes = Buffer.from(codes);
+	const rep = expectStatus(await importCsv(admin, 'contacts', bytes), 200);
+	assert.equal(rep.encoding, 'windows-1250');
+	assert.equal(rep.rows_written, 1);
+	const c = (await pageAll(admin, '/api/contacts?q=zolkiewska'))[0];
+	assert.equal(c.last_name, 'Żółkiewska-Śmigły');
+	assert.equal(c.first_name, 'Łucja');
+	assert.equal(c.city, 'Kraków');
+});
+
+test('import_takes_a_mapping', async () => {
+	const csv = 'Klient;Kom.;Skąd\nMapowany;600 444 555;Opole\n';
+	const map = encodeURIComponent(JSON.stringify({ Klient: 'last_name', 'Kom.': 'phone', 'Skąd': null }));
+	const rep = expectStatus(await importCsv(admin, 'contacts', csv, `?map=${map}`), 200);
+	assert.deepEqual(rep.columns, { Klient: 'last_name', 'Kom.': 'phone', 'Skąd': null });
+	assert.equal(rep.rows_written, 1);
+	const c = (await pageAll(admin, '/api/contacts?q=mapowany'))[0];
+	assert.equal(c.phone, '+48600444555');
+	assert.equal(c.city, null);
+	const bad = encodeURIComponent(JSON.stringify({ Klient: 'last_name', Nieznana: 'city', 'Kom.': 'shoe_size' }));
+	expectError(await importCsv(admin, 'contacts', csv, `?map=${bad}`), 422, 'validation_failed', ['map.Nieznana', 'map.Kom.']);
+	expectError(await importCsv(admin, 'contacts', csv, '?map=notjson'), 400, 'bad_query', ['map']);
+	expectError(await importCsv(admin, 'contacts', csv, `?map=${encodeURIComponent('{"Kom.":"phone"}')}`), 422, 'validation_failed', ['columns.last_name']);
+});
+
+test('import_of_companies_and_skipping_duplicates', async () => {
+	const csv = 'Nazwa,NIP,Miasto\nImportowana Firma sp. z o.o.,5261040828,Lublin\nImportowana Firma,526-104-08-28,Lublin\nDruga Importowana,,Lublin\n';
+	const rep = expectStatus(await importCsv(admin, 'companies', csv, '?skip_duplicates=1'), 200);
+	assert.equal(rep.rows_ok, 3);
+	assert.equal(rep.rows_written, 2);
+	assert.equal(rep.rows_skipped, 1);
+	assert.deepEqual(rep.duplicates.map((d) => d.line), [3]);
+	assert.deepEqual(rep.duplicates[0].lines, [2]);
+	const again = expectStatus(await importCsv(admin, 'companies', 'nazwa;nip\nPonownie;5261040828\n', '?dry_run=1'), 200);
+	assert.equal(again.duplicates[0].candidates[0].nip, '5261040828');
+});
+
+test('import_refuses_broken_files_whole', async () => {
+	const n0 = await countWhere(admin, 'q=zepsuty');
+	const bad = [
+		['last_name,city\nZepsuty1,Kraków\n"Zepsuty2,Kraków\n', 'line 3', 'quote'],
+		['last_name,city\nZepsuty3,Kraków\nZepsuty4\n', 'line 3', 'field'],
+		['last_name,city\nZepsuty5,"Kra"ków\n', 'line 2', 'closing quote'],
+		['last_name\nZepsuty6\n\x00\x01\x02', 'line 3', 'binary'],
+		[Buffer.concat([Buffer.from('last_name\nZepsuty7\n'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])]), 'line 4', 'binary'],
+		[Buffer.from([0x6c, 0x61, 0x73, 0x74, 0x5f, 0x6e, 0x61, 0x6d, 0x65, 0x0a, 0x5a, 0x81, 0x0a]), 'line 2', 'neither'],
+	];
+	for (const [body, line, word] of bad) {
+		const err = expectError(await importCsv(admin, 'contacts', body), 400, 'bad_csv');
+		assert.ok(err.message.includes(line) && err.message.includes(word), err.message);
+	}
+	expectError(await importCsv(admin, 'contacts', ''), 400, 'bad_csv');
+	expectError(await importCsv(admin, 'contacts', 'last_name\nZepsuty8\n', '', 'application/json'), 415, 'unsupported_media_type');
+	expectError(await importCsv(admin, 'contacts', 'last_name\nZepsuty9\n', '?dry_run=maybe'), 400, 'bad_query', ['dry_run']);
+	expectError(await importCsv(admin, 'contacts', 'last_name\nZepsuty10\n', '?colour=red'), 400, 'bad_query', ['colour']);
+	expectError(await importCsv(admin, 'contacts', 'city\nKraków\n'), 422, 'validation_failed', ['columns.last_name']);
+	expectError(await importCsv(admin, 'contacts', 'last_name,Nazwisko\nA,B\n'), 422, 'validation_failed', ['columns.Nazwisko']);
+	assert.equal(await countWhere(admin, 'q=zepsuty'), n0, 'nothing half-written');
+	assert.ok([404, 405].includes((await importCsv(agent1, 'users', 'login\nx\n')).status), 'no import of users');
+});
+
+test('import_takes_files_larger_than_a_json_body', async () => {
+	const lines = ['last_name,city,address'];
+	for (let i = 0; i < 20000; i++) lines.push(`Duży${i},Białystok,"ul. Bardzo Długa Nazwa Ulicy ${i}, m. ${i}"`);
+	const body = lines.join('\n') + '\n';
+	assert.ok(Buffer.byteLength(body) > 1024 * 1024);
+	const rep = expectStatus(await importCsv(admin, 'contacts', body, '?dry_run=1'), 200);
+	assert.equal(rep.rows_ok, 20000);
+	assert.equal(rep.errors.length, 0);
+});
+
+test('export_then_import_round_trips', async () => {
+	expectStatus(await admin.post('/api/contacts', { first_name: 'Okrężny', last_name: 'Obieg', phone: '+48 588 999 000', email: 'obieg@example.pl', city: 'Obiegowo', birth_date: '1999-09-09' }), 201);
+	const r = await download(admin, '/api/contacts/export?format=csv&city=Obiegowo&columns=first_name,last_name,phone,email,city,birth_date');
+	const rep = expectStatus(await importCsv(admin, 'contacts', r.buf, '?dry_run=1'), 200);
+	assert.equal(rep.rows_ok, 1, JSON.stringify(rep));
+	assert.equal(rep.rows_failed, 0);
+	assert.ok(rep.duplicates[0].candidates[0].evidence.includes('phone'));
+});
