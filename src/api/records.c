@@ -38,7 +38,7 @@ static kt_err op_run(struct db_conn *c, void *arg)
 		op->candidates = NULL;
 		if (!rc && op->check_dups)
 			rc = dedupe_candidates(&op->ctx, op->e, op->out, json_integer_value(json_object_get(op->out, "id")),
-					       false, &op->candidates);
+					       0, false, &op->candidates);
 		if (!rc && json_array_size(op->candidates))
 			rc = ERR_POSSIBLE_DUPLICATE;
 		return rc;

@@ -1071,11 +1071,12 @@ kt_err dedupe_scan(struct rec_ctx *ctx, const struct entity *e, json_t *params, 
 struct cand {
 	int64_t ids[64];
 	int n;
+	int64_t below;          /* ids from here on don't count (0: all do) */
 };
 
 static void cand_add(struct cand *c, int64_t id, int64_t exclude)
 {
-	if (id == exclude || c->n >= 64)
+	if (id == exclude || c->n >= 64 || (c->below && id >= c->below))
 		return;
 	for (int i = 0; i < c->n; i++)
 		if (c->ids[i] == id)
@@ -1169,7 +1170,7 @@ static kt_err name_matches(struct rec_ctx *ctx, const struct table *t, const cha
 		const char *k = db_col_text(s, 0, &len);
 		if (!k || (similar && (strcmp(k, key) == 0 || !dedupe_within_one_edit(k, len, key, kl))))
 			continue;
-		if (db_col_int64(s, 1) == exclude)
+		if (db_col_int64(s, 1) == exclude || (c->below && db_col_int64(s, 1) >= c->below))
 			continue;
 		const char *b = db_col_text(s, 2, NULL);
 		const char *a = db_col_text(s, 3, &len);
@@ -1196,14 +1197,14 @@ static int cmp_score(const void *a, const void *b)
 }
 
 kt_err dedupe_candidates(struct rec_ctx *ctx, const struct entity *e, json_t *rec, int64_t exclude_id,
-			 bool exact_only, json_t **out)
+			 int64_t below_id, bool exact_only, json_t **out)
 {
 	*out = NULL;
 	const struct table *t = e ? table_of(e) : NULL;
 	if (!t)
 		return ERR_INVALID;
 	bool company = is_company(t->name);
-	struct cand c = {.n = 0};
+	struct cand c = {.n = 0, .below = below_id};
 	kt_err rc = ERR_OK;
 	char sql[200];
 	const char *v = json_string_value(json_object_get(rec, t->ident));
@@ -1245,6 +1246,10 @@ kt_err dedupe_candidates(struct rec_ctx *ctx, const struct entity *e, json_t *re
 	if (rc)
 		return rc;
 	json_t *list = json_array();
+	if (c.n == 0) {
+		*out = list;
+		return list ? ERR_OK : ERR_NOMEM;
+	}
 	struct rec_cond scope;
 	rc = list ? record_scope(ctx, e, "", &scope) : ERR_NOMEM;
 	if (rc) {

@@ -45,10 +45,11 @@ kt_err dedupe_scan(struct rec_ctx *ctx, const struct entity *e, json_t *params, 
 /* dedupe_candidates: the live records of e the caller sees that rec (a
  * record as the API shows it, or normalised values) likely duplicates,
  * best first, at most LIM_DEDUPE_CANDIDATES, each with "score" and
- * "evidence"; exclude_id is left out (0: none).  With exact_only only
+ * "evidence"; exclude_id is left out (0: none), and so is every id from
+ * below_id on (0: no bound; an import's own new rows).  With exact_only only
  * identifiers, phones, e-mails and names with a birth date or address are
  * looked at (the cheap checks an import runs per row). */
 kt_err dedupe_candidates(struct rec_ctx *ctx, const struct entity *e, json_t *rec, int64_t exclude_id,
-			 bool exact_only, json_t **out);
+			 int64_t below_id, bool exact_only, json_t **out);
 
 #endif

@@ -474,7 +474,8 @@ struct run {
 	struct cdef defs[LIM_CUSTOM_FIELDS];
 	int ndefs, ncols;
 	struct seen seen;
-	int64_t first_new;      /* the first id this import wrote (0: none yet) */
+	int64_t below;          /* ids from here on are this import's own rows */
+	bool empty;             /* the table held no row: no candidates to look for */
 	int64_t total, ok, failed, written, skipped, nerr, ndup;
 	json_t *errors, *dups;
 };
@@ -590,15 +591,13 @@ static kt_err one_row(struct run *r, const struct csv *c, long line)
 		r->ok++;
 		lines = json_array();
 		rc = file_dups(&r->seen, r->e, values, line, lines);
-		if (!rc)
-			rc = dedupe_candidates(ctx, r->e, values, 0, true, &cands);
 		/* Records this import wrote are the file's rows, not candidates. */
-		for (size_t i = json_array_size(cands); !rc && r->first_new && i-- > 0;)
-			if (json_integer_value(json_object_get(json_array_get(cands, i), "id")) >= r->first_new)
-				json_array_remove(cands, i);
+		if (!rc && !r->empty)
+			rc = dedupe_candidates(ctx, r->e, values, 0, r->below, true, &cands);
 		bool dup = !rc && (json_array_size(cands) || json_array_size(lines));
 		if (dup && r->ndup++ < LIM_IMPORT_REPORT)
-			json_array_append_new(r->dups, json_pack("{s:i, s:O, s:O}", "line", (int)line, "candidates", cands, "lines", lines));
+			json_array_append_new(r->dups, json_pack("{s:i, s:o, s:O}", "line", (int)line, "candidates",
+								 cands ? json_incref(cands) : json_array(), "lines", lines));
 		if (!rc && dup && r->o->skip_duplicates) {
 			r->skipped++;
 		} else if (!rc && !r->o->dry_run) {
@@ -610,8 +609,6 @@ static kt_err one_row(struct run *r, const struct csv *c, long line)
 			if (!rc)
 				rc = record_history_add(ctx, r->e->name, id, "create", h);
 			json_decref(h);
-			if (!rc && !r->first_new)
-				r->first_new = id;
 			r->written += rc == ERR_OK;
 		}
 	}
@@ -621,6 +618,34 @@ static kt_err one_row(struct run *r, const struct csv *c, long line)
 	json_decref(cands);
 	json_decref(lines);
 	return rc;
+}
+
+/* The table's indexes are dropped for a large file into an empty table
+ * and built once at the end (when the file is read, so all in the one
+ * transaction); a big import's index upkeep otherwise costs more than the
+ * rest of its work. */
+#define BULK_BYTES (4 * 1024 * 1024)
+
+/* first_id: where this import's ids will begin, whether the table is
+ * empty, and (real runs of big files into an empty table) its indexes off. */
+static kt_err first_id(struct run *r, size_t len, char **indexes)
+{
+	char sql[96];
+	snprintf(sql, sizeof sql, "SELECT COALESCE(MAX(id), 0) FROM %s", r->e->name);
+	struct db_stmt *s;
+	kt_err rc = db_prepare(r->ctx->conn, sql, &s);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	int64_t max = rc == ERR_ROW ? db_col_int64(s, 0) : 0;
+	db_reset(s);
+	if (rc != ERR_ROW)
+		return rc == ERR_DONE ? ERR_INTERNAL : rc;
+	r->below = max + 1;
+	r->empty = max == 0;
+	if (r->empty && !r->o->dry_run && len > BULK_BYTES)
+		return db_indexes_off(r->ctx->conn, r->e->name, indexes);
+	return ERR_OK;
 }
 
 kt_err import_csv(struct rec_ctx *ctx, const struct entity *e, const char *data, size_t len,
@@ -648,8 +673,11 @@ kt_err import_csv(struct rec_ctx *ctx, const struct entity *e, const char *data,
 	kt_err rc = csv_open(c, data, len);
 	bool eof = false;
 	bool bulk = !rc && !o->dry_run && len > 1024 * 1024;
+	char *indexes = NULL;
 	if (bulk)
 		rc = db_conn_bulk(ctx->conn, true);
+	if (!rc)
+		rc = first_id(r, len, &indexes);
 	if (!rc)
 		rc = csv_next(c, &eof);
 	if (!rc && eof) {
@@ -676,6 +704,10 @@ kt_err import_csv(struct rec_ctx *ctx, const struct entity *e, const char *data,
 	}
 	if (!rc)
 		rc = docs_flush(r);
+	if (!rc && indexes)
+		rc = db_indexes_on(ctx->conn, indexes);
+	else
+		free(indexes);
 	if (bulk && db_conn_bulk(ctx->conn, false) && !rc)
 		rc = ERR_DB;
 	if (rc == ERR_BAD_CSV)

@@ -111,6 +111,14 @@ const char *db_sql_skip_locked(const struct db *db);
  * on PostgreSQL, whose buffers are the server's. */
 kt_err db_conn_bulk(struct db_conn *c, bool on);
 
+/* db_indexes_off: drops the indexes of table that are neither its primary
+ * key nor unique, in the caller's transaction, and hands their definitions
+ * to *saved (malloc'd); db_indexes_on builds them again and frees saved
+ * (NULL is fine).  For loading a great many rows into an empty table:
+ * building an index once costs far less than keeping it up row by row. */
+kt_err db_indexes_off(struct db_conn *c, const char *table, char **saved);
+kt_err db_indexes_on(struct db_conn *c, char *saved);
+
 /* db_integrity_check: ERR_OK when the database file is sound. */
 kt_err db_integrity_check(struct db_conn *c);
 

@@ -321,3 +321,35 @@ test('export_then_import_round_trips', async () => {
 	assert.equal(rep.rows_failed, 0);
 	assert.ok(rep.duplicates[0].candidates[0].evidence.includes('phone'));
 });
+
+test('import_of_a_big_file_into_an_empty_table_leaves_it_whole', async () => {
+	// A server of its own: its contacts table starts empty, so the import
+	// builds the table's indexes once at the end instead of row by row.
+	const fresh = await startServer();
+	try {
+		const adm = await fresh.session('admin');
+		const lines = ['Imię,Nazwisko,Telefon,Miasto,Adres'];
+		const phone = (i) => `+48 7${String(i).padStart(8, '0')}`;
+		const street = 'ul. Bardzo Długiej Nazwy Hurtowni Artykułów Biurowych i Papierniczych';
+		for (let i = 0; i < 33000; i++)
+			lines.push(`Hurtowy${i},Wielki${String(i).padStart(5, '0')},${phone(i)},Hurtowo,"${street} ${i}, lokal ${i % 7}"`);
+		lines.push(`Powtórka,Wielki00007,${phone(7)},Hurtowo,`);
+		const body = lines.join('\r\n') + '\r\n';
+		assert.ok(Buffer.byteLength(body) > 4 * 1024 * 1024);
+		const dry = expectStatus(await importCsv(adm, 'contacts', body, '?dry_run=1'), 200);
+		const rep = expectStatus(await importCsv(adm, 'contacts', body), 200);
+		assert.equal(rep.rows_written, 33001);
+		assert.deepEqual(rep.duplicates, dry.duplicates);
+		assert.deepEqual(rep.duplicates, [{ line: 33002, candidates: [], lines: [9] }]);
+		// lists, sorting, search and the duplicate scan all work on the new rows
+		const first = expectStatus(await adm.get('/api/contacts?sort=last_name&limit=2'), 200);
+		assert.deepEqual(first.items.map((c) => c.last_name), ['Wielki00000', 'Wielki00001']);
+		assert.equal(expectStatus(await adm.get('/api/contacts?q=wielki32999'), 200).items.length, 1);
+		assert.equal(expectStatus(await adm.get('/api/contacts?phone=%2B48700000007'), 200).items.length, 2);
+		const dups = expectStatus(await adm.get('/api/duplicates?entity=contacts&kind=phone'), 200);
+		assert.equal(dups.items.length, 1);
+		assert.equal(dups.items[0].records.length, 2);
+	} finally {
+		await fresh.stop();
+	}
+});
