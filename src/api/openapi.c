@@ -129,6 +129,9 @@ static void add_entity_paths(json_t *paths, json_t *schemas, const struct entity
 	json_object_set_new(paths, p, json_pack("{s:o}", "get", op("history: who changed what, newest first", rr, NULL, 200)));
 	snprintf(p, sizeof p, "/api/%s/{id}/restore", e->name);
 	json_object_set_new(paths, p, json_pack("{s:o}", "post", op("restore from the trash", wr, ref, 200)));
+	snprintf(p, sizeof p, "/api/%s/export", e->name);
+	json_object_set_new(paths, p, json_pack("{s:o}", "get", op("the list as a file: format=csv|xlsx, columns=a,b,custom.x,"
+		" and the list's filters, q and sort; streamed, every row", rr, NULL, 200)));
 }
 
 kt_err api_openapi_get(struct http_req *req)
@@ -143,6 +146,25 @@ kt_err api_openapi_get(struct http_req *req)
 	json_object_set_new(paths, "/api/tokens", json_pack("{s:o, s:o}", "get", op("my API tokens", "agent", NULL, 200),
 		"post", op("new API token {name} -> {token} (shown once)", "agent", NULL, 201)));
 	json_object_set_new(paths, "/api/tokens/{id}", json_pack("{s:o}", "delete", op("revoke a token", "agent", NULL, 204)));
+	json_object_set_new(paths, "/api/duplicates", json_pack("{s:o}", "get", op("groups of likely duplicates: entity=contacts|companies,"
+		" kind (pesel, nip, phone, email, name, similar_name), limit <= 200, cursor -> {items: [{kind, score, evidence,"
+		" records}], next_cursor}", "agent", NULL, 200)));
+	for (int i = 0; i < 2; i++) {
+		const char *e = i ? "companies" : "contacts";
+		char p[64];
+		snprintf(p, sizeof p, "/api/%s/{id}/merge", e);
+		json_object_set_new(paths, p, json_pack("{s:o}", "post", op("merge {ids, prefer: {field: record id}} into this record;"
+			" linked records move, the merged ones go to the trash and answer 308 to GET", "agent", NULL, 201)));
+		snprintf(p, sizeof p, "/api/%s/import", e);
+		json_object_set_new(paths, p, json_pack("{s:o}", "post", op("a text/csv body (UTF-8 or Windows-1250): dry_run=1,"
+			" map={header: field}, skip_duplicates=1 -> {rows_ok, rows_failed, errors, duplicates, ...}", "agent", NULL, 200)));
+	}
+	json_object_set_new(paths, "/api/merges/{id}", json_pack("{s:o}", "get", op("a merge", "agent", NULL, 200)));
+	json_object_set_new(paths, "/api/merges/{id}/undo", json_pack("{s:o}", "post", op("undo a merge", "agent", NULL, 200)));
+	json_object_set_new(paths, "/api/bulk_emails", json_pack("{s:o, s:o}", "get", op("my bulk e-mails", "agent", NULL, 200),
+		"post", op("{subject, body ({first_name}, {last_name}, {name}), contact_ids | filter} -> queued", "agent", NULL, 201)));
+	json_object_set_new(paths, "/api/bulk_emails/{id}", json_pack("{s:o}", "get", op("counts and each recipient's status",
+		"agent", NULL, 200)));
 	for (const struct entity *const *e = entities_all(); *e; e++)
 		add_entity_paths(paths, schemas, *e);
 	json_object_set_new(schemas, "Error", json_pack("{s:s, s:{s:{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}}}}}",

@@ -339,7 +339,7 @@ static json_t *cell(const struct field *f, const char *ctype, const char *s, con
 
 struct seen {
 	uint64_t *keys;
-	long *lines;
+	int32_t *lines;         /* a line number fits: the body is at most 256 MiB */
 	size_t cap, n;
 };
 
@@ -356,7 +356,7 @@ static kt_err seen_grow(struct seen *t)
 {
 	size_t cap = t->cap ? t->cap * 2 : 4096;
 	uint64_t *keys = calloc(cap, sizeof *keys);
-	long *lines = calloc(cap, sizeof *lines);
+	int32_t *lines = calloc(cap, sizeof *lines);
 	if (!keys || !lines) {
 		free(keys);
 		free(lines);
@@ -397,7 +397,7 @@ static kt_err seen_add(struct seen *t, uint64_t h, long line, long *first)
 		j = (j + 1) & (t->cap - 1);
 	}
 	t->keys[j] = h;
-	t->lines[j] = line;
+	t->lines[j] = (int32_t)line;
 	t->n++;
 	return ERR_OK;
 }

@@ -85,6 +85,8 @@ test('export_csv_has_bom_header_and_rfc4180_quoting', async () => {
 	const r = await download(admin, `/api/contacts/export?format=csv&city=${city}&sort=last_name&columns=last_name,first_name,address,birth_date,phone`);
 	assert.equal(r.status, 200);
 	assert.match(r.headers.get('content-type'), /^text\/csv/);
+	assert.equal(r.headers.get('transfer-encoding'), 'chunked', 'streamed, not buffered whole');
+	assert.equal(r.headers.get('content-length'), null);
 	assert.match(r.headers.get('content-disposition'), /^attachment; filename="contacts-\d{4}-\d\d-\d\d\.csv"$/);
 	assert.deepEqual([...r.buf.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
 	const rows = csvRows(r.text.slice(1));
