@@ -23,27 +23,20 @@ static kt_err caller_zone(struct http_req *req, struct tz **tz)
 	return tz_load("UTC", tz);
 }
 
-kt_err api_reminders_get(struct http_req *req)
+static kt_err reminders_op(struct rec_ctx *ctx, struct http_req *req, void *arg, json_t **out)
 {
-	struct rec_ctx ctx;
-	api_ctx(req, &ctx);
+	(void)arg;
 	struct tz *tz = NULL;
-	json_t *out = NULL;
 	kt_err rc = caller_zone(req, &tz);
 	if (!rc)
-		rc = agenda_reminders(&ctx, tz, &out);
+		rc = agenda_reminders(ctx, tz, out);
 	tz_free(tz);
-	if (rc)
-		return api_fail(req, &ctx, rc);
-	return http_reply_json(req, 200, out);
+	return rc;
 }
 
-static kt_err param_error(struct http_req *req, const char *field, const char *msg)
+kt_err api_reminders_get(struct http_req *req)
 {
-	if (!req->err_fields)
-		req->err_fields = json_object();
-	json_object_set_new(req->err_fields, field, json_string(msg));
-	return ERR_BAD_QUERY;
+	return api_read(req, reminders_op, NULL);
 }
 
 static bool param_id(const char *s, int64_t *out)
@@ -56,6 +49,21 @@ static bool param_id(const char *s, int64_t *out)
 	return true;
 }
 
+struct cal {
+	int64_t from, to, user_id, department_id;
+};
+
+static kt_err calendar_op(struct rec_ctx *ctx, struct http_req *req, void *arg, json_t **out)
+{
+	struct cal *c = arg;
+	const char *owner = c->department_id ? "department_id" : "user_id";
+	kt_err rc = record_exists(ctx, c->department_id ? "departments" : "users",
+				  c->department_id ? c->department_id : c->user_id);
+	if (rc == ERR_NOT_FOUND)
+		return api_param_error(req, owner, "does not exist");
+	return rc ? rc : agenda_calendar(ctx, c->from, c->to, c->user_id, c->department_id, out);
+}
+
 kt_err api_calendar_get(struct http_req *req)
 {
 	json_t *q = http_query(req);
@@ -66,120 +74,87 @@ kt_err api_calendar_get(struct http_req *req)
 		const char *s = json_string_value(v);
 		if (strcmp(k, "from") == 0) {
 			if (!isotime_parse(s, strlen(s), &from))
-				param_error(req, "from", "must be an ISO 8601 time, e.g. 2026-11-23T00:00:00Z");
+				api_param_error(req, "from", "must be an ISO 8601 time, e.g. 2026-11-23T00:00:00Z");
 		} else if (strcmp(k, "to") == 0) {
 			if (!isotime_parse(s, strlen(s), &to))
-				param_error(req, "to", "must be an ISO 8601 time");
+				api_param_error(req, "to", "must be an ISO 8601 time");
 		} else if (strcmp(k, "user_id") == 0) {
 			if (!param_id(s, &user))
-				param_error(req, "user_id", "must be the id of a user");
+				api_param_error(req, "user_id", "must be the id of a user");
 		} else if (strcmp(k, "department_id") == 0) {
 			if (!param_id(s, &dep))
-				param_error(req, "department_id", "must be the id of a department");
+				api_param_error(req, "department_id", "must be the id of a department");
 		} else {
-			param_error(req, k, "is not a parameter of the calendar (from, to, user_id, department_id)");
+			api_param_error(req, k, "is not a parameter of the calendar (from, to, user_id, department_id)");
 		}
 	}
 	json_decref(q);
 	if (!req->err_fields && (!from || !to))
-		param_error(req, from ? "to" : "from", "is required");
+		api_param_error(req, from ? "to" : "from", "is required");
 	if (!req->err_fields && to <= from)
-		param_error(req, "to", "must be after from");
+		api_param_error(req, "to", "must be after from");
 	if (!req->err_fields && to - from > 62 * 86400)
-		param_error(req, "to", "a calendar range spans at most 62 days");
+		api_param_error(req, "to", "a calendar range spans at most 62 days");
 	if (req->err_fields)
 		return ERR_BAD_QUERY;
-	struct rec_ctx ctx;
-	api_ctx(req, &ctx);
-	kt_err rc = record_exists(&ctx, dep ? "departments" : "users", dep ? dep : user);
-	json_t *out = NULL;
-	if (rc == ERR_NOT_FOUND)
-		return param_error(req, dep ? "department_id" : "user_id", "does not exist");
-	if (!rc)
-		rc = agenda_calendar(&ctx, from, to, dep ? 0 : user, dep, &out);
-	if (rc)
-		return api_fail(req, &ctx, rc);
-	return http_reply_json(req, 200, out);
+	struct cal cal = {from, to, dep ? 0 : user, dep};
+	return api_read(req, calendar_op, &cal);
 }
 
-kt_err api_activities_thread(struct http_req *req)
+/* A task's thread: its main task (itself when it has none) and subtasks. */
+static kt_err thread_op(struct rec_ctx *ctx, struct http_req *req, void *arg, json_t **out)
 {
-	struct rec_ctx ctx;
-	api_ctx(req, &ctx);
+	(void)arg;
 	const struct entity *e = entities_find("activities");
 	json_t *main = NULL, *subs = NULL;
-	kt_err rc = record_get(&ctx, e, req->id, false, &main);
+	kt_err rc = record_get(ctx, e, req->id, false, &main);
 	if (!rc && json_is_integer(json_object_get(main, "parent_id"))) {
 		int64_t parent = json_integer_value(json_object_get(main, "parent_id"));
 		json_decref(main);
 		main = NULL;
-		rc = record_get(&ctx, e, parent, false, &main);
+		rc = record_get(ctx, e, parent, false, &main);
 	}
 	if (!rc) {
-		json_t *p = json_pack("{s:s, s:s, s:s}", "parent_id", "", "sort", "starts_at", "limit", "500");
+		json_t *p = json_pack("{s:s, s:s}", "sort", "starts_at", "limit", "500");
 		json_object_set_new(p, "parent_id", json_sprintf("%lld", (long long)json_integer_value(json_object_get(main, "id"))));
-		rc = record_list(&ctx, e, p, &subs);
+		rc = record_list(ctx, e, p, &subs);
 		json_decref(p);
 	}
-	if (rc) {
-		json_decref(main);
-		return api_fail(req, &ctx, rc);
-	}
-	json_t *items = json_incref(json_object_get(subs, "items"));
+	if (!rc)
+		rc = record_decorate(ctx, e, main);
+	if (!rc)
+		*out = json_pack("{s:O, s:O}", "main", main, "subtasks", json_object_get(subs, "items"));
+	json_decref(main);
 	json_decref(subs);
-	return http_reply_json(req, 200, json_pack("{s:o, s:o}", "main", main, "subtasks", items));
+	return rc ? rc : *out ? ERR_OK : ERR_NOMEM;
 }
 
-static kt_err timeline(struct http_req *req, const char *entity)
+kt_err api_activities_thread(struct http_req *req)
 {
-	struct rec_ctx ctx;
-	api_ctx(req, &ctx);
-	json_t *params = http_query(req), *out = NULL;
-	kt_err rc = timeline_get(&ctx, entity, req->id, params, &out);
+	return api_read(req, thread_op, NULL);
+}
+
+static kt_err timeline_op(struct rec_ctx *ctx, struct http_req *req, void *arg, json_t **out)
+{
+	json_t *params = http_query(req);
+	kt_err rc = params ? timeline_get(ctx, arg, req->id, params, out) : ERR_NOMEM;
 	json_decref(params);
-	if (rc)
-		return api_fail(req, &ctx, rc);
-	return http_reply_json(req, 200, out);
+	return rc;
 }
 
 kt_err api_contacts_timeline(struct http_req *req)
 {
-	return timeline(req, "contacts");
+	return api_read(req, timeline_op, "contacts");
 }
 
 kt_err api_companies_timeline(struct http_req *req)
 {
-	return timeline(req, "companies");
-}
-
-struct apply {
-	struct rec_ctx ctx;
-	int64_t id;
-	json_t *in, *out;
-};
-
-static kt_err apply_tx(struct db_conn *c, void *arg)
-{
-	struct apply *a = arg;
-	rec_ctx_clear(&a->ctx);
-	json_decref(a->out);
-	a->out = NULL;
-	return procedures_apply(&a->ctx, a->id, a->in, &a->out);
+	return api_read(req, timeline_op, "companies");
 }
 
 kt_err api_procedures_apply(struct http_req *req)
 {
-	if (!req->body)
-		return ERR_BAD_JSON;
-	struct apply a = {.id = req->id, .in = req->body};
-	api_ctx(req, &a.ctx);
-	kt_err rc = db_tx_run(req->conn, true, apply_tx, &a);
-	if (rc) {
-		json_decref(a.out);
-		return api_fail(req, &a.ctx, rc);
-	}
-	rec_ctx_clear(&a.ctx);
-	return http_reply_json(req, 201, a.out);
+	return api_write_body(req, procedures_apply, "Send {\"contact_id\", \"start_date\"}.", 201);
 }
 
 kt_err api_settings_get(struct http_req *req)

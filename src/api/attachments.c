@@ -16,29 +16,16 @@ static const char NO_DATA_DIR[] = "Attachments need a data directory: set KONTAK
 				  " (or data_dir in the config file, or --data-dir) and restart.";
 
 struct up {
-	struct rec_ctx ctx;
 	const char *entity, *name, *mime;
 	int64_t record_id, size;
 	char sha[65];
-	json_t *out;
 };
 
-static kt_err up_tx(struct db_conn *c, void *arg)
+static kt_err up_op(struct rec_ctx *ctx, struct http_req *req, void *arg, json_t **out)
 {
+	(void)req;
 	struct up *u = arg;
-	rec_ctx_clear(&u->ctx);
-	u->ctx.message = NULL;
-	json_decref(u->out);
-	u->out = NULL;
-	return attachments_create(&u->ctx, u->entity, u->record_id, u->name, u->size, u->sha, u->mime, &u->out);
-}
-
-static kt_err bad(struct http_req *req, const char *k, const char *msg)
-{
-	if (!req->err_fields)
-		req->err_fields = json_object();
-	json_object_set_new(req->err_fields, k, json_string(msg));
-	return ERR_BAD_QUERY;
+	return attachments_create(ctx, u->entity, u->record_id, u->name, u->size, u->sha, u->mime, out);
 }
 
 /* upload_target: entity and record_id of the query. */
@@ -57,52 +44,62 @@ static kt_err upload_target(struct http_req *req, struct up *u)
 	json_t *v;
 	json_object_foreach(q, k, v)
 		if (strcmp(k, "entity") && strcmp(k, "record_id"))
-			bad(req, k, "is not a parameter of an upload");
+			api_param_error(req, k, "is not a parameter of an upload");
 	if (!e)
-		bad(req, "entity", "is required: the kind of record, e.g. contacts");
+		api_param_error(req, "entity", "is required: the kind of record, e.g. contacts");
 	if (!r || !*r || *end || id < 1)
-		bad(req, "record_id", "is required: the id of the record");
+		api_param_error(req, "record_id", "is required: the id of the record");
 	json_decref(q);
 	if (!req->err_fields && !u->entity)
 		return ERR_NOMEM;
 	return req->err_fields ? ERR_BAD_QUERY : ERR_OK;
 }
 
-kt_err api_attachments_upload(struct http_req *req)
+/* The record exists, the caller may attach to it, and files can be kept. */
+static kt_err upload_allowed(struct http_req *req, const struct up *u)
 {
-	struct up u = {.out = NULL};
-	kt_err rc = upload_target(req, &u);
+	struct rec_ctx ctx;
+	api_ctx(req, &ctx);
+	kt_err rc = attachments_check(&ctx, u->entity, u->record_id, true);
 	if (rc)
-		return rc;
-	api_ctx(req, &u.ctx);
-	rc = attachments_check(&u.ctx, u.entity, u.record_id, true);
-	if (rc)
-		return api_fail(req, &u.ctx, rc);
+		return api_fail(req, &ctx, rc);
+	rec_ctx_clear(&ctx);
 	if (!req->app->data_dir) {
 		req->err_message = NO_DATA_DIR;
-		rec_ctx_clear(&u.ctx);
 		return ERR_UNAVAILABLE;
 	}
-	struct http_file f;
+	return ERR_OK;
+}
+
+/* The one file of the multipart body, within the size limit. */
+static kt_err upload_file(struct http_req *req, struct http_file *f)
+{
 	const char *why = NULL;
-	rc = http_multipart_file(http_header(req, "Content-Type"), req->raw, req->raw_len, &f, &why);
+	kt_err rc = http_multipart_file(http_header(req, "Content-Type"), req->raw, req->raw_len, f, &why);
 	if (rc == ERR_MEDIA_TYPE) {
 		req->err_message = "Send the file as multipart/form-data (one part with a filename).";
 	} else if (rc) {
 		req->err_message = why;
-		u.ctx.message = why;
-		rec_error(&u.ctx, "file", why ? why : "is missing");
-		return api_fail(req, &u.ctx, rc);
-	}
-	if (!rc && f.len > attachments_max_bytes(NULL)) {
+		api_param_error(req, "file", why ? why : "is missing");
+	} else if (f->len > attachments_max_bytes(NULL)) {
 		req->err_message = arena_printf(&req->arena, "The file is larger than the limit of %zu MiB.",
 						attachments_max_bytes(NULL) / (1024 * 1024));
 		rc = ERR_TOO_LARGE;
 	}
-	if (rc) {
-		rec_ctx_clear(&u.ctx);
+	return rc;
+}
+
+kt_err api_attachments_upload(struct http_req *req)
+{
+	struct up u = {.entity = NULL};
+	struct http_file f;
+	kt_err rc = upload_target(req, &u);
+	if (!rc)
+		rc = upload_allowed(req, &u);
+	if (!rc)
+		rc = upload_file(req, &f);
+	if (rc)
 		return rc;
-	}
 	char name[LIM_FILE_NAME + 1];
 	attachments_clean_name(f.name, strlen(f.name), name);
 	u.name = name;
@@ -111,39 +108,23 @@ kt_err api_attachments_upload(struct http_req *req)
 	rc = attachments_store(req->app->data_dir, f.data, f.len, u.sha);
 	if (rc == ERR_UNAVAILABLE)
 		req->err_message = "The server's disk is full; the file was not stored.";
-	if (!rc)
-		rc = db_tx_run(req->conn, true, up_tx, &u);
-	if (rc) {
-		json_decref(u.out);
-		return api_fail(req, &u.ctx, rc);
-	}
-	rec_ctx_clear(&u.ctx);
-	return http_reply_json(req, 201, u.out);
+	return rc ? rc : api_write(req, up_op, &u, 201);
+}
+
+static kt_err get_op(struct rec_ctx *ctx, struct http_req *req, void *arg, json_t **out)
+{
+	(void)arg;
+	return attachments_get(ctx, req->id, false, out);
 }
 
 kt_err api_attachments_list(struct http_req *req)
 {
-	struct rec_ctx ctx;
-	api_ctx(req, &ctx);
-	json_t *params = http_query(req), *out = NULL;
-	kt_err rc = params ? attachments_list(&ctx, params, &out) : ERR_NOMEM;
-	json_decref(params);
-	if (rc)
-		return api_fail(req, &ctx, rc);
-	rec_ctx_clear(&ctx);
-	return http_reply_json(req, 200, out);
+	return api_read_query(req, attachments_list);
 }
 
 kt_err api_attachments_get(struct http_req *req)
 {
-	struct rec_ctx ctx;
-	api_ctx(req, &ctx);
-	json_t *out = NULL;
-	kt_err rc = attachments_get(&ctx, req->id, false, &out);
-	if (rc)
-		return api_fail(req, &ctx, rc);
-	rec_ctx_clear(&ctx);
-	return http_reply_json(req, 200, out);
+	return api_read(req, get_op, NULL);
 }
 
 kt_err api_attachments_download(struct http_req *req)
@@ -176,42 +157,18 @@ kt_err api_attachments_download(struct http_req *req)
 	return rc;
 }
 
-struct op {
-	struct rec_ctx ctx;
-	int64_t id;
-	bool restore;
-	json_t *out;
-};
-
-static kt_err op_tx(struct db_conn *c, void *arg)
+static kt_err delete_op(struct rec_ctx *ctx, struct http_req *req, void *arg, json_t **out)
 {
-	struct op *o = arg;
-	rec_ctx_clear(&o->ctx);
-	o->ctx.message = NULL;
-	json_decref(o->out);
-	o->out = NULL;
-	return o->restore ? attachments_restore(&o->ctx, o->id, &o->out) : attachments_delete(&o->ctx, o->id);
-}
-
-static kt_err run(struct http_req *req, bool restore)
-{
-	struct op o = {.id = req->id, .restore = restore};
-	api_ctx(req, &o.ctx);
-	kt_err rc = db_tx_run(req->conn, true, op_tx, &o);
-	if (rc) {
-		json_decref(o.out);
-		return api_fail(req, &o.ctx, rc);
-	}
-	rec_ctx_clear(&o.ctx);
-	return restore ? http_reply_json(req, 200, o.out) : http_reply_empty(req, 204);
+	(void)arg, (void)out;
+	return attachments_delete(ctx, req->id);
 }
 
 kt_err api_attachments_delete(struct http_req *req)
 {
-	return run(req, false);
+	return api_write(req, delete_op, NULL, 204);
 }
 
 kt_err api_attachments_restore(struct http_req *req)
 {
-	return run(req, true);
+	return api_write_id(req, attachments_restore, 200);
 }

@@ -5,86 +5,28 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "core/app.h"
 #include "core/isotime.h"
 #include "core/table.h"
 #include "crm/inquiries.h"
-#include "db/db.h"
-
-struct op {
-	struct rec_ctx ctx;
-	int64_t id;
-	json_t *in, *out;
-	int kind;
-};
-
-enum { OP_COMMENT, OP_FINISH, OP_REOPEN };
-
-static kt_err op_tx(struct db_conn *c, void *arg)
-{
-	struct op *o = arg;
-	rec_ctx_clear(&o->ctx);
-	o->ctx.message = NULL;
-	json_decref(o->out);
-	o->out = NULL;
-	switch (o->kind) {
-	case OP_COMMENT:
-		return inquiries_comment(&o->ctx, o->id, o->in, &o->out);
-	case OP_FINISH:
-		return contacts_finish(&o->ctx, o->id, o->in, &o->out);
-	default:
-		return contacts_reopen(&o->ctx, o->id, &o->out);
-	}
-}
-
-static kt_err run(struct http_req *req, int kind, int status)
-{
-	if (kind != OP_REOPEN && !req->body)
-		return ERR_BAD_JSON;
-	struct op o = {.id = req->id, .in = req->body, .kind = kind};
-	api_ctx(req, &o.ctx);
-	kt_err rc = db_tx_run(req->conn, true, op_tx, &o);
-	if (rc) {
-		json_decref(o.out);
-		return api_fail(req, &o.ctx, rc);
-	}
-	rec_ctx_clear(&o.ctx);
-	return http_reply_json(req, status, o.out);
-}
 
 kt_err api_inquiries_comment(struct http_req *req)
 {
-	return run(req, OP_COMMENT, 201);
+	return api_write_body(req, inquiries_comment, "Send the comment as {\"body\": \"...\"}.", 201);
 }
 
 kt_err api_contacts_finish(struct http_req *req)
 {
-	return run(req, OP_FINISH, 200);
+	return api_write_body(req, contacts_finish, "Send {\"close_reason_id\": ..., \"note\": \"...\"}.", 200);
 }
 
 kt_err api_contacts_reopen(struct http_req *req)
 {
-	return run(req, OP_REOPEN, 200);
+	return api_write_id(req, contacts_reopen, 200);
 }
 
 kt_err api_inquiries_board(struct http_req *req)
 {
-	struct rec_ctx ctx;
-	api_ctx(req, &ctx);
-	json_t *p = http_query(req), *out = NULL;
-	kt_err rc = inquiries_board(&ctx, p, &out);
-	json_decref(p);
-	if (rc)
-		return api_fail(req, &ctx, rc);
-	return http_reply_json(req, 200, out);
-}
-
-static kt_err bad(struct http_req *req, const char *k, const char *msg)
-{
-	if (!req->err_fields)
-		req->err_fields = json_object();
-	json_object_set_new(req->err_fields, k, json_string(msg));
-	return ERR_BAD_QUERY;
+	return api_read_query(req, inquiries_board);
 }
 
 struct report_q {
@@ -106,7 +48,7 @@ static kt_err parse_report(struct http_req *req, json_t *q, bool grouped, struct
 		if (strcmp(k, "from") == 0 || strcmp(k, "to") == 0) {
 			int32_t d;
 			if (!isodate_parse(s, strlen(s), &d))
-				bad(req, k, "must be a date YYYY-MM-DD");
+				api_param_error(req, k, "must be a date YYYY-MM-DD");
 			else if (k[0] == 'f')
 				r->from = d;
 			else
@@ -118,13 +60,13 @@ static kt_err parse_report(struct http_req *req, json_t *q, bool grouped, struct
 				if (strcmp(s, g[i]) == 0)
 					r->group = (enum report_group)i, ok = true;
 			if (!ok)
-				bad(req, k, "must be status, handler, close_reason or month");
+				api_param_error(req, k, "must be status, handler, close_reason or month");
 		} else if (strcmp(k, "format") == 0) {
 			if (strcmp(s, "json") && strcmp(s, "csv") && strcmp(s, "xlsx"))
-				bad(req, k, "must be json, csv or xlsx");
+				api_param_error(req, k, "must be json, csv or xlsx");
 			r->format = s;
 		} else {
-			bad(req, k, "is not a parameter of this report");
+			api_param_error(req, k, "is not a parameter of this report");
 		}
 	}
 	return req->err_fields ? ERR_BAD_QUERY : ERR_OK;
@@ -169,11 +111,12 @@ static kt_err reply_report(struct http_req *req, const char *name, const char *f
 	return rc;
 }
 
-kt_err api_reports_inquiries(struct http_req *req)
+/* The inquiries report (grouped) or the finished clients' one. */
+static kt_err report(struct http_req *req, bool inquiries)
 {
 	json_t *q = http_query(req);
 	struct report_q r;
-	kt_err rc = parse_report(req, q, true, &r);
+	kt_err rc = parse_report(req, q, inquiries, &r);
 	const char *format = r.format[0] == 'c' ? "csv" : r.format[0] == 'x' ? "xlsx" : "json";
 	json_decref(q);
 	if (rc)
@@ -181,28 +124,22 @@ kt_err api_reports_inquiries(struct http_req *req)
 	struct rec_ctx ctx;
 	api_ctx(req, &ctx);
 	json_t *out = NULL;
-	rc = inquiries_report(&ctx, r.from, r.to, r.group, &out);
+	rc = inquiries ? inquiries_report(&ctx, r.from, r.to, r.group, &out) : contacts_report(&ctx, r.from, r.to, &out);
 	if (rc)
 		return api_fail(req, &ctx, rc);
-	static const char *const cols[] = {"key", "label", "count", "open", "won", "lost", "value", "value_won"};
-	return reply_report(req, "inquiries", format, out, cols, 8);
+	rec_ctx_clear(&ctx);
+	static const char *const icols[] = {"key", "label", "count", "open", "won", "lost", "value", "value_won"};
+	static const char *const ccols[] = {"key", "label", "count"};
+	return inquiries ? reply_report(req, "inquiries", format, out, icols, 8)
+			 : reply_report(req, "clients", format, out, ccols, 3);
+}
+
+kt_err api_reports_inquiries(struct http_req *req)
+{
+	return report(req, true);
 }
 
 kt_err api_reports_contacts(struct http_req *req)
 {
-	json_t *q = http_query(req);
-	struct report_q r;
-	kt_err rc = parse_report(req, q, false, &r);
-	const char *format = r.format[0] == 'c' ? "csv" : r.format[0] == 'x' ? "xlsx" : "json";
-	json_decref(q);
-	if (rc)
-		return rc;
-	struct rec_ctx ctx;
-	api_ctx(req, &ctx);
-	json_t *out = NULL;
-	rc = contacts_report(&ctx, r.from, r.to, &out);
-	if (rc)
-		return api_fail(req, &ctx, rc);
-	static const char *const cols[] = {"key", "label", "count"};
-	return reply_report(req, "clients", format, out, cols, 3);
+	return report(req, false);
 }

@@ -11,105 +11,77 @@
 #include "db/db.h"
 
 struct op {
-	struct rec_ctx ctx;
 	const struct entity *e;
-	int64_t id;
 	int64_t version;
-	json_t *in;
-	json_t *out;
 	enum { OP_CREATE, OP_UPDATE, OP_DELETE, OP_RESTORE } kind;
 	bool check_dups;        /* ?check_duplicates=1 on a create */
-	json_t *candidates;
 };
 
-static kt_err op_run(struct db_conn *c, void *arg)
+/* With check_duplicates the record is written, then compared with the
+ * others; likely duplicates roll the write back (409 with candidates). */
+static kt_err create_checked(struct rec_ctx *ctx, struct http_req *req, const struct entity *e, json_t **out)
 {
-	struct op *op = arg;
-	rec_ctx_clear(&op->ctx);
-	op->ctx.message = NULL;
-	json_decref(op->out);
-	op->out = NULL;
-	switch (op->kind) {
-	case OP_CREATE: {
-		/* With check_duplicates the record is written, then compared
-		 * with the others; likely duplicates roll the write back (409). */
-		kt_err rc = record_create(&op->ctx, op->e, op->in, &op->out);
-		json_decref(op->candidates);
-		op->candidates = NULL;
-		if (!rc && op->check_dups)
-			rc = dedupe_candidates(&op->ctx, op->e, op->out, json_integer_value(json_object_get(op->out, "id")),
-					       0, false, &op->candidates);
-		if (!rc && json_array_size(op->candidates))
-			rc = ERR_POSSIBLE_DUPLICATE;
-		return rc;
+	json_t *cand = NULL;
+	kt_err rc = record_create(ctx, e, req->body, out);
+	if (!rc)
+		rc = dedupe_candidates(ctx, e, *out, json_integer_value(json_object_get(*out, "id")), 0, false, &cand);
+	if (!rc && json_array_size(cand)) {
+		json_decref(req->err_extra);
+		req->err_extra = json_pack("{s:O}", "candidates", cand);
+		rc = ERR_POSSIBLE_DUPLICATE;
 	}
-	case OP_UPDATE:
-		return record_update(&op->ctx, op->e, op->id, op->in, op->version, &op->out);
-	case OP_DELETE:
-		return record_delete(&op->ctx, op->e, op->id, op->version);
-	case OP_RESTORE:
-		return record_restore(&op->ctx, op->e, op->id, &op->out);
-	}
-	return ERR_INTERNAL;
+	json_decref(cand);
+	return rc;
 }
 
-/* If-Match: "3" or W/"3" or 3 -> 3; 0 when absent; -1 when malformed. */
-static int64_t if_match(struct http_req *req)
+static kt_err op_run(struct rec_ctx *ctx, struct http_req *req, void *arg, json_t **out)
 {
-	const char *h = http_header(req, "If-Match");
-	if (!h)
-		return 0;
-	if (strncmp(h, "W/", 2) == 0)
-		h += 2;
-	if (*h == '"')
-		h++;
-	char *end;
-	long long v = strtoll(h, &end, 10);
-	if (v <= 0 || (*end && strcmp(end, "\"") != 0))
-		return -1;
-	return v;
+	struct op *op = arg;
+	kt_err rc = ERR_INTERNAL;
+	switch (op->kind) {
+	case OP_CREATE:
+		rc = op->check_dups ? create_checked(ctx, req, op->e, out) : record_create(ctx, op->e, req->body, out);
+		break;
+	case OP_UPDATE:
+		rc = record_update(ctx, op->e, req->id, req->body, op->version, out);
+		break;
+	case OP_DELETE:
+		return record_delete(ctx, op->e, req->id, op->version);
+	case OP_RESTORE:
+		rc = record_restore(ctx, op->e, req->id, out);
+		break;
+	}
+	return rc ? rc : record_decorate(ctx, op->e, *out);
+}
+
+/* ?check_duplicates=1|0 of a create. */
+static kt_err check_param(struct http_req *req, struct op *op)
+{
+	json_t *q = http_query(req);
+	const char *check = json_string_value(json_object_get(q, "check_duplicates"));
+	if (check && (strcmp(check, "1") == 0 || strcmp(check, "true") == 0))
+		op->check_dups = true;
+	else if (check && strcmp(check, "0") && strcmp(check, "false"))
+		req->err_message = "check_duplicates must be 1 or 0.";
+	json_decref(q);
+	if (req->err_message)
+		return ERR_BAD_QUERY;
+	if (op->check_dups && !dedupe_supported(op->e)) {
+		req->err_message = "check_duplicates works for contacts and companies only.";
+		return ERR_BAD_QUERY;
+	}
+	return ERR_OK;
 }
 
 static kt_err run(struct http_req *req, int kind, int ok_status)
 {
-	struct op op = {.e = req->route->arg, .id = req->id, .in = req->body, .kind = kind};
-	api_ctx(req, &op.ctx);
-	op.version = if_match(req);
-	if (op.version < 0) {
-		req->err_message = "If-Match must hold the record's version, e.g. \"3\".";
+	struct op op = {.e = req->route->arg, .kind = kind, .version = api_if_match(req)};
+	if (op.version < 0)
 		return ERR_BAD_QUERY;
-	}
-	if ((kind == OP_CREATE || kind == OP_UPDATE) && !req->body) {
-		req->err_message = "Send the record as a JSON object.";
-		return ERR_BAD_JSON;
-	}
-	if (kind == OP_CREATE) {
-		json_t *q = http_query(req);
-		const char *check = json_string_value(json_object_get(q, "check_duplicates"));
-		if (check && (strcmp(check, "1") == 0 || strcmp(check, "true") == 0))
-			op.check_dups = true;
-		else if (check && strcmp(check, "0") && strcmp(check, "false"))
-			req->err_message = "check_duplicates must be 1 or 0.";
-		json_decref(q);
-		if (req->err_message)
-			return ERR_BAD_QUERY;
-		if (op.check_dups && !dedupe_supported(op.e)) {
-			req->err_message = "check_duplicates works for contacts and companies only.";
-			return ERR_BAD_QUERY;
-		}
-	}
-	kt_err rc = db_tx_run(req->conn, true, op_run, &op);
-	if (rc == ERR_POSSIBLE_DUPLICATE)
-		req->err_extra = json_pack("{s:O}", "candidates", op.candidates);
-	json_decref(op.candidates);
-	if (rc) {
-		json_decref(op.out);
-		return api_fail(req, &op.ctx, rc);
-	}
-	rec_ctx_clear(&op.ctx);
-	if (!op.out)
-		return http_reply_empty(req, 204);
-	return http_reply_json(req, ok_status, op.out);
+	kt_err rc = kind == OP_CREATE || kind == OP_UPDATE ? api_need_body(req, "Send the record as a JSON object.") : ERR_OK;
+	if (!rc && kind == OP_CREATE)
+		rc = check_param(req, &op);
+	return rc ? rc : api_write(req, op_run, &op, ok_status);
 }
 
 kt_err api_records_create(struct http_req *req)
@@ -146,33 +118,40 @@ kt_err api_records_get(struct http_req *req)
 		rec_ctx_clear(&ctx);
 		return http_reply_json(req, 308, json_pack("{s:I}", "merged_into", (json_int_t)kept));
 	}
-	if (rc)
+	if (!rc)
+		rc = record_decorate(&ctx, e, out);
+	if (rc) {
+		json_decref(out);
 		return api_fail(req, &ctx, rc);
+	}
+	rec_ctx_clear(&ctx);
 	return http_reply_json(req, 200, out);
 }
 
-static kt_err read_list(struct http_req *req, bool history)
+static kt_err list_op(struct rec_ctx *ctx, struct http_req *req, void *arg, json_t **out)
 {
-	struct rec_ctx ctx;
-	api_ctx(req, &ctx);
+	(void)arg;
 	json_t *params = http_query(req);
-	json_t *out = NULL;
-	kt_err rc = params ? ERR_OK : ERR_NOMEM;
-	if (!rc)
-		rc = history ? record_history(&ctx, req->route->arg, req->id, params, &out)
-			     : record_list(&ctx, req->route->arg, params, &out);
+	kt_err rc = params ? record_list(ctx, req->route->arg, params, out) : ERR_NOMEM;
 	json_decref(params);
-	if (rc)
-		return api_fail(req, &ctx, rc);
-	return http_reply_json(req, 200, out);
+	return rc;
+}
+
+static kt_err history_op(struct rec_ctx *ctx, struct http_req *req, void *arg, json_t **out)
+{
+	(void)arg;
+	json_t *params = http_query(req);
+	kt_err rc = params ? record_history(ctx, req->route->arg, req->id, params, out) : ERR_NOMEM;
+	json_decref(params);
+	return rc;
 }
 
 kt_err api_records_list(struct http_req *req)
 {
-	return read_list(req, false);
+	return api_read(req, list_op, NULL);
 }
 
 kt_err api_records_history(struct http_req *req)
 {
-	return read_list(req, true);
+	return api_read(req, history_op, NULL);
 }

@@ -37,22 +37,13 @@ static const struct route FIXED[] = {
 	{"GET", "/api/reports/inquiries", api_reports_inquiries, ROLE_AGENT, 0, NULL},
 	{"GET", "/api/reports/contacts", api_reports_contacts, ROLE_AGENT, 0, NULL},
 	{"PATCH", "/api/settings", api_settings_update, ROLE_ADMIN, 0, NULL},
-	/* Announcements, the knowledge base and attachments (issue 7): these
-	 * override the generic routes of their entities where replies need more
-	 * (body_html, ranking); attachments are no catalogue entity. */
+	/* Announcements and the knowledge base beyond their generic routes (the
+	 * ranked search overrides the list); attachments are no catalogue entity. */
 	{"GET", "/api/announcements/pending", api_announcements_pending, ROLE_AGENT, 0, NULL},
-	{"POST", "/api/announcements", api_announcements_create, ROLE_MANAGER, 0, NULL},
-	{"GET", "/api/announcements/{id}", api_announcements_get, ROLE_AGENT, 0, NULL},
-	{"PATCH", "/api/announcements/{id}", api_announcements_update, ROLE_MANAGER, 0, NULL},
-	{"POST", "/api/announcements/{id}/restore", api_announcements_restore, ROLE_MANAGER, 0, NULL},
 	{"POST", "/api/announcements/{id}/ack", api_announcements_ack, ROLE_AGENT, 0, NULL},
 	{"POST", "/api/announcements/{id}/later", api_announcements_later, ROLE_AGENT, 0, NULL},
 	{"GET", "/api/announcements/{id}/receipts", api_announcements_receipts, ROLE_AGENT, 0, NULL},
 	{"GET", "/api/kb_articles", api_kb_list, ROLE_AGENT, 0, NULL},
-	{"POST", "/api/kb_articles", api_kb_create, ROLE_MANAGER, 0, NULL},
-	{"GET", "/api/kb_articles/{id}", api_kb_get, ROLE_AGENT, 0, NULL},
-	{"PATCH", "/api/kb_articles/{id}", api_kb_update, ROLE_MANAGER, 0, NULL},
-	{"POST", "/api/kb_articles/{id}/restore", api_kb_restore, ROLE_MANAGER, 0, NULL},
 	/* Its body cap comes from KONTAKT_ATTACHMENT_MAX_MB in api_routes_new. */
 	{"POST", "/api/attachments", api_attachments_upload, ROLE_AGENT, ROUTE_RAW_BODY | ROUTE_SLOW, NULL},
 	{"GET", "/api/attachments", api_attachments_list, ROLE_AGENT, 0, NULL},

@@ -6,7 +6,6 @@
 #include "api/api.h"
 #include "core/utf8.h"
 #include "crm/entities.h"
-#include "db/db.h"
 
 /* Reads a required string member of the body into *out. */
 static bool body_string(struct http_req *req, const char *key, size_t max, const char **out)
@@ -91,34 +90,17 @@ kt_err api_me_get(struct http_req *req)
 	return http_reply_json(req, 200, user);
 }
 
-struct me_patch {
-	struct rec_ctx ctx;
-	json_t *in;
-	json_t *out;
-};
-
-static kt_err me_patch_tx(struct db_conn *c, void *arg)
+static kt_err me_patch_op(struct rec_ctx *ctx, struct http_req *req, void *arg, json_t **out)
 {
-	struct me_patch *p = arg;
-	rec_ctx_clear(&p->ctx);
-	json_decref(p->out);
-	p->out = NULL;
-	return record_update(&p->ctx, entities_find("users"), p->ctx.user_id, p->in, 0, &p->out);
+	(void)arg;
+	return record_update(ctx, entities_find("users"), ctx->user_id, req->body, 0, out);
 }
 
 kt_err api_me_update(struct http_req *req)
 {
 	static const char *const keys[] = {"name", "email", "time_zone", "locale", "version", NULL};
-	if (!req->body)
-		return ERR_BAD_JSON;
-	kt_err rc = only_keys(req, keys);
-	if (rc)
-		return rc;
-	struct me_patch p = {.in = req->body};
-	api_ctx(req, &p.ctx);
-	rc = db_tx_run(req->conn, true, me_patch_tx, &p);
-	if (rc)
-		return api_fail(req, &p.ctx, rc);
-	rec_ctx_clear(&p.ctx);
-	return http_reply_json(req, 200, p.out);
+	kt_err rc = api_need_body(req, "Send the changes as a JSON object.");
+	if (!rc)
+		rc = only_keys(req, keys);
+	return rc ? rc : api_write(req, me_patch_op, NULL, 200);
 }

@@ -532,3 +532,13 @@ kt_err record_restore(struct rec_ctx *ctx, const struct entity *e, int64_t id, j
 	*out = rec;
 	return ERR_OK;
 }
+
+kt_err record_decorate(struct rec_ctx *ctx, const struct entity *e, json_t *rec)
+{
+	if (!e->hooks.decorate || !rec)
+		return ERR_OK;
+	json_t *one = json_pack("[O]", rec);
+	kt_err rc = one ? e->hooks.decorate(ctx, one) : ERR_NOMEM;
+	json_decref(one);
+	return rc;
+}

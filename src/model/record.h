@@ -63,6 +63,9 @@ kt_err record_update(struct rec_ctx *ctx, const struct entity *e, int64_t id, js
 /* record_delete: moves to the trash; version 0 skips the version check. */
 kt_err record_delete(struct rec_ctx *ctx, const struct entity *e, int64_t id, int64_t version);
 kt_err record_restore(struct rec_ctx *ctx, const struct entity *e, int64_t id, json_t **out);
+/* record_decorate: the read-only conveniences of e's decorate hook (as
+ * lists carry them) added to one record in place. */
+kt_err record_decorate(struct rec_ctx *ctx, const struct entity *e, json_t *rec);
 
 /* record_list: params holds the query string as an object of strings
  * (q, sort, limit, cursor, trash, filters on F_FILTER fields and, for

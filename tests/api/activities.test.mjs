@@ -453,3 +453,17 @@ test('action_types_are_seeded_in_polish_and_english_and_written_by_admins', asyn
 	expectStatus(p, 200);
 	assert.equal(p.body.background, '#ff0000');
 });
+
+test('activity_read_alone_carries_the_client_name_as_lists_do', async () => {
+	const c = await admin.post('/api/contacts', { first_name: 'Łucja', last_name: uniq('Wąs') });
+	expectStatus(c, 201, 'POST /api/contacts');
+	const a = await create(admin, { contact_id: c.body.id });
+	const name = `Łucja ${c.body.last_name}`;
+	assert.equal(a.contact_name, name, 'the create reply');
+	assert.equal((await get(a.id)).contact_name, name, 'GET by id');
+	const listed = (await admin.get(`/api/activities?contact_id=${c.body.id}`)).body.items;
+	assert.equal(listed[0].contact_name, name, 'the list');
+	const done = await edit(admin, a.id, { status: 'done' });
+	expectStatus(done, 200, 'PATCH');
+	assert.equal(done.body.contact_name, name, 'the update reply');
+});
