@@ -1,7 +1,7 @@
 /* openapi.c: GET /api/openapi.json, the API reference generated from the
  * same entity tables that drive the record engine, so the document can
- * never drift from what the server accepts.  Special routes are described
- * by hand in FIXED_PATHS below. */
+ * never drift from what the server accepts.  The other routes are
+ * described where they are declared, in the route table (routes.c). */
 #include <string.h>
 
 #include "api/api.h"
@@ -134,37 +134,29 @@ static void add_entity_paths(json_t *paths, json_t *schemas, const struct entity
 		" and the list's filters, q and sort; streamed, every row", rr, NULL, 200)));
 }
 
+/* The documented routes of the table (its end is a zeroed route). */
+static void add_table_paths(json_t *paths, const struct route *r)
+{
+	for (; r && r->pattern; r++) {
+		if (!r->doc)
+			continue;
+		json_t *item = json_object_get(paths, r->pattern);
+		if (!item)
+			json_object_set_new(paths, r->pattern, item = json_object());
+		char method[8];
+		size_t i = 0;
+		for (; r->method[i] && i < sizeof method - 1; i++)
+			method[i] = (char)(r->method[i] | 0x20);
+		method[i] = 0;
+		const char *role = r->role == ROLE_NONE ? "none" : accounts_role_name(r->role);
+		json_object_set_new(item, method, op(r->doc, role, NULL, r->ok));
+	}
+}
+
 kt_err api_openapi_get(struct http_req *req)
 {
 	json_t *paths = json_object(), *schemas = json_object();
-	json_object_set_new(paths, "/healthz", json_pack("{s:o}", "get", op("health", "none", NULL, 200)));
-	json_object_set_new(paths, "/api/session", json_pack("{s:o, s:o}",
-		"post", op("log in with {login, password}: sets the session cookie, returns {user, csrf_token}", "none", NULL, 200),
-		"delete", op("log out", "agent", NULL, 204)));
-	json_object_set_new(paths, "/api/me", json_pack("{s:o, s:o}", "get", op("the caller", "agent", "#/components/schemas/users", 200),
-		"patch", op("change my name, e-mail, time zone or locale", "agent", "#/components/schemas/users", 200)));
-	json_object_set_new(paths, "/api/tokens", json_pack("{s:o, s:o}", "get", op("my API tokens", "agent", NULL, 200),
-		"post", op("new API token {name} -> {token} (shown once)", "agent", NULL, 201)));
-	json_object_set_new(paths, "/api/tokens/{id}", json_pack("{s:o}", "delete", op("revoke a token", "agent", NULL, 204)));
-	json_object_set_new(paths, "/api/duplicates", json_pack("{s:o}", "get", op("groups of likely duplicates: entity=contacts|companies,"
-		" kind (pesel, nip, phone, email, name, similar_name), limit <= 200, cursor -> {items: [{kind, score, evidence,"
-		" records}], next_cursor}", "agent", NULL, 200)));
-	for (int i = 0; i < 2; i++) {
-		const char *e = i ? "companies" : "contacts";
-		char p[64];
-		snprintf(p, sizeof p, "/api/%s/{id}/merge", e);
-		json_object_set_new(paths, p, json_pack("{s:o}", "post", op("merge {ids, prefer: {field: record id}} into this record;"
-			" linked records move, the merged ones go to the trash and answer 308 to GET", "agent", NULL, 201)));
-		snprintf(p, sizeof p, "/api/%s/import", e);
-		json_object_set_new(paths, p, json_pack("{s:o}", "post", op("a text/csv body (UTF-8 or Windows-1250): dry_run=1,"
-			" map={header: field}, skip_duplicates=1 -> {rows_ok, rows_failed, errors, duplicates, ...}", "agent", NULL, 200)));
-	}
-	json_object_set_new(paths, "/api/merges/{id}", json_pack("{s:o}", "get", op("a merge", "agent", NULL, 200)));
-	json_object_set_new(paths, "/api/merges/{id}/undo", json_pack("{s:o}", "post", op("undo a merge", "agent", NULL, 200)));
-	json_object_set_new(paths, "/api/bulk_emails", json_pack("{s:o, s:o}", "get", op("my bulk e-mails", "agent", NULL, 200),
-		"post", op("{subject, body ({first_name}, {last_name}, {name}), contact_ids | filter} -> queued", "agent", NULL, 201)));
-	json_object_set_new(paths, "/api/bulk_emails/{id}", json_pack("{s:o}", "get", op("counts and each recipient's status",
-		"agent", NULL, 200)));
+	add_table_paths(paths, req->route->arg);
 	for (const struct entity *const *e = entities_all(); *e; e++)
 		add_entity_paths(paths, schemas, *e);
 	json_object_set_new(schemas, "Error", json_pack("{s:s, s:{s:{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}}}}}",

@@ -38,6 +38,8 @@ struct route {
 	enum role role;          /* least role; ROLE_NONE = public */
 	unsigned flags;
 	const void *arg;         /* handler data, e.g. the entity */
+	int ok;                  /* the status of success, for the API reference */
+	const char *doc;         /* one line for the API reference; NULL: not in it */
 };
 
 /* http_stream_fn: writes the next part of a streamed reply's body into

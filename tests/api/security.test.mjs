@@ -540,3 +540,15 @@ test('login_throttled_per_login_and_per_address', async () => {
 		await s.stop();
 	}
 });
+
+test('openapi_documents_every_api_route_of_the_table', () => {
+	const missing = allRoutes()
+		.filter((r) => r.pattern.startsWith('/api/') || r.pattern.startsWith('/ical/') || r.pattern === '/healthz')
+		.filter((r) => !openapi.paths[r.pattern]?.[r.method.toLowerCase()]?.summary)
+		.map((r) => `${r.method} ${r.pattern}`);
+	assert.deepEqual(missing, [], 'routes without a summary in /api/openapi.json');
+	assert.equal(openapi.paths['/api/attachments'].post.responses['201'].description, 'OK');
+	assert.equal(openapi.paths['/api/announcements/pending'].get['x-role'], 'agent');
+	assert.equal(openapi.paths['/healthz'].get['x-role'], 'none');
+	assert.ok(!openapi.paths['/clients'], 'the UI\'s pages are not API routes');
+});

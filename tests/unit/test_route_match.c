@@ -15,12 +15,12 @@ static kt_err h(struct http_req *req)
 }
 
 static const struct route R[] = {
-	{"GET", "/api/contacts/export", h, ROLE_AGENT, 0, NULL},
-	{"GET", "/api/contacts", h, ROLE_AGENT, 0, NULL},
-	{"POST", "/api/contacts", h, ROLE_AGENT, 0, NULL},
-	{"GET", "/api/contacts/{id}", h, ROLE_AGENT, 0, NULL},
-	{"PATCH", "/api/contacts/{id}", h, ROLE_AGENT, 0, NULL},
-	{"GET", "/api/contacts/{id}/history", h, ROLE_AGENT, 0, NULL},
+	{"GET", "/api/contacts/export", h, ROLE_AGENT, 0, NULL, 200, NULL},
+	{"GET", "/api/contacts", h, ROLE_AGENT, 0, NULL, 200, NULL},
+	{"POST", "/api/contacts", h, ROLE_AGENT, 0, NULL, 200, NULL},
+	{"GET", "/api/contacts/{id}", h, ROLE_AGENT, 0, NULL, 200, NULL},
+	{"PATCH", "/api/contacts/{id}", h, ROLE_AGENT, 0, NULL, 200, NULL},
+	{"GET", "/api/contacts/{id}/history", h, ROLE_AGENT, 0, NULL, 200, NULL},
 };
 #define N ((int)(sizeof R / sizeof R[0]))
 
