@@ -1,15 +1,19 @@
 /* snapshot.c: see snapshot.h.  pg_dump and pg_restore run through
- * posix_spawnp with an argument vector (no shell), the URL passed with
- * --dbname so no password reaches a command line we build. */
+ * posix_spawnp with an argument vector (no shell).  The connection goes to
+ * them as a conninfo string without the password, which travels in the
+ * child's PGPASSWORD only: a command line is visible to every local user. */
 #include "db/snapshot.h"
 
+#include <libpq-fe.h>
 #include <spawn.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/buf.h"
 #include "core/collate.h"
 #include "core/log.h"
 #include "db/db_int.h"
@@ -17,10 +21,11 @@
 
 extern char **environ;
 
-static kt_err run(char *const argv[])
+/* run: runs argv[0] with env (NULL: ours) and waits for it. */
+static kt_err run(char *const argv[], char *const env[])
 {
 	pid_t pid;
-	if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ) != 0) {
+	if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, env ? env : environ) != 0) {
 		log_error("event=spawn_failed cmd=%s", argv[0]);
 		return ERR_IO;
 	}
@@ -34,12 +39,77 @@ static kt_err run(char *const argv[])
 	return ERR_OK;
 }
 
+/* A conninfo value in single quotes, \ and ' escaped. */
+static kt_err put_quoted(struct buf *b, const char *v)
+{
+	kt_err rc = buf_putc(b, '\'');
+	for (; !rc && *v; v++) {
+		if (*v == '\\' || *v == '\'')
+			rc = buf_putc(b, '\\');
+		if (!rc)
+			rc = buf_putc(b, *v);
+	}
+	return rc ? rc : buf_putc(b, '\'');
+}
+
+/* run_pg: runs a PostgreSQL client tool for url: argv holds "@DB@" where
+ * the connection (without its password) goes; the password, if any, is
+ * put in the child's environment as PGPASSWORD. */
+static kt_err run_pg(char *argv[], const char *url)
+{
+	char *why = NULL;
+	PQconninfoOption *opts = PQconninfoParse(url, &why);
+	if (!opts) {
+		log_error("event=bad_pg_url msg=\"%s\"", why ? why : "out of memory");
+		PQfreemem(why);
+		return ERR_INVALID;
+	}
+	struct buf conn, pw;
+	buf_init(&conn, 64 * 1024);
+	buf_init(&pw, 64 * 1024);
+	kt_err rc = ERR_OK;
+	for (PQconninfoOption *o = opts; !rc && o->keyword; o++) {
+		if (!o->val)
+			continue;
+		if (strcmp(o->keyword, "password") == 0)
+			rc = buf_printf(&pw, "PGPASSWORD=%s", o->val);
+		else if (!(rc = buf_printf(&conn, "%s%s=", conn.len ? " " : "", o->keyword)))
+			rc = put_quoted(&conn, o->val);
+	}
+	PQconninfoFree(opts);
+	/* Our environment without PGPASSWORD, then the URL's, if it has one. */
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	char **env = calloc(n + 2, sizeof *env);
+	if (!rc && !env)
+		rc = ERR_NOMEM;
+	if (!rc) {
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++)
+			if (strncmp(environ[i], "PGPASSWORD=", 11) != 0 || !pw.len)
+				env[k++] = environ[i];
+		if (pw.len)
+			env[k++] = (char *)buf_cstr(&pw);
+		for (char **a = argv; *a; a++)
+			if (strcmp(*a, "@DB@") == 0)
+				*a = (char *)buf_cstr(&conn);
+		rc = run(argv, env);
+	}
+	free(env);
+	if (pw.data)
+		explicit_bzero(pw.data, pw.cap);
+	buf_clear(&pw);
+	buf_clear(&conn);
+	return rc;
+}
+
 kt_err db_snapshot(struct db *db, const char *path)
 {
 	if (db->engine == DB_PG) {
-		char *const argv[] = {"pg_dump", "--format=custom", "--no-owner", "--file", (char *)path,
-				      "--dbname", db->pg_url, NULL};
-		return run(argv);
+		char *argv[] = {"pg_dump", "--format=custom", "--no-owner", "--file", (char *)path,
+				"--dbname", "@DB@", NULL};
+		return run_pg(argv, db->pg_url);
 	}
 	struct db_conn *c;
 	kt_err rc = db_conn_acquire(db, &c);
@@ -99,9 +169,9 @@ kt_err db_snapshot_check(enum db_engine engine, const char *path)
 kt_err db_snapshot_install(const struct db_options *target, const char *path)
 {
 	if (target->pg_url) {
-		char *const argv[] = {"pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-				      "--dbname", (char *)target->pg_url, (char *)path, NULL};
-		return run(argv);
+		char *argv[] = {"pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
+				"--dbname", "@DB@", (char *)path, NULL};
+		return run_pg(argv, target->pg_url);
 	}
 	char side[4096];
 	const char *sfx[] = {"-wal", "-shm"};

@@ -31,9 +31,9 @@ function hasPgDump() {
 const SKIP = PG && !hasPgDump() ? 'pg_dump is not installed (Debian package postgresql-client)' : false;
 
 /* kontakt: runs a command to its end; {code, stdout, stderr}. */
-function kontakt(args, input) {
+function kontakt(args, input, env = process.env) {
 	return new Promise((resolve, reject) => {
-		const p = spawn(BIN, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+		const p = spawn(BIN, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
 		let stdout = '', stderr = '';
 		p.stdout.on('data', (d) => (stdout += d));
 		p.stderr.on('data', (d) => (stderr += d));
@@ -296,4 +296,40 @@ test('backup_refuses_to_overwrite_a_file', { skip: SKIP, timeout: 60000 }, async
 	assert.equal(b.code, 1, b.stderr);
 	assert.match(b.stderr, /already exists/);
 	assert.equal(fs.readFileSync(out, 'utf8'), 'keep me');
+});
+
+test('pg_dump_and_pg_restore_get_the_password_in_their_environment_not_their_command_line', { skip: !PG ? 'PostgreSQL only' : SKIP, timeout: 120000 }, async () => {
+	// Wrappers in front of the real tools log what they were given.
+	const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'pgwrap-'));
+	const log = path.join(bin, 'log');
+	for (const tool of ['pg_dump', 'pg_restore']) {
+		const real = execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim();
+		fs.writeFileSync(path.join(bin, tool), `#!/bin/sh\nprintf '%s\\n' "${tool} $*" "env=$PGPASSWORD" >>'${log}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
+	}
+	const secret = "s3cret'pass\\word";
+	const withPassword = (url) =>
+		/^postgres(ql)?:\/\//.test(url)
+			? `${url}${url.includes('?') ? '&' : '?'}password=${encodeURIComponent(secret)}`
+			: `${url} password='${secret.replace(/[\\']/g, '\\$&')}'`;
+	const src = createPgDatabase(), dst = createPgDatabase();
+	try {
+		runCli(['init', '--pg', src.url, '--admin-password', USERS.admin.password]);
+		const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, PGPASSWORD: 'not-this-one' };
+		const out = path.join(bin, 'b.ktb');
+		const b = await kontakt(['backup', '--pg', withPassword(src.url), '--out', out, '--password-stdin'], PASSWORD + '\n', env);
+		assert.equal(b.code, 0, b.stderr);
+		const r = await kontakt(['restore', '--pg', withPassword(dst.url), '--in', out, '--password-stdin'], PASSWORD + '\n', env);
+		assert.equal(r.code, 0, r.stderr);
+		const lines = fs.readFileSync(log, 'utf8').trim().split('\n');
+		assert.equal(lines.filter((l) => /^pg_(dump|restore) /.test(l)).length, 2, lines.join('\n'));
+		for (const l of lines) {
+			if (l.startsWith('env=')) assert.equal(l, `env=${secret}`, 'the URL\'s password, in the environment');
+			else assert.ok(!l.includes('s3cret'), `no password on the command line: ${l}`);
+		}
+		assert.ok(!b.stderr.includes('s3cret') && !r.stderr.includes('s3cret'), 'nor in what kontakt prints');
+	} finally {
+		dropPgDatabase(src.name);
+		dropPgDatabase(dst.name);
+		fs.rmSync(bin, { recursive: true, force: true });
+	}
 });
