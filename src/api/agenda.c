@@ -23,13 +23,35 @@ static kt_err caller_zone(struct http_req *req, struct tz **tz)
 	return tz_load("UTC", tz);
 }
 
+/* The query of the reminders: only fields= (of the activities). */
+static kt_err reminders_query(struct rec_ctx *ctx, struct http_req *req, struct rec_proj *proj)
+{
+	json_t *q = http_query(req);
+	const char *k;
+	json_t *v;
+	kt_err rc = q ? ERR_OK : ERR_NOMEM;
+	json_object_foreach(q, k, v) {
+		if (strcmp(k, "fields") == 0)
+			rc = record_proj_parse(ctx, entities_find("activities"), json_string_value(v), proj);
+		else
+			rc = api_param_error(req, k, "is not a parameter of the reminders (fields)");
+		if (rc)
+			break;
+	}
+	json_decref(q);
+	return rc;
+}
+
 static kt_err reminders_op(struct rec_ctx *ctx, struct http_req *req, void *arg, json_t **out)
 {
 	(void)arg;
+	struct rec_proj proj = {.some = false};
 	struct tz *tz = NULL;
-	kt_err rc = caller_zone(req, &tz);
+	kt_err rc = reminders_query(ctx, req, &proj);
 	if (!rc)
-		rc = agenda_reminders(ctx, tz, out);
+		rc = caller_zone(req, &tz);
+	if (!rc)
+		rc = agenda_reminders(ctx, tz, &proj, out);
 	tz_free(tz);
 	return rc;
 }
@@ -51,6 +73,7 @@ static bool param_id(const char *s, int64_t *out)
 
 struct cal {
 	int64_t from, to, user_id, department_id;
+	const char *fields;
 };
 
 static kt_err calendar_op(struct rec_ctx *ctx, struct http_req *req, void *arg, json_t **out)
@@ -61,13 +84,17 @@ static kt_err calendar_op(struct rec_ctx *ctx, struct http_req *req, void *arg, 
 				  c->department_id ? c->department_id : c->user_id);
 	if (rc == ERR_NOT_FOUND)
 		return api_param_error(req, owner, "does not exist");
-	return rc ? rc : agenda_calendar(ctx, c->from, c->to, c->user_id, c->department_id, out);
+	struct rec_proj proj = {.some = false};
+	if (!rc && c->fields)
+		rc = record_proj_parse(ctx, entities_find("activities"), c->fields, &proj);
+	return rc ? rc : agenda_calendar(ctx, c->from, c->to, c->user_id, c->department_id, &proj, out);
 }
 
 kt_err api_calendar_get(struct http_req *req)
 {
 	json_t *q = http_query(req);
 	int64_t from = 0, to = 0, user = req->auth.user_id, dep = 0;
+	const char *fields = NULL;
 	const char *k;
 	json_t *v;
 	json_object_foreach(q, k, v) {
@@ -84,8 +111,10 @@ kt_err api_calendar_get(struct http_req *req)
 		} else if (strcmp(k, "department_id") == 0) {
 			if (!param_id(s, &dep))
 				api_param_error(req, "department_id", "must be the id of a department");
+		} else if (strcmp(k, "fields") == 0) {
+			fields = arena_strdup(&req->arena, s);
 		} else {
-			api_param_error(req, k, "is not a parameter of the calendar (from, to, user_id, department_id)");
+			api_param_error(req, k, "is not a parameter of the calendar (from, to, user_id, department_id, fields)");
 		}
 	}
 	json_decref(q);
@@ -97,7 +126,7 @@ kt_err api_calendar_get(struct http_req *req)
 		api_param_error(req, "to", "a calendar range spans at most 62 days");
 	if (req->err_fields)
 		return ERR_BAD_QUERY;
-	struct cal cal = {from, to, dep ? 0 : user, dep};
+	struct cal cal = {from, to, dep ? 0 : user, dep, fields};
 	return api_read(req, calendar_op, &cal);
 }
 

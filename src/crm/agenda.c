@@ -26,9 +26,9 @@ static kt_err select_with_client(const struct entity *e, struct buf *sql, const 
 	return rc;
 }
 
-static json_t *row_with_client(const struct entity *e, struct db_stmt *s)
+static json_t *row_with_client(const struct entity *e, struct db_stmt *s, const struct rec_proj *proj)
 {
-	json_t *o = record_row_json(e, s);
+	json_t *o = record_row_json_proj(e, s, proj);
 	json_object_set_new(o, "type", json_string(strcmp(e->name, "activities") == 0 ? "activity" : "inquiry"));
 	int k = record_ncols(e);
 	if (o && !db_col_is_null(s, k + 1)) {
@@ -40,7 +40,7 @@ static json_t *row_with_client(const struct entity *e, struct db_stmt *s)
 	return o;
 }
 
-static kt_err fill(struct rec_ctx *ctx, const char *sql, int64_t a, int64_t b, json_t *list)
+static kt_err fill(struct rec_ctx *ctx, const char *sql, int64_t a, int64_t b, const struct rec_proj *proj, json_t *list)
 {
 	struct db_stmt *s;
 	kt_err rc = db_prepare(ctx->conn, sql, &s);
@@ -52,7 +52,7 @@ static kt_err fill(struct rec_ctx *ctx, const char *sql, int64_t a, int64_t b, j
 	db_bind_int64(s, 3, b);
 	db_bind_int64(s, 4, PER_LIST);
 	while ((rc = db_step(s)) == ERR_ROW)
-		json_array_append_new(list, row_with_client(e, s));
+		json_array_append_new(list, row_with_client(e, s, proj));
 	db_reset(s);
 	return rc == ERR_DONE ? ERR_OK : rc;
 }
@@ -113,7 +113,7 @@ static kt_err open_inquiries(struct rec_ctx *ctx, const struct tz *tz, json_t *r
 		db_bind_int64(s, 4, PER_LIST);
 		json_t *list = json_object_get(res, names[i]);
 		while ((rc = db_step(s)) == ERR_ROW)
-			json_array_append_new(list, row_with_client(e, s));
+			json_array_append_new(list, row_with_client(e, s, NULL));
 		db_reset(s);
 		rc = rc == ERR_DONE ? ERR_OK : rc;
 		int64_t n = 0;
@@ -127,7 +127,7 @@ static kt_err open_inquiries(struct rec_ctx *ctx, const struct tz *tz, json_t *r
 	return rc;
 }
 
-kt_err agenda_reminders(struct rec_ctx *ctx, const struct tz *tz, json_t **out)
+kt_err agenda_reminders(struct rec_ctx *ctx, const struct tz *tz, const struct rec_proj *proj, json_t **out)
 {
 	*out = NULL;
 	int32_t today = tz_local_day(tz, ctx->now);
@@ -144,7 +144,7 @@ kt_err agenda_reminders(struct rec_ctx *ctx, const struct tz *tz, json_t **out)
 	for (int i = 0; i < 4 && !rc; i++) {
 		json_t *list = json_array();
 		json_object_set_new(res, names[i], list);
-		rc = fill(ctx, buf_cstr(&sql), bounds[i], bounds[i + 1], list);
+		rc = fill(ctx, buf_cstr(&sql), bounds[i], bounds[i + 1], proj, list);
 		int64_t n = 0;
 		if (!rc)
 			rc = count_between(ctx, "SELECT COUNT(*) FROM activities WHERE assignee_id = ? AND status = 'planned'"
@@ -163,7 +163,7 @@ kt_err agenda_reminders(struct rec_ctx *ctx, const struct tz *tz, json_t **out)
 }
 
 kt_err agenda_calendar(struct rec_ctx *ctx, int64_t from, int64_t to, int64_t user_id, int64_t department_id,
-		       json_t **out)
+		       const struct rec_proj *proj, json_t **out)
 {
 	*out = NULL;
 	struct rec_cond cond;
@@ -204,7 +204,7 @@ kt_err agenda_calendar(struct rec_ctx *ctx, int64_t from, int64_t to, int64_t us
 	const struct entity *e = entities_find("activities");
 	int n = 0;
 	while ((rc = db_step(s)) == ERR_ROW && n++ < CAL_MAX)
-		json_array_append_new(items, row_with_client(e, s));
+		json_array_append_new(items, row_with_client(e, s, proj));
 	db_reset(s);
 	bool truncated = rc == ERR_ROW;
 	if (rc != ERR_DONE && rc != ERR_ROW) {

@@ -11,11 +11,13 @@ struct tz;
 
 /* agenda_reminders: *out = {"overdue": [...], "today": [...],
  * "tomorrow": [...], "day_after": [...]} of open activities assigned to
- * the caller, each list oldest first; days are the caller's days in tz. */
-kt_err agenda_reminders(struct rec_ctx *ctx, const struct tz *tz, json_t **out);
+ * the caller, each list oldest first; days are the caller's days in tz.
+ * proj (NULL: all) picks the activities' fields. */
+kt_err agenda_reminders(struct rec_ctx *ctx, const struct tz *tz, const struct rec_proj *proj, json_t **out);
 /* agenda_calendar: activities (not cancelled) of user_id, or of every
- * user of department_id, overlapping [from, to); *out = {"items": [...]}. */
+ * user of department_id, overlapping [from, to); *out = {"items": [...]};
+ * proj (NULL: all) picks their fields. */
 kt_err agenda_calendar(struct rec_ctx *ctx, int64_t from, int64_t to, int64_t user_id, int64_t department_id,
-		       json_t **out);
+		       const struct rec_proj *proj, json_t **out);
 
 #endif

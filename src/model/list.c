@@ -37,6 +37,7 @@ struct list_query {
 	bool has_cursor;
 	json_t *cursor_value;   /* the sort value of the last row */
 	int64_t cursor_id;
+	struct rec_proj proj;   /* ?fields= (with the sort column, for the cursor) */
 };
 
 static bool looks_like_phone(const char *q, size_t len)
@@ -260,6 +261,8 @@ static kt_err parse_params(struct rec_ctx *ctx, const struct entity *e, json_t *
 				lq->limit = n;
 		} else if (strcmp(k, "cursor") == 0) {
 			cursor = s;
+		} else if (strcmp(k, "fields") == 0) {
+			rc = record_proj_parse(ctx, e, s, &lq->proj);
 		} else if (strcmp(k, "trash") == 0) {
 			if (strcmp(s, "1") && strcmp(s, "true") && strcmp(s, "0") && strcmp(s, "false"))
 				rc = query_error(ctx, "trash", "must be 1 or 0");
@@ -306,6 +309,8 @@ static kt_err parse_params(struct rec_ctx *ctx, const struct entity *e, json_t *
 		sort = lq->terms[0] ? "-id" : e->default_sort ? e->default_sort : "-updated_at";
 	if (!rc)
 		rc = parse_sort(ctx, e, sort, lq);
+	if (!rc)
+		record_proj_add(e, lq->sort, &lq->proj);
 	if (!rc && cursor)
 		rc = parse_cursor(ctx, cursor, lq);
 	return rc;
@@ -436,7 +441,7 @@ kt_err record_list(struct rec_ctx *ctx, const struct entity *e, json_t *params, 
 		items = json_array();
 		int64_t n = 0;
 		while ((rc = db_step(s)) == ERR_ROW && n++ < lq.limit)
-			json_array_append_new(items, rec_row_json(e, s));
+			json_array_append_new(items, rec_row_json_proj(e, s, &lq.proj));
 		db_reset(s);
 		json_t *next = json_null();
 		if (rc == ERR_ROW) {

@@ -53,6 +53,65 @@ json_t *record_row_json(const struct entity *e, struct db_stmt *s)
 	return rec_row_json(e, s);
 }
 
+json_t *record_row_json_proj(const struct entity *e, struct db_stmt *s, const struct rec_proj *p)
+{
+	return rec_row_json_proj(e, s, p);
+}
+
+/* proj_column: the column number of field name in e's SELECT, or -1. */
+static int proj_column(const struct entity *e, const char *name, size_t len)
+{
+	static const char *const std[] = {"id", "version", "created_at", "updated_at", "deleted_at",
+					  "created_by", "updated_by"};
+	for (int c = 0; c < REC_NSTD; c++)
+		if (strlen(std[c]) == len && memcmp(std[c], name, len) == 0)
+			return c;
+	int c = REC_NSTD;
+	for (int i = 0; e->fields[i].name; i++) {
+		const struct field *f = &e->fields[i];
+		if (!is_column(f) || (f->flags & F_HIDDEN))
+			continue;
+		if (strlen(f->name) == len && memcmp(f->name, name, len) == 0)
+			return c;
+		c++;
+	}
+	return -1;
+}
+
+static void proj_set(struct rec_proj *p, int c)
+{
+	if (c >= 0 && c < 128)
+		p->on[c / 64] |= (uint64_t)1 << (c % 64);
+	p->some = true;
+}
+
+void record_proj_add(const struct entity *e, const char *name, struct rec_proj *p)
+{
+	int c = proj_column(e, name, strlen(name));
+	if (c >= 0 && p->some)
+		proj_set(p, c);
+}
+
+kt_err record_proj_parse(struct rec_ctx *ctx, const struct entity *e, const char *fields, struct rec_proj *p)
+{
+	memset(p, 0, sizeof *p);
+	proj_set(p, 0); /* id */
+	proj_set(p, 1); /* version */
+	for (const char *a = fields ? fields : "";;) {
+		size_t n = strcspn(a, ",");
+		int c = n ? proj_column(e, a, n) : -1;
+		if (c < 0) {
+			memset(p, 0, sizeof *p);
+			rec_error(ctx, "fields", "must be field names of this list, separated by commas");
+			return ERR_BAD_QUERY;
+		}
+		proj_set(p, c);
+		if (!a[n])
+			return ERR_OK;
+		a += n + 1;
+	}
+}
+
 int record_ncols(const struct entity *e)
 {
 	int n = REC_NSTD;
@@ -71,6 +130,11 @@ static json_t *time_json(int64_t t)
 
 json_t *rec_row_json(const struct entity *e, struct db_stmt *s)
 {
+	return rec_row_json_proj(e, s, NULL);
+}
+
+json_t *rec_row_json_proj(const struct entity *e, struct db_stmt *s, const struct rec_proj *p)
+{
 	json_t *o = json_object();
 	if (!o)
 		return NULL;
@@ -78,6 +142,8 @@ json_t *rec_row_json(const struct entity *e, struct db_stmt *s)
 				    "created_by", "updated_by"};
 	for (int c = 0; c < REC_NSTD; c++) {
 		json_t *v;
+		if (!rec_proj_has(p, c))
+			continue;
 		if (db_col_is_null(s, c))
 			v = json_null();
 		else if (c >= 2 && c <= 4)
@@ -93,6 +159,10 @@ json_t *rec_row_json(const struct entity *e, struct db_stmt *s)
 		const struct field *f = &e->fields[i];
 		if (!is_column(f) || (f->flags & F_HIDDEN))
 			continue;
+		if (!rec_proj_has(p, c)) {
+			c++;
+			continue;
+		}
 		json_t *v = NULL;
 		size_t len;
 		if (db_col_is_null(s, c)) {

@@ -91,6 +91,21 @@ kt_err record_select_cols(const struct entity *e, const char *prefix, struct buf
 json_t *record_row_json(const struct entity *e, struct db_stmt *s);
 int record_ncols(const struct entity *e);
 
+/* A projection: which of an entity's columns a reply carries, for
+ * ?fields=a,b,c (id and version always).  Columns are numbered as
+ * record_select_cols selects them; an empty projection carries all. */
+struct rec_proj {
+	uint64_t on[2];
+	bool some;
+};
+/* record_proj_parse: fields "a,b,c" of e into *p; an unknown or hidden name
+ * is an error of the parameter "fields" (ERR_BAD_QUERY). */
+kt_err record_proj_parse(struct rec_ctx *ctx, const struct entity *e, const char *fields, struct rec_proj *p);
+/* record_proj_add: adds the column of field name (no-op if none). */
+void record_proj_add(const struct entity *e, const char *name, struct rec_proj *p);
+/* record_row_json_proj: as record_row_json, only p's columns (p may be NULL). */
+json_t *record_row_json_proj(const struct entity *e, struct db_stmt *s, const struct rec_proj *p);
+
 /* record_search_doc: appends the search document of rec (the folded words
  * of its F_SEARCH fields, phones as digits) to doc; what the engine indexes. */
 kt_err record_search_doc(const struct entity *e, json_t *rec, struct buf *doc);

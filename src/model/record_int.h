@@ -16,6 +16,12 @@ kt_err rec_select_cols(const struct entity *e, struct buf *sql);
 /* rec_row_json: the current row of s (selected with rec_select_cols) as a
  * new JSON object. */
 json_t *rec_row_json(const struct entity *e, struct db_stmt *s);
+json_t *rec_row_json_proj(const struct entity *e, struct db_stmt *s, const struct rec_proj *p);
+/* rec_proj_has: whether column c is in p (every column when p is NULL or empty). */
+static inline bool rec_proj_has(const struct rec_proj *p, int c)
+{
+	return !p || !p->some || c >= 128 || (p->on[c / 64] >> (c % 64) & 1);
+}
 /* rec_bind_value: binds a normalised value of field f. */
 kt_err rec_bind_value(struct db_stmt *s, int idx, const struct field *f, json_t *v);
 

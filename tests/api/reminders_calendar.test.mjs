@@ -307,3 +307,38 @@ test('calendar_local_day_across_fall_back_has_25_hours', async () => {
 	assert.deepEqual(got, ids(inside));
 	assert.ok(!got.includes(outside.id));
 });
+
+test('fields_slims_reminders_calendar_and_lists_to_what_the_screen_needs', async () => {
+	const p = people.waw;
+	const c = await p.client.post('/api/contacts', { first_name: 'Ala', last_name: uniq('Wąska'), phone: '+48 602 333 444' });
+	expectStatus(c, 201);
+	const a = await activity({ kind: 'call', subject: uniq('Krótko '), starts_at: iso(Date.now() + 30 * 60000), assignee_id: p.id, contact_id: c.body.id });
+	const fields = 'subject,starts_at,contact_id,status';
+	const slim = (x) => assert.deepEqual(Object.keys(x).filter((k) => !['contact_name', 'contact_phone', 'type'].includes(k)).sort(),
+		['contact_id', 'id', 'starts_at', 'status', 'subject', 'version'], JSON.stringify(x));
+
+	const r = expectStatus(await p.client.get(`/api/reminders?fields=${fields}`), 200, 'reminders');
+	const item = BUCKETS.flatMap((b) => r[b]).find((x) => x.type === 'activity' && x.id === a.id);
+	slim(item);
+	assert.equal(item.contact_name, `Ala ${c.body.last_name}`, 'joined conveniences stay');
+	assert.equal(item.subject, a.subject);
+
+	const from = iso(Date.now() - 3600000), to = iso(Date.now() + 86400000);
+	const cal = expectStatus(await p.client.get(`/api/calendar?from=${from}&to=${to}&fields=${fields}`), 200, 'calendar');
+	slim(cal.items.find((x) => x.id === a.id));
+
+	// A list keeps its sort column, so its cursor still works.
+	const l1 = expectStatus(await p.client.get(`/api/activities?fields=subject&sort=starts_at&limit=1&assignee_id=${p.id}`), 200, 'list');
+	assert.deepEqual(Object.keys(l1.items[0]).filter((k) => k !== 'contact_name').sort(), ['id', 'starts_at', 'subject', 'version']);
+	if (l1.next_cursor) {
+		const l2 = expectStatus(await p.client.get(`/api/activities?fields=subject&sort=starts_at&limit=1&assignee_id=${p.id}&cursor=${encodeURIComponent(l1.next_cursor)}`), 200, 'page 2');
+		assert.notEqual(l2.items[0]?.id, l1.items[0].id);
+	}
+
+	for (const q of ['fields=password_hash', 'fields=subject,nope', 'fields=', 'fields=subject,,status', "fields=subject';DROP TABLE activities--"]) {
+		expectError(await p.client.get(`/api/reminders?${q}`), 400, null, ['fields']);
+		expectError(await p.client.get(`/api/calendar?from=${from}&to=${to}&${q}`), 400, null, ['fields']);
+		expectError(await p.client.get(`/api/activities?${q}`), 400, null, ['fields']);
+	}
+	expectError(await p.client.get('/api/reminders?colour=red'), 400, null, ['colour']);
+});

@@ -35,6 +35,9 @@ class IntlZone extends NamedTimeZoneImpl {
 
 const zonePlugin = createPlugin({ name: 'kontakt-intl-zone', namedTimeZonedImpl: IntlZone });
 
+/* What an event needs (toEvent); the form fetches the whole activity. */
+const EVENT_FIELDS = 'kind,action_type_id,subject,status,starts_at,ends_at,duration_min,contact_id';
+
 function toEvent(a: Activity): EventInput {
   const at = actionTypeOf(a);
   const start = a.starts_at as string;
@@ -111,6 +114,7 @@ export function CalendarPage() {
             from: isoZ(Date.parse(info.startStr)),
             to: isoZ(Date.parse(info.endStr)),
             [kind === 'd' ? 'department_id' : 'user_id']: id,
+            fields: EVENT_FIELDS,
           })
           .then((r) => ok(r.items.filter((a) => a.starts_at).map(toEvent)))
           .catch((e) => {

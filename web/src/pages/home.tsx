@@ -11,6 +11,9 @@ import type { Activity, Inquiry, Reminders } from '../types';
 import { ActivityForm, kindLabel, toggleDone } from '../ui/activityForm';
 import { showError } from '../ui/errors';
 
+/* What the panel shows of an activity (the rest is fetched on opening it). */
+const REMINDER_FIELDS = 'kind,action_type_id,subject,status,starts_at,contact_id';
+
 const GROUPS: (keyof Reminders)[] = ['overdue', 'today', 'tomorrow', 'day_after'];
 
 export function KindBadge({ a }: { a: Pick<Activity, 'kind' | 'action_type_id'> }) {
@@ -83,7 +86,7 @@ export function HomePage() {
   const load = async () => {
     try {
       const [r, i] = await Promise.all([
-        api.get<Reminders>('/api/reminders'),
+        api.get<Reminders>('/api/reminders', { fields: REMINDER_FIELDS }),
         api.get<Page<Inquiry>>('/api/inquiries', { handler_id: me().id, outcome: 'open', limit: 10 }),
       ]);
       setRem(r);
