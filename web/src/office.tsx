@@ -1,8 +1,8 @@
 // office.tsx: how the office features (announcements, the knowledge base,
 // attachments) hook into the shell: their nav entries and routes, the
 // pending announcements that pop up after log-in and on the start screen,
-// and the attachments panel of cards.  Their pages and panels are separate
-// chunks loaded on first use; only this glue is in the initial bundle.
+// and the attachments panel of cards.  The pages (and the pop-up) are
+// separate chunks loaded on first use.
 import type { ComponentType, FunctionComponent } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api';
@@ -47,11 +47,10 @@ const PendingDialog = lazy(() => import('./pages/announcements').then((m) => m.P
 const KbPage = lazy(() => import('./pages/kb').then((m) => m.KbPage));
 const KbArticlePage = lazy<{ id: number }>(() => import('./pages/kb').then((m) => m.KbArticlePage));
 
-/* Attachments: the attachments panel of a record (a client, company, inquiry). */
-export const Attachments = lazy<{ entity: 'contacts' | 'companies' | 'inquiries'; id: number }>(
-  () => import('./ui/attachments').then((m) => m.AttachmentsPanel),
-  true,
-);
+/* Attachments: the attachments panel of a record (a client, company,
+ * inquiry).  Not lazy: the bundler would split the initial bundle in two
+ * for it, which costs more than its 2 KB, and the cards would flicker. */
+export { AttachmentsPanel as Attachments } from './ui/attachments';
 
 /* officeRoute: the page of an office path, or null. */
 export function officeRoute(path: string) {

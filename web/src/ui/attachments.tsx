@@ -11,7 +11,7 @@ import type { Attachment } from '../officeTypes';
 import { toast } from '../store';
 import { confirmDialog } from './dialogs';
 import { errorText } from './errors';
-import '../styles/office.css';
+import '../styles/attachments.css';
 
 const MIME: [RegExp, Key][] = [
   [/^application\/pdf/, 'mime.pdf'],
