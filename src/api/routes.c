@@ -124,6 +124,9 @@ static const struct route FIXED[] = {
 	{"GET", "/inquiries/{id}", http_static_get, ROLE_NONE, 0, NULL, 200, NULL},
 	{"GET", "/settings", http_static_get, ROLE_NONE, 0, NULL, 200, NULL},
 	{"GET", "/settings/{token}", http_static_get, ROLE_NONE, 0, NULL, 200, NULL},
+	{"GET", "/announcements", http_static_get, ROLE_NONE, 0, NULL, 200, NULL},
+	{"GET", "/kb", http_static_get, ROLE_NONE, 0, NULL, 200, NULL},
+	{"GET", "/kb/{id}", http_static_get, ROLE_NONE, 0, NULL, 200, NULL},
 };
 
 #define NFIXED ((int)(sizeof FIXED / sizeof FIXED[0]))

@@ -378,6 +378,12 @@ kt_err attachments_list(struct rec_ctx *ctx, json_t *params, json_t **out)
 	kt_err rc = attachments_check(ctx, entity, id, false);
 	if (!rc)
 		rc = record_list(ctx, &ATTACHMENTS, params, out);
+	/* The cap, so that a client can refuse a file before sending it. */
+	if (!rc && json_object_set_new(*out, "max_bytes", json_integer((json_int_t)attachments_max_bytes(NULL)))) {
+		json_decref(*out);
+		*out = NULL;
+		rc = ERR_NOMEM;
+	}
 	return rc;
 }
 

@@ -58,8 +58,9 @@ kt_err attachments_check(struct rec_ctx *ctx, const char *entity, int64_t record
 kt_err attachments_create(struct rec_ctx *ctx, const char *entity, int64_t record_id, const char *name,
 			  int64_t size, const char *sha_hex, const char *mime, json_t **out);
 
-/* attachments_list: a record's attachments, newest first; params: entity,
- * record_id (required), limit, cursor, trash. */
+/* attachments_list: a record's attachments, newest first, and max_bytes
+ * (the upload cap); params: entity, record_id (required), limit, cursor,
+ * trash. */
 kt_err attachments_list(struct rec_ctx *ctx, json_t *params, json_t **out);
 
 /* attachments_get: one attachment whose record ctx may see (deleted ones

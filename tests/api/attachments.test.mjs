@@ -252,13 +252,15 @@ test('attachments_delete_to_trash_and_restore', async () => {
 	expectError(await agent3.post(`/api/attachments/${a.id}/restore`), 404, 'not_found');
 });
 
-test('attachments_over_the_cap_get_413', async () => {
+test('attachments_over_the_cap_get_413_and_the_list_tells_the_cap', async () => {
 	const small = await startServer({ env: { KONTAKT_DATA_DIR: dataDir, KONTAKT_ATTACHMENT_MAX_MB: '1' } });
 	try {
 		const ag = await small.login('agent1');
 		const c = expectStatus(await ag.post('/api/contacts', { last_name: uniq('Limit') }), 201);
 		// At the cap: fine.
 		expectStatus(await upload(ag, 'contacts', c.id, crypto.randomBytes(1024 * 1024)), 201);
+		// The list tells the cap, so a client can refuse a file before sending it.
+		assert.equal(expectStatus(await ag.get(`/api/attachments?entity=contacts&record_id=${c.id}`), 200).max_bytes, 1024 * 1024);
 		// One byte over: the body fits the route, the file does not.
 		const e = expectError(await upload(ag, 'contacts', c.id, crypto.randomBytes(1024 * 1024 + 1)), 413, 'too_large');
 		assert.match(e.message, /1 MiB/);
@@ -286,6 +288,7 @@ test('attachments_over_the_cap_get_413', async () => {
 		await small.stop();
 	}
 	// The default cap is 25 MiB.
+	assert.equal(expectStatus(await agent1.get(`/api/attachments?entity=contacts&record_id=${contact.id}`), 200).max_bytes, 25 * 1024 * 1024);
 	expectError(await upload(agent1, 'contacts', contact.id, Buffer.alloc(25 * 1024 * 1024 + 1, 7)), 413, 'too_large');
 });
 

@@ -238,3 +238,16 @@ test('options_gives_405_with_allow', async () => {
 	expectError(r, 405, 'method_not_allowed');
 	assert.match(r.headers.get('allow') || '', /GET/);
 });
+
+test('ui_routes_of_the_office_pages_answer_index_html', async () => {
+	// A reload or a shared link of these client-side routes gets the UI.
+	const index = await srv.raw('GET', '/');
+	expectStatus(index, 200);
+	for (const p of ['/announcements', '/kb', '/kb/12']) {
+		const r = await srv.raw('GET', p);
+		expectStatus(r, 200, p);
+		assert.match(r.headers.get('content-type'), /^text\/html/, p);
+		assert.equal(r.text, index.text, `${p} is index.html`);
+	}
+	expectError(await srv.raw('GET', '/kb/x'), 400, 'bad_query');
+});

@@ -90,3 +90,32 @@ export interface Page<T> {
   items: T[];
   next_cursor: string | null;
 }
+
+/* upload: a multipart POST (a file) with upload progress (0..1), the CSRF
+ * token, ApiError on failure and the same log-in-again-and-retry on 401 as
+ * request().  fetch() cannot report upload progress, hence XHR. */
+export function upload<T = unknown>(path: string, form: FormData, onProgress?: (f: number) => void, retried = false): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const x = new XMLHttpRequest();
+    x.open('POST', path);
+    x.setRequestHeader('Accept', 'application/json');
+    if (csrf) x.setRequestHeader('X-CSRF-Token', csrf);
+    if (onProgress) x.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+    x.onerror = () => reject(new ApiError(0, { code: 'network', message: 'network' }));
+    x.onload = () => {
+      let data: unknown = null;
+      try {
+        data = x.responseText ? JSON.parse(x.responseText) : null;
+      } catch {
+        data = null;
+      }
+      if (x.status >= 200 && x.status < 300) return resolve(data as T);
+      const err = (data as { error?: ApiErrorBody } | null)?.error ?? { code: 'http_' + x.status, message: x.statusText };
+      const authLost = x.status === 401 || (x.status === 403 && err.code === 'csrf_failed');
+      if (authLost && onAuthLost && !retried)
+        return void onAuthLost().then(() => upload<T>(path, form, onProgress, true).then(resolve, reject));
+      reject(new ApiError(x.status, err));
+    };
+    x.send(form);
+  });
+}

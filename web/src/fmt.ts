@@ -166,3 +166,22 @@ export function fmtPhone(p: string | null | undefined): string {
   const m = /^\+48(\d{3})(\d{3})(\d{3})$/.exec(p);
   return m ? `+48 ${m[1]} ${m[2]} ${m[3]}` : p;
 }
+
+/* fmtSize: a file size in bytes as "820 B", "14,2 kB", "3,5 MB" in the user's locale. */
+export function fmtSize(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined) return '';
+  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
+  let v = bytes;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  if (i === 0) return fmtNumber(bytes) + ' B'; // en-GB would say "820 byte"
+  return new Intl.NumberFormat(intlLocale(), {
+    style: 'unit',
+    unit: units[i],
+    unitDisplay: 'short',
+    maximumFractionDigits: i === 0 || v >= 100 ? 0 : 1,
+  }).format(v);
+}

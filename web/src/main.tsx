@@ -11,6 +11,7 @@ import { ClientsPage } from './pages/clients';
 import { HomePage } from './pages/home';
 import { BoardPage, InquiriesPage, InquiryPage } from './pages/inquiries';
 import { LoginForm } from './pages/login';
+import { OFFICE_NAV, officeRoute, PendingAnnouncements } from './office';
 import { SettingsPage } from './pages/settings';
 import { match, navigate, onLinkClick, useLocation } from './router';
 import { isAdmin, lookups, session, toasts, dismissToast, toast, useStore } from './store';
@@ -116,6 +117,7 @@ const NAV: [string, Parameters<typeof t>[0], boolean][] = [
   ['/activities', 'nav.activities', false],
   ['/calendar', 'nav.calendar', false],
   ['/inquiries', 'nav.inquiries', false],
+  ...OFFICE_NAV,
   ['/settings', 'nav.settings', true],
 ];
 
@@ -166,6 +168,8 @@ function Lazy(p: { load: () => Promise<ComponentType>; props?: Record<string, un
 }
 
 function Routes({ path }: { path: string }) {
+  const office = officeRoute(path);
+  if (office) return office;
   let m: Record<string, string> | null;
   if (match('/', path)) return <HomePage />;
   if (match('/clients', path)) return <ClientsPage />;
@@ -245,6 +249,7 @@ function App() {
       </main>
       <SearchPalette />
       <DialogHost />
+      <PendingAnnouncements path={path} />
       <Toasts />
       {s.authLost && <LoginForm overlay onDone={loggedIn} />}
     </div>

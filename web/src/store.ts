@@ -28,8 +28,15 @@ export function createStore<S extends object>(init: S): Store<S> {
 
 export function useStore<S extends object>(store: Store<S>): S {
   const [, force] = useReducer((n: number) => n + 1, 0);
-  useEffect(() => store.sub(() => force(0)), [store]);
-  return store.get();
+  const rendered = store.get();
+  useEffect(() => {
+    const unsub = store.sub(() => force(0));
+    // Effects run after paint: a change made in between (a fast GET
+    // /api/me at start-up) would otherwise be missed until the next one.
+    if (store.get() !== rendered) force(0);
+    return unsub;
+  }, [store]);
+  return rendered;
 }
 
 export interface Session {

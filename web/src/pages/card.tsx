@@ -7,6 +7,7 @@ import { api, type Page } from '../api';
 import { fmtDate, fmtDateTime, fmtMoney, fmtNumber, fmtPhone } from '../fmt';
 import { t, tn, type Key } from '../i18n';
 import { closeReasons, companyName, contactName, customFieldsOf, reasonName, userName } from '../names';
+import { Attachments } from '../office';
 import { toast } from '../store';
 import type { Activity, ActivityKind, Change, Company, Contact, CustomField, Inquiry, Note, TimelineItem } from '../types';
 import { ActivityForm, KINDS, kindLabel, toggleDone } from '../ui/activityForm';
@@ -377,47 +378,50 @@ export function ClientCard({ id }: { id: number }) {
       </div>
       {c.archived && <p class="notice">{t('card.archivedNotice')}</p>}
       <div class="card-grid">
-        <section class="panel" aria-labelledby="det-title">
-          <h2 id="det-title">{t('card.details')}</h2>
-          {editing ? (
-            <RecordForm<Contact>
-              entity="contacts"
-              specs={contactSpecs()}
-              record={c}
-              customEntity="contacts"
-              onCancel={() => setEditing(false)}
-              onReload={() => {
-                setEditing(false);
-                load();
-              }}
-              onSaved={(r) => {
-                setC(r);
-                setEditing(false);
-                toast(t('common.saved'), 'success');
-                if (r.company_id !== company?.id) load();
-              }}
-            />
-          ) : (
-            <>
-              <Details
-                rows={[
-                  [t('field.phone'), c.phone ? <a href={'tel:' + c.phone}>{fmtPhone(c.phone)}</a> : ''],
-                  [t('field.email'), c.email ? <a href={'mailto:' + c.email}>{c.email}</a> : ''],
-                  [t('field.company'), company ? <a href={`/companies/${company.id}`}>{companyName(company)}</a> : ''],
-                  [t('field.city'), c.city ?? ''],
-                  [t('field.address'), c.address ?? ''],
-                  [t('field.birth_date'), fmtDate(c.birth_date)],
-                  [t('field.pesel'), c.pesel ?? ''],
-                  [t('field.owner'), userName(c.owner_id)],
-                  [t('field.visibility'), t(('vis.' + c.visibility) as Key)],
-                  [t('field.cstatus'), t(('cstatus.' + c.status) as Key) + (c.close_reason_id ? ' — ' + reasonName(c.close_reason_id) : '')],
-                  [t('field.created_at'), fmtDateTime(c.created_at)],
-                ]}
+        <div>
+          <section class="panel" aria-labelledby="det-title">
+            <h2 id="det-title">{t('card.details')}</h2>
+            {editing ? (
+              <RecordForm<Contact>
+                entity="contacts"
+                specs={contactSpecs()}
+                record={c}
+                customEntity="contacts"
+                onCancel={() => setEditing(false)}
+                onReload={() => {
+                  setEditing(false);
+                  load();
+                }}
+                onSaved={(r) => {
+                  setC(r);
+                  setEditing(false);
+                  toast(t('common.saved'), 'success');
+                  if (r.company_id !== company?.id) load();
+                }}
               />
-              <CustomDetails entity="contacts" values={c.custom} />
-            </>
-          )}
-        </section>
+            ) : (
+              <>
+                <Details
+                  rows={[
+                    [t('field.phone'), c.phone ? <a href={'tel:' + c.phone}>{fmtPhone(c.phone)}</a> : ''],
+                    [t('field.email'), c.email ? <a href={'mailto:' + c.email}>{c.email}</a> : ''],
+                    [t('field.company'), company ? <a href={`/companies/${company.id}`}>{companyName(company)}</a> : ''],
+                    [t('field.city'), c.city ?? ''],
+                    [t('field.address'), c.address ?? ''],
+                    [t('field.birth_date'), fmtDate(c.birth_date)],
+                    [t('field.pesel'), c.pesel ?? ''],
+                    [t('field.owner'), userName(c.owner_id)],
+                    [t('field.visibility'), t(('vis.' + c.visibility) as Key)],
+                    [t('field.cstatus'), t(('cstatus.' + c.status) as Key) + (c.close_reason_id ? ' — ' + reasonName(c.close_reason_id) : '')],
+                    [t('field.created_at'), fmtDateTime(c.created_at)],
+                  ]}
+                />
+                <CustomDetails entity="contacts" values={c.custom} />
+              </>
+            )}
+          </section>
+        <Attachments entity="contacts" id={c.id} />
+        </div>
         <Timeline base="contacts" id={c.id} linkKey="contact_id" version={c.version} />
       </div>
       {finishing && (
@@ -521,6 +525,7 @@ export function CompanyCard({ id }: { id: number }) {
               ))}
             </ul>
           </section>
+          <Attachments entity="companies" id={c.id} />
         </div>
         <Timeline base="companies" id={c.id} linkKey="company_id" version={c.version} />
       </div>

@@ -8,6 +8,7 @@ import { fmtDate, fmtDateTime, fmtMoney, moneyInput, parseMoney } from '../fmt';
 import { t, tn, type Key } from '../i18n';
 import { closeReasons, contactName, customFieldsOf, inquiryStatuses, reasonName, statusOf, userName } from '../names';
 import { navigate } from '../router';
+import { Attachments } from '../office';
 import { me, toast } from '../store';
 import type { Change, Contact, Inquiry, Status } from '../types';
 import { Modal } from '../ui/dialogs';
@@ -565,55 +566,58 @@ export function InquiryPage({ id }: { id: number }) {
         </div>
       </div>
       <div class="card-grid">
-        <section class="panel" aria-labelledby="det-title">
-          <h2 id="det-title">{t('card.details')}</h2>
-          {editing ? (
-            <InquiryForm
-              rec={i}
-              onCancel={() => setEditing(false)}
-              onReload={() => {
-                setEditing(false);
-                load();
-              }}
-              onSaved={(r) => {
-                setI(r);
-                setEditing(false);
-                toast(t('common.saved'), 'success');
-                load();
-              }}
-            />
-          ) : (
-            <dl class="details">
-              {(
-                [
-                  [t('field.client'), contact ? <a href={`/clients/${contact.id}`}>{contactName(contact)}</a> : ''],
-                  [t('field.status'), st ? tn(st) : ''],
-                  [t('field.planned_close_date'), fmtDate(i.planned_close_date)],
-                  [t('field.value'), fmtMoney(i.value)],
-                  [t('field.handler'), userName(i.handler_id)],
-                  [t('field.visibility'), t(('visc.' + visChoice(i)) as Key)],
-                  [t('finish.reason'), i.close_reason_id ? reasonName(i.close_reason_id) : ''],
-                  [t('field.closed_at'), fmtDateTime(i.closed_at)],
-                  ...customFieldsOf('inquiries').map((f): [string, string] => [
-                    f.label,
-                    f.type === 'select'
-                      ? selectOptions(f).find(([k]) => k === i.custom?.[f.name])?.[1] ?? ''
-                      : i.custom?.[f.name] === null || i.custom?.[f.name] === undefined
-                        ? ''
-                        : String(i.custom[f.name]),
-                  ]),
-                ] as [string, preact.ComponentChildren][]
-              )
-                .filter(([, v]) => v !== '')
-                .map(([k, v]) => (
-                  <div class="detail" key={k}>
-                    <dt>{k}</dt>
-                    <dd>{v}</dd>
-                  </div>
-                ))}
-            </dl>
-          )}
-        </section>
+        <div>
+          <section class="panel" aria-labelledby="det-title">
+            <h2 id="det-title">{t('card.details')}</h2>
+            {editing ? (
+              <InquiryForm
+                rec={i}
+                onCancel={() => setEditing(false)}
+                onReload={() => {
+                  setEditing(false);
+                  load();
+                }}
+                onSaved={(r) => {
+                  setI(r);
+                  setEditing(false);
+                  toast(t('common.saved'), 'success');
+                  load();
+                }}
+              />
+            ) : (
+              <dl class="details">
+                {(
+                  [
+                    [t('field.client'), contact ? <a href={`/clients/${contact.id}`}>{contactName(contact)}</a> : ''],
+                    [t('field.status'), st ? tn(st) : ''],
+                    [t('field.planned_close_date'), fmtDate(i.planned_close_date)],
+                    [t('field.value'), fmtMoney(i.value)],
+                    [t('field.handler'), userName(i.handler_id)],
+                    [t('field.visibility'), t(('visc.' + visChoice(i)) as Key)],
+                    [t('finish.reason'), i.close_reason_id ? reasonName(i.close_reason_id) : ''],
+                    [t('field.closed_at'), fmtDateTime(i.closed_at)],
+                    ...customFieldsOf('inquiries').map((f): [string, string] => [
+                      f.label,
+                      f.type === 'select'
+                        ? selectOptions(f).find(([k]) => k === i.custom?.[f.name])?.[1] ?? ''
+                        : i.custom?.[f.name] === null || i.custom?.[f.name] === undefined
+                          ? ''
+                          : String(i.custom[f.name]),
+                    ]),
+                  ] as [string, preact.ComponentChildren][]
+                )
+                  .filter(([, v]) => v !== '')
+                  .map(([k, v]) => (
+                    <div class="detail" key={k}>
+                      <dt>{k}</dt>
+                      <dd>{v}</dd>
+                    </div>
+                  ))}
+              </dl>
+            )}
+          </section>
+        <Attachments entity="inquiries" id={i.id} />
+        </div>
         <section class="panel" aria-labelledby="hist-title">
           <h2 id="hist-title">{t('inquiries.history')}</h2>
           <form class="note-form" onSubmit={addComment}>
