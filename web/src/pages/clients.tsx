@@ -13,6 +13,8 @@ import { Modal } from '../ui/dialogs';
 import { showError } from '../ui/errors';
 import { CheckField, SelectField, TextField } from '../ui/fields';
 import { RecordForm } from '../ui/recordForm';
+import type { DupEntity } from '../ui/duplicates';
+import { ExportMenu, LazyDialog } from '../ui/transfer';
 import { companySpecs, contactSpecs, kindOpts } from './specs';
 
 type Tab = 'people' | 'companies';
@@ -135,6 +137,7 @@ function ClientList({ tab, openNew }: { tab: Tab; openNew: boolean }) {
   const [picker, setPicker] = useState(false);
   const [creating, setCreating] = useState(openNew);
   const [selected, setSelected] = useState<Set<number>>(new Set());
+  const [importing, setImporting] = useState(false);
   const seq = useRef(0);
 
   const updatePrefs = (p: Partial<Prefs>) => {
@@ -214,6 +217,12 @@ function ClientList({ tab, openNew }: { tab: Tab; openNew: boolean }) {
       <div class="page-head">
         <h1>{t('clients.title')}</h1>
         <div class="page-actions">
+          <a class="btn" href={`/duplicates?entity=${entity}`}>
+            {t('data.duplicates')}
+          </a>
+          <button type="button" class="btn" onClick={() => setImporting(true)}>
+            {t('data.import')}
+          </button>
           <button type="button" class="btn btn-primary" onClick={() => setCreating(true)}>
             + {tab === 'people' ? t('clients.new') : t('companies.new')}
           </button>
@@ -249,6 +258,7 @@ function ClientList({ tab, openNew }: { tab: Tab; openNew: boolean }) {
         <button type="button" class="btn" onClick={() => setPicker(true)}>
           {t('clients.columns')}
         </button>
+        <ExportMenu entity={entity} params={params()} columns={[...(tab === 'people' ? ['first_name', 'last_name'] : ['name']), ...cols.map((c) => c.key)]} />
       </div>
       {tab === 'people' && selected.size > 0 && (
         <div class="bulkbar" role="region" aria-label={t('clients.bulk')}>
@@ -319,6 +329,12 @@ function ClientList({ tab, openNew }: { tab: Tab; openNew: boolean }) {
           </button>
         )}
       </div>
+      {importing && (
+        <LazyDialog
+          load={() => import('./import').then((m) => m.ImportDialog)}
+          props={{ entity: entity as DupEntity, onClose: () => setImporting(false), onImported: () => void load() }}
+        />
+      )}
       {picker && <ColumnPicker all={allCols} cols={prefs.cols} onChange={(c) => updatePrefs({ cols: c })} onClose={() => setPicker(false)} />}
       {creating && (
         <Modal title={tab === 'people' ? t('clients.new') : t('companies.new')} onClose={() => setCreating(false)} wide labelId="new-client-title">
@@ -326,6 +342,7 @@ function ClientList({ tab, openNew }: { tab: Tab; openNew: boolean }) {
             entity={entity}
             specs={tab === 'people' ? contactSpecs() : companySpecs()}
             customEntity={entity}
+            checkDuplicates
             defaults={{ kind: 'lead', owner_id: me().id, visibility: 'company' }}
             submitLabel={t('action.create')}
             onCancel={() => setCreating(false)}
