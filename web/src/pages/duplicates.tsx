@@ -13,7 +13,7 @@ import { useLocation } from '../router';
 import { toast } from '../store';
 import type { Company } from '../types';
 import { Modal } from '../ui/dialogs';
-import { dupFacts, dupHref, dupName, dupText, type DupEntity, type DupRecord } from '../ui/duplicates';
+import { dupHref, dupName, dupText, type DupEntity, type DupRecord } from '../ui/duplicates';
 import { showError } from '../ui/errors';
 import { SelectField } from '../ui/fields';
 import { customText, fieldLabel, FIELDS, valueText } from './dataFields';
@@ -154,7 +154,7 @@ function DupList({ entity }: { entity: DupEntity }) {
                     {dupName(entity, r)}
                   </a>
                   <dl>
-                    {dupRows(r).map(([k, v]) => (
+                    {dupRows(entity, r).map(([k, v]) => (
                       <div key={k}>
                         <dt>{k}</dt>
                         <dd>{v}</dd>
@@ -185,13 +185,18 @@ function DupList({ entity }: { entity: DupEntity }) {
   );
 }
 
-function dupRows(r: DupRecord): [string, string][] {
-  const rows: [string, string][] = [];
-  const facts = dupFacts(r);
-  if (facts.length) rows.push([t('dup.data'), facts.join(' · ')]);
-  if (r.owner_id) rows.push([t('field.owner'), userName(r.owner_id)]);
-  if (r.updated_at) rows.push([t('field.updated_at'), fmtDateTime(r.updated_at)]);
-  return rows;
+function dupRows(entity: DupEntity, r: DupRecord): [string, string][] {
+  const rows: [string, string][] = [
+    [fieldLabel(entity, 'phone'), valueText('phone', r.phone)],
+    [fieldLabel(entity, 'email'), r.email ?? ''],
+    [t('field.nip'), r.nip ?? ''],
+    [t('field.pesel'), r.pesel ?? ''],
+    [t('field.birth_date'), fmtDate(r.birth_date)],
+    r.address ? [t('field.address'), [r.address, r.city].filter(Boolean).join(', ')] : [t('field.city'), r.city ?? ''],
+    [t('field.owner'), userName(r.owner_id)],
+    [t('field.updated_at'), fmtDateTime(r.updated_at)],
+  ];
+  return rows.filter(([, v]) => v);
 }
 
 const empty = (v: unknown) => v === null || v === undefined || v === '' || (typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0);
@@ -211,6 +216,7 @@ function MergeDialog(p: { entity: DupEntity; group: Group; onClose: () => void; 
   const [customPick, setCustomPick] = useState(0); // 0: combine key by key
   const [busy, setBusy] = useState(false);
   const [failed, setFailed] = useState('');
+  const [showSame, setShowSame] = useState(false);
   const fields = FIELDS[p.entity];
   const customs = customFieldsOf(p.entity);
 
@@ -267,6 +273,8 @@ function MergeDialog(p: { entity: DupEntity; group: Group; onClose: () => void; 
   const defaultOf = (f: string): number => (!empty(keptRec[f]) ? kept : others.find((r) => !empty(r[f]))?.id ?? kept);
   const choice = (f: string): number => (picked[f] && recs.some((r) => r.id === picked[f]) ? picked[f] : defaultOf(f));
   const rows = fields.filter((f) => recs.some((r) => !empty(r[f])));
+  const isSame = (f: string) => recs.every((r) => same(r[f], recs[0][f]));
+  const sameCount = rows.filter(isSame).length;
   const hasCustom = recs.some((r) => !empty(r.custom));
   const show = (f: string, r: Full) => valueText(f, r[f], (id) => companies[id] ?? '#' + id);
   const customSummary = (r: Full) =>
@@ -320,14 +328,16 @@ function MergeDialog(p: { entity: DupEntity; group: Group; onClose: () => void; 
             </tr>
           </thead>
           <tbody>
-            {rows.map((f) => {
-              const allSame = recs.every((r) => same(r[f], recs[0][f]));
+            {rows
+              .filter((f) => showSame || !isSame(f))
+              .map((f) => {
+              const allSame = isSame(f);
               const label = fieldLabel(p.entity, f);
               return (
                 <tr key={f} class={allSame ? 'merge-same' : ''}>
                   <th scope="row">{label}</th>
                   {recs.map((r) => (
-                    <td key={r.id} class={(r.id === kept ? 'is-kept ' : '') + (!allSame && choice(f) === r.id ? 'is-chosen' : '')}>
+                    <td key={r.id} data-rec={dupName(p.entity, r)} class={(r.id === kept ? 'is-kept ' : '') + (!allSame && choice(f) === r.id ? 'is-chosen' : '')}>
                       {allSame ? (
                         <span>{show(f, r) || '—'}</span>
                       ) : (
@@ -351,7 +361,7 @@ function MergeDialog(p: { entity: DupEntity; group: Group; onClose: () => void; 
               <tr>
                 <th scope="row">{t('merge.custom')}</th>
                 {recs.map((r) => (
-                  <td key={r.id} class={(r.id === kept ? 'is-kept ' : '') + (customPick === r.id ? 'is-chosen' : '')}>
+                  <td key={r.id} data-rec={dupName(p.entity, r)} class={(r.id === kept ? 'is-kept ' : '') + (customPick === r.id ? 'is-chosen' : '')}>
                     <label class="merge-cell">
                       <input
                         type="radio"
@@ -369,6 +379,12 @@ function MergeDialog(p: { entity: DupEntity; group: Group; onClose: () => void; 
           </tbody>
         </table>
       </div>
+      {sameCount > 0 && (
+        <label class="merge-combine">
+          <input type="checkbox" checked={showSame} onChange={(e) => setShowSame((e.target as HTMLInputElement).checked)} />{' '}
+          {t('merge.showSame', { n: sameCount })}
+        </label>
+      )}
       {hasCustom && (
         <label class="merge-combine">
           <input type="radio" name="merge-custom" checked={customPick === 0} onChange={() => setCustomPick(0)} /> {t('merge.customCombine')}

@@ -168,6 +168,7 @@ export function ImportDialog(p: { entity: DupEntity; onClose: () => void; onImpo
     setDirty(true);
   };
   const required = REQUIRED[p.entity];
+  const unmapped = report ? Object.keys(report.columns).filter((h) => report.columns[h] === null) : [];
   // Only valid rows are checked for duplicates: skipping them leaves the rest.
   const toWrite = report ? report.rows_ok - (skipDup ? report.duplicates_total : 0) : 0;
 
@@ -192,15 +193,26 @@ export function ImportDialog(p: { entity: DupEntity; onClose: () => void; onImpo
   return (
     <Modal title={t('imp.title')} onClose={p.onClose} wide labelId="import-title">
       <p class="hint imp-intro">{t(p.entity === 'contacts' ? 'imp.introPeople' : 'imp.introCompanies')}</p>
-      <div class="field">
-        <label for="imp-file">{t('imp.file')}</label>
+      <div class="field imp-file">
+        <span class="imp-file-label" aria-hidden="true">
+          {t('imp.file')}
+        </span>
+        {/* The browser's own button speaks its language, not the user's: a label stands in for it. */}
         <input
           id="imp-file"
+          class="sr-only"
           type="file"
           accept=".csv,.txt,text/csv,text/plain"
+          aria-label={t('imp.file')}
           disabled={!!busy}
           onChange={(e) => choose((e.target as HTMLInputElement).files?.[0] ?? null)}
         />
+        <div class="imp-file-row">
+          <label for="imp-file" class={'btn' + (busy ? ' is-disabled' : '')}>
+            {file ? t('imp.chooseOther') : t('imp.choose')}
+          </label>
+          <span class={file ? 'imp-file-name' : 'muted'}>{file ? file.name : t('imp.noFile')}</span>
+        </div>
       </div>
       {busy && (
         <p class="imp-busy" role="status">
@@ -243,6 +255,12 @@ export function ImportDialog(p: { entity: DupEntity; onClose: () => void; onImpo
           </dl>
           <p class="muted imp-format">
             {t('imp.format', { encoding: report.encoding.toUpperCase(), sep: sepName(report.separator) })}
+            {unmapped.length > 0 && (
+              <>
+                <br />
+                {t('imp.unmapped', { columns: unmapped.map((h) => '„' + h + '”').join(', ') })}
+              </>
+            )}
           </p>
           {report.errors.length > 0 && (
             <>
@@ -295,7 +313,7 @@ export function ImportDialog(p: { entity: DupEntity; onClose: () => void; onImpo
         </section>
       )}
       {file && (report || problem) && !busy && Object.keys(shown).length > 0 && (
-        <details class="imp-map" open={!report || dirty || Object.values(shown).some((v) => v === null)}>
+        <details class="imp-map" open={!report || dirty}>
           <summary>{t('imp.mapping')}</summary>
           <p class="hint">{t('imp.mappingHint', { field: fieldLabel(p.entity, required) })}</p>
           <table class="list imp-map-table">
