@@ -106,6 +106,32 @@ test('data_export_csv_has_the_rows_and_columns_of_the_filtered_list', async () =
 	void made;
 });
 
+test('data_export_of_inquiries_and_activities_has_their_filters_and_columns', async () => {
+	const c = await contact({ first_name: 'Ida', last_name: 'Zapytalska' });
+	for (const title of ['Eksport zapytania A', 'Eksport zapytania B'])
+		assert.equal((await api.post('/api/inquiries', { title, contact_id: c.id, visibility: 'company' })).status, 201);
+	assert.equal((await api.post('/api/activities', { kind: 'task', subject: 'Eksport zadania', contact_id: c.id })).status, 201);
+	for (const [path, label, search, header, want] of [
+		['/inquiries', 'Szukaj zapytań', 'Eksport zapytania', ['title', 'status_id', 'planned_close_date', 'handler_id', 'value'], 2],
+		['/activities', 'Szukaj w zadaniach', 'Eksport zadania', ['subject', 'kind', 'starts_at', 'duration_min', 'status', 'priority', 'percent_done', 'assignee_id', 'contact_id'], 1],
+	]) {
+		await page.goto(srv.url + path);
+		await page.getByRole('searchbox', { name: label }).fill(search);
+		await page.waitForTimeout(400); // the search waits for typing to stop
+		await page.getByText('Eksport', { exact: true }).click();
+		const href = await page.getByRole('link', { name: /Plik CSV/ }).getAttribute('href');
+		assert.equal(new URL(href, srv.url).searchParams.get('q'), search, path);
+		const r = await page.request.get(srv.url + href);
+		assert.equal(r.status(), 200, `${path}: ${await r.text()}`);
+		const rows = csvRows(await r.text());
+		assert.deepEqual(rows[0], header, path);
+		assert.equal(rows.length - 1, want, path);
+		const x = await page.request.get(srv.url + (await page.getByRole('link', { name: /Plik Excel/ }).getAttribute('href')));
+		assert.equal(x.status(), 200, path);
+		assert.match(x.headers()['content-type'], /spreadsheetml/);
+	}
+});
+
 test('data_import_dry_run_reports_the_bad_line_and_the_real_run_writes_the_good_rows', async () => {
 	await page.goto(srv.url + '/clients');
 	await page.getByRole('button', { name: 'Import' }).click();
