@@ -73,6 +73,11 @@ function loadPrefs(tab: Tab): Prefs {
   }
 }
 
+/* listFilter: the list's parameters as a bulk e-mail's filter (no paging, nothing empty). */
+function listFilter(q: Query): Query {
+  return Object.fromEntries(Object.entries(q).filter(([k, v]) => k !== 'limit' && k !== 'cursor' && v !== '' && v !== null && v !== undefined));
+}
+
 function ColumnPicker(p: { all: Column[]; cols: string[]; onChange: (c: string[]) => void; onClose: () => void }) {
   const chosen = p.cols.filter((c) => p.all.some((x) => x.key === c));
   const rest = p.all.filter((c) => !chosen.includes(c.key));
@@ -138,6 +143,7 @@ function ClientList({ tab, openNew }: { tab: Tab; openNew: boolean }) {
   const [creating, setCreating] = useState(openNew);
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [importing, setImporting] = useState(false);
+  const [mailing, setMailing] = useState<number[] | null>(null); // chosen ids; [] = the whole filtered list
   const seq = useRef(0);
 
   const updatePrefs = (p: Partial<Prefs>) => {
@@ -223,6 +229,11 @@ function ClientList({ tab, openNew }: { tab: Tab; openNew: boolean }) {
           <button type="button" class="btn" onClick={() => setImporting(true)}>
             {t('data.import')}
           </button>
+          {tab === 'people' && (
+            <button type="button" class="btn" onClick={() => setMailing([])} disabled={!loading && items.length === 0}>
+              {t('bulk.openList')}
+            </button>
+          )}
           <button type="button" class="btn btn-primary" onClick={() => setCreating(true)}>
             + {tab === 'people' ? t('clients.new') : t('companies.new')}
           </button>
@@ -268,6 +279,9 @@ function ClientList({ tab, openNew }: { tab: Tab; openNew: boolean }) {
           </button>
           <button type="button" class="btn btn-small" onClick={() => bulkArchive(false)}>
             {t('action.restore')}
+          </button>
+          <button type="button" class="btn btn-small" onClick={() => setMailing([...selected])}>
+            {t('bulk.open')}
           </button>
         </div>
       )}
@@ -333,6 +347,12 @@ function ClientList({ tab, openNew }: { tab: Tab; openNew: boolean }) {
         <LazyDialog
           load={() => import('./import').then((m) => m.ImportDialog)}
           props={{ entity: entity as DupEntity, onClose: () => setImporting(false), onImported: () => void load() }}
+        />
+      )}
+      {mailing && (
+        <LazyDialog
+          load={() => import('./bulkmail').then((m) => m.BulkMailDialog)}
+          props={{ ids: mailing, filter: listFilter(params()), onClose: () => setMailing(null) }}
         />
       )}
       {picker && <ColumnPicker all={allCols} cols={prefs.cols} onChange={(c) => updatePrefs({ cols: c })} onClose={() => setPicker(false)} />}
