@@ -4,17 +4,20 @@
 // CSV with a dry run whose report names the bad line, a file that can't be
 // read, likely duplicates on creating a client, a duplicate group merged
 // with a preferred value (the merged card redirects) and the merge undone
-// from the toast, and these screens at 360 px.  One server, one browser.
+// from the toast, an e-mail to chosen clients with its progress (to an
+// SMTP sink), and these screens at 360 px.  One server, one browser.
 import fs from 'node:fs';
 import { after, before } from 'node:test';
 import { assert, startServer, test, USERS } from '../api/lib/harness.mjs';
+import { parseMessage, startSmtpSink } from '../api/lib/smtp.mjs';
 import { launch, login } from './lib/browser.mjs';
 
-let srv, api, b, page;
+let sink, srv, api, b, page;
 const state = {};
 
 before(async () => {
-	srv = await startServer();
+	sink = await startSmtpSink();
+	srv = await startServer({ env: { KONTAKT_SMTP_URL: sink.url, KONTAKT_SMTP_FROM: 'biuro@example.com' } });
 	api = await srv.login('admin');
 	b = await launch({ width: 1280, height: 800 });
 	page = b.page;
@@ -24,6 +27,7 @@ before(async () => {
 after(async () => {
 	await b?.close();
 	await srv?.stop();
+	await sink?.close();
 });
 
 async function contact(fields) {
@@ -267,6 +271,42 @@ test('data_duplicates_merge_with_a_preferred_value_redirects_and_undo_restores_b
 	assert.equal(keptAgain.city, 'Poznań');
 	assert.equal(keptAgain.email, null);
 	await page.getByRole('article', { name: /Zbigniew Duplikacki/ }).waitFor();
+});
+
+test('data_bulk_email_to_chosen_clients_fills_placeholders_and_shows_progress', async () => {
+	await contact({ first_name: 'Halina', last_name: 'Mailowska', email: 'halina.mailowska@example.pl' });
+	await contact({ first_name: 'Roman', last_name: 'Mailowski' });
+	await contact({ first_name: 'Nie', last_name: 'Mailowy-Wybrany', email: 'nie.wybrany@example.pl' });
+	await page.goto(srv.url + '/clients');
+	await page.getByLabel('Rodzaj klienta').selectOption('');
+	await page.getByRole('searchbox', { name: 'Szukaj' }).fill('mailow');
+	// a new search clears the selection: choose once the list has been searched
+	await page.waitForFunction(() => document.querySelectorAll('table.list tbody tr').length === 3);
+	await page.getByRole('checkbox', { name: 'Zaznacz: Halina Mailowska' }).check();
+	await page.getByRole('checkbox', { name: 'Zaznacz: Roman Mailowski' }).check();
+	await page.getByRole('region', { name: 'Działania na zaznaczonych' }).getByRole('button', { name: 'Wyślij e-mail' }).click();
+	const dlg = page.getByRole('dialog', { name: 'Wiadomość e-mail do klientów' });
+	await dlg.getByText('zaznaczeni klienci (2)').waitFor();
+	await dlg.getByLabel('Temat').fill('Oferta dla {first_name}');
+	await dlg.getByLabel('Treść').fill('Dzień dobry ');
+	await dlg.getByRole('button', { name: '{name}' }).click();
+	assert.equal(await dlg.getByLabel('Treść').inputValue(), 'Dzień dobry {name}');
+	await dlg.getByLabel('Treść').press('End');
+	await dlg.getByLabel('Treść').pressSequentially(', zapraszamy.');
+	await dlg.getByRole('button', { name: 'Wyślij' }).click();
+	const status = page.getByRole('dialog', { name: 'Wysyłka e-maili' });
+	await status.getByText('Wysyłka zakończona.').waitFor({ timeout: 20000 });
+	const count = (label) => status.locator('.imp-stats > div', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd');
+	assert.equal(await count('Odbiorcy').textContent(), '2');
+	assert.equal(await count('Wysłane').textContent(), '1');
+	assert.equal(await count('Pominięte').textContent(), '1');
+	await status.locator('tr', { hasText: 'Roman Mailowski' }).getByText('brak adresu e-mail').waitFor();
+	const m = await sink.waitFor((x) => x.to.includes('halina.mailowska@example.pl'), 5000);
+	const msg = parseMessage(m.data);
+	assert.equal(msg.subject, 'Oferta dla Halina');
+	assert.equal(msg.body.trim(), 'Dzień dobry Halina Mailowska, zapraszamy.');
+	assert.equal(sink.matching((x) => x.to.includes('nie.wybrany@example.pl')).length, 0, 'only the chosen ones');
+	await status.getByRole('button', { name: 'Zamknij' }).last().click();
 });
 
 test('data_screens_fit_360_px', async () => {
