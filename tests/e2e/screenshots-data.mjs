@@ -1,8 +1,9 @@
 // screenshots-data.mjs: the README's screenshots of the data screens
-// (docs/screenshots/{export,import,duplicates,merge}-{desktop,mobile}.png):
-// the clients list with its export menu, the import dialog's report, the
-// duplicates page and the merge view, at 1280x800 and 360x740, on demo
-// data plus a few likely duplicates and a small CSV file.
+// (docs/screenshots/{export,import,duplicates,merge,bulk-email,bulk-status}-
+// {desktop,mobile}.png): the clients list with its export menu, the import
+// dialog's report, the duplicates page, the merge view and a bulk e-mail
+// with its progress, at 1280x800 and 360x740, on demo data plus a few
+// likely duplicates, a small CSV file and an SMTP sink.
 //   KONTAKT_BIN=build/kontakt node tests/e2e/screenshots-data.mjs
 // Not a test (no .test.mjs): run it by hand when these screens change.
 import { execFileSync, spawn } from 'node:child_process';
@@ -10,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, freePort } from '../api/lib/harness.mjs';
+import { startSmtpSink } from '../api/lib/smtp.mjs';
 import { launch, login } from './lib/browser.mjs';
 
 const BIN = process.env.KONTAKT_BIN || 'build/kontakt';
@@ -23,7 +25,11 @@ execFileSync(BIN, ['init', '--db', db, '--admin-password', 'screenshot-admin-1']
 execFileSync(BIN, ['demo', '--db', db, '--contacts', '300', '--seed', '1'], { stdio: 'ignore' });
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
-const proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], { stdio: 'ignore' });
+const sink = await startSmtpSink();
+const proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], {
+	stdio: 'ignore',
+	env: { ...process.env, KONTAKT_SMTP_URL: sink.url, KONTAKT_SMTP_FROM: 'biuro@example.com' },
+});
 for (let i = 0; i < 100; i++) {
 	try {
 		if ((await fetch(url + '/healthz')).ok) break;
@@ -106,11 +112,26 @@ try {
 		await merge.getByRole('radio', { name: 'Zachowaj: Zbigniew Duda' }).check();
 		await merge.getByRole('radio', { name: /Miejscowość: Gniezno/ }).check();
 		await shot('merge');
+		await page.keyboard.press('Escape');
+
+		await page.goto(url + '/clients');
+		await page.getByRole('searchbox', { name: 'Szukaj' }).fill('kraków');
+		await page.waitForTimeout(600);
+		for (const box of (await page.locator('table.list tbody input[type=checkbox]').all()).slice(0, 4)) await box.check();
+		await page.getByRole('region', { name: 'Działania na zaznaczonych' }).getByRole('button', { name: 'Wyślij e-mail' }).click();
+		const mail = page.getByRole('dialog', { name: 'Wiadomość e-mail do klientów' });
+		await mail.getByLabel('Temat').fill('Oferta na majówkę dla {first_name}');
+		await mail.getByLabel('Treść').fill('Dzień dobry {name},\n\nmamy dla Pani/Pana wyjazd do Włoch w maju: 7 dni, przelot i hotel.\nZapraszamy do biura!\n\nAlicja Mazur');
+		await shot('bulk-email');
+		await mail.getByRole('button', { name: 'Wyślij' }).click();
+		await page.getByRole('dialog', { name: 'Wysyłka e-maili' }).getByText('Wysyłka zakończona.').waitFor({ timeout: 20000 });
+		await shot('bulk-status');
 		if (b.errors.length) console.error(b.errors.join('\n'));
 		await b.close();
 	}
 } finally {
 	proc.kill('SIGTERM');
 	await new Promise((r) => proc.on('exit', r));
+	await sink.close();
 	fs.rmSync(dir, { recursive: true, force: true });
 }
