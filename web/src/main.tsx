@@ -121,7 +121,8 @@ const NAV: [string, Parameters<typeof t>[0], boolean][] = [
 
 function Header({ path }: { path: string }) {
   const user = session.get().user;
-  const section = '/' + (path.split('/')[1] ?? '');
+  let section = '/' + (path.split('/')[1] ?? '');
+  if (section === '/duplicates') section = '/clients'; // reached from the clients list
   return (
     <header class="topbar">
       <div class="topbar-row">
