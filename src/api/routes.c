@@ -117,6 +117,7 @@ static const struct route FIXED[] = {
 	{"GET", "/clients", http_static_get, ROLE_NONE, 0, NULL, 200, NULL},
 	{"GET", "/clients/{id}", http_static_get, ROLE_NONE, 0, NULL, 200, NULL},
 	{"GET", "/companies/{id}", http_static_get, ROLE_NONE, 0, NULL, 200, NULL},
+	{"GET", "/duplicates", http_static_get, ROLE_NONE, 0, NULL, 200, NULL},
 	{"GET", "/activities", http_static_get, ROLE_NONE, 0, NULL, 200, NULL},
 	{"GET", "/calendar", http_static_get, ROLE_NONE, 0, NULL, 200, NULL},
 	{"GET", "/inquiries", http_static_get, ROLE_NONE, 0, NULL, 200, NULL},

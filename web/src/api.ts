@@ -7,17 +7,20 @@ export interface ApiErrorBody {
   code: string;
   message: string;
   fields?: Record<string, string>;
+  candidates?: unknown[]; // 409 possible_duplicate: the likely duplicates
 }
 
 export class ApiError extends Error {
   status: number;
   code: string;
   fields: Record<string, string>;
+  body: ApiErrorBody;
   constructor(status: number, body: ApiErrorBody) {
     super(body.message);
     this.status = status;
     this.code = body.code;
     this.fields = body.fields ?? {};
+    this.body = body;
   }
   get isConflict(): boolean {
     return this.status === 409 && this.code === 'version_conflict';
@@ -45,15 +48,25 @@ export function qs(q: Query): string {
 }
 
 export async function request<T = unknown>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
+  return send<T>(method, path, body === undefined ? undefined : { data: JSON.stringify(body), type: 'application/json' }, retried);
+}
+
+/* postFile: a file as the whole body (e.g. text/csv), the reply as JSON;
+ * upload() below sends multipart with progress. */
+export function postFile<T = unknown>(path: string, file: Blob, type: string): Promise<T> {
+  return send<T>('POST', path, { data: file, type });
+}
+
+async function send<T>(method: string, path: string, body?: { data: BodyInit; type: string }, retried = false): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (body !== undefined) headers['Content-Type'] = body.type;
   if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
   let res: Response;
   try {
     res = await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body?.data,
       credentials: 'same-origin',
     });
   } catch {
@@ -74,7 +87,7 @@ export async function request<T = unknown>(method: string, path: string, body?: 
   const authLost = res.status === 401 || (res.status === 403 && err.code === 'csrf_failed');
   if (authLost && path !== '/api/session' && onAuthLost && !retried) {
     await onAuthLost();
-    return request<T>(method, path, body, true);
+    return send<T>(method, path, body, true);
   }
   throw new ApiError(res.status, err);
 }

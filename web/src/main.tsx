@@ -123,7 +123,8 @@ const NAV: [string, Parameters<typeof t>[0], boolean][] = [
 
 function Header({ path }: { path: string }) {
   const user = session.get().user;
-  const section = '/' + (path.split('/')[1] ?? '');
+  let section = '/' + (path.split('/')[1] ?? '');
+  if (section === '/duplicates') section = '/clients'; // reached from the clients list
   return (
     <header class="topbar">
       <div class="topbar-row">
@@ -177,6 +178,7 @@ function Routes({ path }: { path: string }) {
   if ((m = match('/companies/:id', path))) return <CompanyCard key={m.id} id={+m.id} />;
   if (match('/activities', path)) return <ActivitiesPage />;
   if (match('/calendar', path)) return <Lazy load={() => import('./pages/calendar').then((x) => x.CalendarPage)} />;
+  if (match('/duplicates', path)) return <Lazy load={() => import('./pages/duplicates').then((x) => x.DuplicatesPage)} />;
   if (match('/inquiries', path)) return <InquiriesPage />;
   if (match('/inquiries/board', path)) return <BoardPage />;
   if ((m = match('/inquiries/:id', path))) return <InquiryPage key={m.id} id={+m.id} />;
@@ -203,6 +205,11 @@ function Toasts() {
       {list.map((x) => (
         <div key={x.id} class={'toast toast-' + x.kind}>
           <span>{x.text}</span>
+          {x.action && (
+            <button type="button" class="btn btn-small toast-action" onClick={() => (dismissToast(x.id), x.action!.run())}>
+              {x.action.label}
+            </button>
+          )}
           <button type="button" class="btn-icon" aria-label={t('action.close')} onClick={() => dismissToast(x.id)}>
             ×
           </button>

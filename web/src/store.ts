@@ -71,15 +71,16 @@ export interface Toast {
   id: number;
   text: string;
   kind: 'info' | 'error' | 'success';
+  action?: { label: string; run: () => void }; // e.g. "Undo"; stays longer
 }
 
 export const toasts = createStore<{ list: Toast[] }>({ list: [] });
 let toastId = 0;
 
-export function toast(text: string, kind: Toast['kind'] = 'info'): void {
+export function toast(text: string, kind: Toast['kind'] = 'info', action?: Toast['action']): void {
   const id = ++toastId;
-  toasts.set({ list: [...toasts.get().list, { id, text, kind }].slice(-4) });
-  setTimeout(() => dismissToast(id), kind === 'error' ? 8000 : 4000);
+  toasts.set({ list: [...toasts.get().list, { id, text, kind, action }].slice(-4) });
+  setTimeout(() => dismissToast(id), action ? 30000 : kind === 'error' ? 8000 : 4000);
 }
 
 export function dismissToast(id: number): void {

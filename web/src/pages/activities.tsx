@@ -11,6 +11,7 @@ import type { Activity } from '../types';
 import { ActivityForm, KINDS, kindLabel, toggleDone } from '../ui/activityForm';
 import { showError } from '../ui/errors';
 import { CheckField, SelectField, TextField } from '../ui/fields';
+import { ExportMenu } from '../ui/transfer';
 import { KindBadge } from './home';
 
 function Progress({ pct }: { pct: number }) {
@@ -110,11 +111,8 @@ export function ActivitiesPage() {
   const load = async (more = false) => {
     const n = ++seq.current;
     setLoading(true);
-    const params: Query = { sort: 'starts_at', limit: 50, cursor: more ? cursor : null, q: qd, kind };
-    if (mine) params.assignee_id = me().id;
-    if (open) params.open = 1;
     try {
-      const page = await api.get<Page<Activity>>('/api/activities', params);
+      const page = await api.get<Page<Activity>>('/api/activities', { ...listParams(), limit: 50, cursor: more ? cursor : null });
       if (n !== seq.current) return;
       setItems((x) => (more ? [...x, ...page.items] : page.items));
       setCursor(page.next_cursor);
@@ -124,6 +122,7 @@ export function ActivitiesPage() {
       if (n === seq.current) setLoading(false);
     }
   };
+  const listParams = (): Query => ({ sort: 'starts_at', q: qd, kind, assignee_id: mine ? me().id : null, open: open ? 1 : null });
   useEffect(() => {
     load();
   }, [mine, open, kind, qd]);
@@ -145,6 +144,11 @@ export function ActivitiesPage() {
         <SelectField label={t('field.kind')} value={kind} onChange={setKind} options={KINDS.map((k) => [k, kindLabel(k)])} empty={t('common.all')} />
         <CheckField label={t('tasks.mine')} checked={mine} onChange={setMine} />
         <CheckField label={t('tasks.open')} checked={open} onChange={setOpen} />
+        <ExportMenu
+          entity="activities"
+          params={listParams()}
+          columns={['subject', 'kind', 'starts_at', 'duration_min', 'status', 'priority', 'percent_done', 'assignee_id', 'contact_id']}
+        />
       </div>
       <ul class="task-list">
         {items.map((a) => (

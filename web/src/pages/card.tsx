@@ -8,6 +8,7 @@ import { fmtDate, fmtDateTime, fmtMoney, fmtNumber, fmtPhone } from '../fmt';
 import { t, tn, type Key } from '../i18n';
 import { closeReasons, companyName, contactName, customFieldsOf, reasonName, userName } from '../names';
 import { Attachments } from '../office';
+import { navigate } from '../router';
 import { toast } from '../store';
 import type { Activity, ActivityKind, Change, Company, Contact, CustomField, Inquiry, Note, TimelineItem } from '../types';
 import { ActivityForm, KINDS, kindLabel, toggleDone } from '../ui/activityForm';
@@ -25,6 +26,13 @@ function customValue(f: CustomField, v: unknown): string {
   if (f.type === 'date') return fmtDate(String(v));
   if (f.type === 'select') return selectOptions(f).find(([k]) => k === v)?.[1] ?? String(v);
   return String(v);
+}
+
+/* mergedInto: the record was merged (the API's 308 was followed to the
+ * record it lives on now): show that one under its own address. */
+function mergedInto(path: string): void {
+  toast(t('merge.redirected'), 'info');
+  navigate(path, true);
 }
 
 function Details({ rows }: { rows: [string, preact.ComponentChildren][] }) {
@@ -304,6 +312,7 @@ export function ClientCard({ id }: { id: number }) {
   const load = async () => {
     try {
       const r = await api.get<Contact>(`/api/contacts/${id}`);
+      if (r.id !== id) return mergedInto(`/clients/${r.id}`);
       setC(r);
       setCompany(r.company_id ? await api.get<Company>(`/api/companies/${r.company_id}`).catch(() => null) : null);
     } catch (e) {
@@ -450,6 +459,7 @@ export function CompanyCard({ id }: { id: number }) {
         api.get<Company>(`/api/companies/${id}`),
         api.get<Page<Contact>>('/api/contacts', { company_id: id, limit: 50, sort: 'last_name' }),
       ]);
+      if (r.id !== id) return mergedInto(`/companies/${r.id}`);
       setC(r);
       setPeople(p.items);
     } catch (e) {

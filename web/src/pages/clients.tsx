@@ -13,6 +13,8 @@ import { Modal } from '../ui/dialogs';
 import { showError } from '../ui/errors';
 import { CheckField, SelectField, TextField } from '../ui/fields';
 import { RecordForm } from '../ui/recordForm';
+import type { DupEntity } from '../ui/duplicates';
+import { ExportMenu, LazyDialog } from '../ui/transfer';
 import { companySpecs, contactSpecs, kindOpts } from './specs';
 
 type Tab = 'people' | 'companies';
@@ -69,6 +71,11 @@ function loadPrefs(tab: Tab): Prefs {
   } catch {
     return d;
   }
+}
+
+/* listFilter: the list's parameters as a bulk e-mail's filter (no paging, nothing empty). */
+function listFilter(q: Query): Query {
+  return Object.fromEntries(Object.entries(q).filter(([k, v]) => k !== 'limit' && k !== 'cursor' && v !== '' && v !== null && v !== undefined));
 }
 
 function ColumnPicker(p: { all: Column[]; cols: string[]; onChange: (c: string[]) => void; onClose: () => void }) {
@@ -135,6 +142,8 @@ function ClientList({ tab, openNew }: { tab: Tab; openNew: boolean }) {
   const [picker, setPicker] = useState(false);
   const [creating, setCreating] = useState(openNew);
   const [selected, setSelected] = useState<Set<number>>(new Set());
+  const [importing, setImporting] = useState(false);
+  const [mailing, setMailing] = useState<number[] | null>(null); // chosen ids; [] = the whole filtered list
   const seq = useRef(0);
 
   const updatePrefs = (p: Partial<Prefs>) => {
@@ -214,6 +223,17 @@ function ClientList({ tab, openNew }: { tab: Tab; openNew: boolean }) {
       <div class="page-head">
         <h1>{t('clients.title')}</h1>
         <div class="page-actions">
+          <a class="btn" href={`/duplicates?entity=${entity}`}>
+            {t('data.duplicates')}
+          </a>
+          <button type="button" class="btn" onClick={() => setImporting(true)}>
+            {t('data.import')}
+          </button>
+          {tab === 'people' && (
+            <button type="button" class="btn" onClick={() => setMailing([])} disabled={!loading && items.length === 0}>
+              {t('bulk.openList')}
+            </button>
+          )}
           <button type="button" class="btn btn-primary" onClick={() => setCreating(true)}>
             + {tab === 'people' ? t('clients.new') : t('companies.new')}
           </button>
@@ -249,6 +269,7 @@ function ClientList({ tab, openNew }: { tab: Tab; openNew: boolean }) {
         <button type="button" class="btn" onClick={() => setPicker(true)}>
           {t('clients.columns')}
         </button>
+        <ExportMenu entity={entity} params={params()} columns={[...(tab === 'people' ? ['first_name', 'last_name'] : ['name']), ...cols.map((c) => c.key)]} />
       </div>
       {tab === 'people' && selected.size > 0 && (
         <div class="bulkbar" role="region" aria-label={t('clients.bulk')}>
@@ -258,6 +279,9 @@ function ClientList({ tab, openNew }: { tab: Tab; openNew: boolean }) {
           </button>
           <button type="button" class="btn btn-small" onClick={() => bulkArchive(false)}>
             {t('action.restore')}
+          </button>
+          <button type="button" class="btn btn-small" onClick={() => setMailing([...selected])}>
+            {t('bulk.open')}
           </button>
         </div>
       )}
@@ -319,6 +343,18 @@ function ClientList({ tab, openNew }: { tab: Tab; openNew: boolean }) {
           </button>
         )}
       </div>
+      {importing && (
+        <LazyDialog
+          load={() => import('./import').then((m) => m.ImportDialog)}
+          props={{ entity: entity as DupEntity, onClose: () => setImporting(false), onImported: () => void load() }}
+        />
+      )}
+      {mailing && (
+        <LazyDialog
+          load={() => import('./bulkmail').then((m) => m.BulkMailDialog)}
+          props={{ ids: mailing, filter: listFilter(params()), onClose: () => setMailing(null) }}
+        />
+      )}
       {picker && <ColumnPicker all={allCols} cols={prefs.cols} onChange={(c) => updatePrefs({ cols: c })} onClose={() => setPicker(false)} />}
       {creating && (
         <Modal title={tab === 'people' ? t('clients.new') : t('companies.new')} onClose={() => setCreating(false)} wide labelId="new-client-title">
@@ -326,6 +362,7 @@ function ClientList({ tab, openNew }: { tab: Tab; openNew: boolean }) {
             entity={entity}
             specs={tab === 'people' ? contactSpecs() : companySpecs()}
             customEntity={entity}
+            checkDuplicates
             defaults={{ kind: 'lead', owner_id: me().id, visibility: 'company' }}
             submitLabel={t('action.create')}
             onCancel={() => setCreating(false)}

@@ -16,6 +16,7 @@ import { noErrors, showError, type FormErrors } from '../ui/errors';
 import { CheckField, FormError, SelectField, TextArea, TextField } from '../ui/fields';
 import { Lookup } from '../ui/lookup';
 import { selectOptions, userOptions } from '../ui/recordForm';
+import { ExportMenu } from '../ui/transfer';
 import { ChangeText } from './card';
 import { StatusBadge } from './home';
 
@@ -187,10 +188,8 @@ export function InquiriesPage() {
   const load = async (more = false) => {
     const n = ++seq.current;
     setLoading(true);
-    const params: Query = { q: qd, status_id: status, outcome, limit: 50, cursor: more ? cursor : null };
-    if (mine) params.handler_id = me().id;
     try {
-      const page = await api.get<Page<Inquiry>>('/api/inquiries', params);
+      const page = await api.get<Page<Inquiry>>('/api/inquiries', { ...listParams(), limit: 50, cursor: more ? cursor : null });
       if (n !== seq.current) return;
       setItems((x) => (more ? [...x, ...page.items] : page.items));
       setCursor(page.next_cursor);
@@ -200,6 +199,7 @@ export function InquiriesPage() {
       if (n === seq.current) setLoading(false);
     }
   };
+  const listParams = (): Query => ({ q: qd, status_id: status, outcome, handler_id: mine ? me().id : null });
   useEffect(() => {
     load();
   }, [qd, status, outcome, mine]);
@@ -225,6 +225,7 @@ export function InquiriesPage() {
           empty={t('common.all')}
         />
         <CheckField label={t('inquiries.mine')} checked={mine} onChange={setMine} />
+        <ExportMenu entity="inquiries" params={listParams()} columns={['title', 'status_id', 'planned_close_date', 'handler_id', 'value']} />
       </div>
       <div class="table-wrap">
         <table class="list">

@@ -3,12 +3,13 @@
 // error at the field, and offers to reload on a version conflict.  Custom
 // fields of the entity are edited in the same form.
 import { useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, ApiError } from '../api';
 import { moneyInput, parseMoney } from '../fmt';
 import { t, type Key } from '../i18n';
 import { customFieldsOf } from '../names';
 import { lookups } from '../store';
 import type { CustomField, Rec } from '../types';
+import { DuplicateNotice, type DupEntity, type DupRecord } from './duplicates';
 import { noErrors, showError, type FormErrors } from './errors';
 import { CheckField, ColorField, FormError, SelectField, TextArea, TextField, type Option } from './fields';
 import { Lookup } from './lookup';
@@ -146,6 +147,7 @@ export function RecordForm<T extends Rec>(p: {
   onCancel?: () => void;
   onReload?: () => void;
   extraBody?: () => Values;
+  checkDuplicates?: boolean; // create with ?check_duplicates=1: likely duplicates are shown first
 }) {
   const rec = p.record ?? null;
   const init = (): Values => {
@@ -162,13 +164,15 @@ export function RecordForm<T extends Rec>(p: {
   const [custom, setCustom] = useState<Record<string, string>>(initCustom);
   const [errors, setErrors] = useState<FormErrors>(noErrors);
   const [busy, setBusy] = useState(false);
+  const [dups, setDups] = useState<DupRecord[] | null>(null);
 
   const set = (k: string) => (v: unknown) => setVals((x) => ({ ...x, [k]: v }));
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
+  const submit = async (e: Event | null, anyway = false) => {
+    e?.preventDefault();
     setBusy(true);
     setErrors(noErrors);
+    setDups(null);
     const body: Values = {};
     const before = init();
     for (const s of p.specs) {
@@ -187,9 +191,13 @@ export function RecordForm<T extends Rec>(p: {
     try {
       const r = rec
         ? await api.patch<T>(`/api/${p.entity}/${rec.id}`, { ...body, version: rec.version })
-        : await api.post<T>(`/api/${p.entity}`, body);
+        : await api.post<T>(`/api/${p.entity}` + (p.checkDuplicates && !anyway ? '?check_duplicates=1' : ''), body);
       p.onSaved(r);
     } catch (err) {
+      if (err instanceof ApiError && err.code === 'possible_duplicate' && Array.isArray(err.body.candidates)) {
+        setDups(err.body.candidates as DupRecord[]);
+        return;
+      }
       await showError(err, { setErrors, reload: p.onReload });
     } finally {
       setBusy(false);
@@ -273,6 +281,7 @@ export function RecordForm<T extends Rec>(p: {
       })}
       <div class="span-2">
         <FormError text={errors.form || fe.custom || ''} />
+        {dups && <DuplicateNotice entity={p.entity as DupEntity} candidates={dups} busy={busy} onCreateAnyway={() => submit(null, true)} />}
       </div>
       <div class="form-actions span-2">
         <button type="submit" class="btn btn-primary" disabled={busy}>
