@@ -630,6 +630,19 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	size_t n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
 		msg[--n] = '\0';
+	/* What a client did (went away mid-request, was cut off by the slow-
+	 * client deadline, sent a head too large) is a client's fault: info,
+	 * not a warning for every one of a slowloris's sockets. */
+	static const char *const client[] = {
+		"Connection was closed by remote side", "Connection socket is closed when reading request",
+		"Error processing request (HTTP response code is 4", "Not enough memory in pool to parse cookies",
+	};
+	for (size_t i = 0; i < sizeof client / sizeof client[0]; i++) {
+		if (strncmp(msg, client[i], strlen(client[i])) == 0) {
+			log_info("event=mhd msg=\"%.120s\"", msg);
+			return;
+		}
+	}
 	log_warn("event=mhd msg=\"%s\"", msg);
 }
 
