@@ -605,11 +605,14 @@ static void *reaper_main(void *arg)
 			/* The exchange loses to a request head completing meanwhile. */
 			if (!d || now < d || !atomic_compare_exchange_strong(&t->deadline_ms, &d, 0))
 				continue;
-			shutdown(t->fd, SHUT_RDWR);
+			/* Read before the shutdown: the polling thread may see the
+			 * socket end and reset the record at once (it cannot free
+			 * it while we hold the lock). */
 			if (atomic_load(&t->partial))
 				partial++;
 			else
 				idle++;
+			shutdown(t->fd, SHUT_RDWR);
 		}
 		/* A client that sent part of a request and stalled is news; one
 		 * that went quiet between requests is ordinary keep-alive. */
