@@ -86,6 +86,8 @@ static struct conn_track *track_of(struct MHD_Connection *mc)
 	return ci ? ci->socket_context : NULL;
 }
 
+/* track_wait: the connection now waits for a request (just accepted, or
+ * its reply sent): its head must be complete within the timeout. */
 static void track_wait(struct http_server *srv, struct conn_track *t)
 {
 	if (!t)
