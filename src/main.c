@@ -565,7 +565,8 @@ static int cmd_serve(int argc, char **argv)
 		r = 1;
 		goto out;
 	}
-	struct http_server_options so = {.listen = listen, .threads = threads, .routes = routes, .nroutes = nroutes};
+	struct http_server_options so = {.listen = listen, .threads = threads, .timeout_s = c.conn_timeout_s,
+					 .routes = routes, .nroutes = nroutes};
 	kt_err rc = http_server_start(&app, &so, &srv);
 	if (rc) {
 		fprintf(stderr, "kontakt serve: cannot listen on %s: %s\n", listen, strerror(errno));

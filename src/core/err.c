@@ -35,6 +35,7 @@ const struct err_info *err_info(kt_err rc)
 		[ERR_URI_TOO_LONG] = {"uri_too_long", 414, "The URL is too long."},
 		[ERR_POSSIBLE_DUPLICATE] = {"possible_duplicate", 409, "This record looks like records that already exist; see \"candidates\"."},
 		[ERR_BAD_CSV] = {"bad_csv", 400, "The CSV file can't be read."},
+		[ERR_HEADERS_TOO_LARGE] = {"headers_too_large", 431, "The request headers are too large."},
 	};
 	if ((unsigned)rc < sizeof t / sizeof t[0] && t[rc].code)
 		return &t[rc];

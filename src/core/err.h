@@ -34,6 +34,7 @@ typedef enum kt_err {
 	ERR_URI_TOO_LONG = 23,
 	ERR_POSSIBLE_DUPLICATE = 24, /* a new record looks like existing ones */
 	ERR_BAD_CSV = 25,       /* a CSV body that can't be read */
+	ERR_HEADERS_TOO_LARGE = 26, /* request line and headers over the cap */
 	ERR_ROW = 100,          /* db_step: a row is ready (not an error) */
 	ERR_DONE = 101,         /* db_step: no more rows (not an error) */
 } kt_err;

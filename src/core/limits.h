@@ -4,11 +4,19 @@
 #define KT_LIMITS_H
 
 #define LIM_JSON_BODY        (1024 * 1024)   /* bytes of a JSON request body */
-#define LIM_URL              4096            /* bytes of a request URL */
-#define LIM_HEADER           8192            /* bytes of request headers (MHD memory) */
-#define LIM_CONN_TIMEOUT_S   30              /* idle connection timeout */
-#define LIM_CONNECTIONS      4096            /* concurrent connections */
-#define LIM_PER_IP_CONN      1024            /* connections from one address */
+#define LIM_URL              4096            /* bytes of a request target, query included (414) */
+#define LIM_HEADER           (16 * 1024)     /* bytes of a request line and headers (431) */
+#define LIM_CONN_MEMORY      (48 * 1024)     /* libmicrohttpd's memory per connection: a request
+					      * head that does not fit (a Cookie header counts
+					      * twice: it is copied to be parsed) gets its own
+					      * HTML 431/414, not our JSON (docs/security.md) */
+#define LIM_CONN_TIMEOUT_S   30              /* idle connection timeout, and the time a client
+					      * has to send a whole request head (slow clients) */
+#define LIM_CONNECTIONS      4096            /* concurrent connections (fewer if the fd limit
+					      * is lower: see LIM_FD_RESERVE) */
+#define LIM_PER_IP_SHARE     2               /* one address holds at most 1/this of them */
+#define LIM_FD_RESERVE       256             /* descriptors kept for files, the database, pipes */
+#define LIM_LISTEN_BACKLOG   1024            /* pending connections per listening socket */
 #define LIM_LIST_DEFAULT     50              /* list page size when none asked */
 #define LIM_LIST_MAX         500             /* largest list page */
 #define LIM_TEXT_DEFAULT     500             /* characters of a short text field */

@@ -19,6 +19,8 @@ struct conn_state {
 	struct MHD_Connection *mc;
 	struct buf body;
 	bool too_large;
+	size_t uri_len;                /* raw request target, query included */
+	size_t head_len;               /* request line and headers, as received */
 	_Atomic int state;
 	struct timespec start;
 };

@@ -1,21 +1,28 @@
 /* server.c: the libmicrohttpd daemon and the life of one request.
  *
  * Order of checks before any handler runs (as in GNU Taler): URL length,
- * route and method, body size, path id, authentication and role, CSRF,
- * content type, JSON.  A request is answered only on the handler's second
- * call (libmicrohttpd drops keep-alive when a reply is queued on the
- * first).  ROUTE_SLOW handlers run on a worker pool while the connection
- * is suspended, so password hashing never stalls the polling threads. */
+ * header size, route and method, body size, path id, authentication and
+ * role, CSRF, content type, JSON.  A request is answered only on the
+ * handler's second call (libmicrohttpd drops keep-alive when a reply is
+ * queued on the first).  ROUTE_SLOW handlers run on a worker pool while
+ * the connection is suspended, so password hashing never stalls the
+ * polling threads.  Slow clients: a connection has the connection
+ * timeout to deliver a whole request head, however it dribbles it in
+ * (a reaper thread closes the ones that don't); libmicrohttpd's own
+ * timeout only counts silence. */
 #include "http/server.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,6 +39,19 @@
 
 #define MAX_DAEMONS 64
 
+/* One per accepted connection (libmicrohttpd's socket context), linked
+ * in the server's list while the socket is open.  deadline_ms is when the
+ * client must have sent the head of its next request: set when the
+ * connection is accepted and when a reply has gone out, cleared when a
+ * request's head is complete. */
+struct conn_track {
+	struct conn_track *prev, *next;
+	MHD_socket fd;
+	_Atomic int64_t deadline_ms;   /* CLOCK_MONOTONIC ms; 0 = none */
+	atomic_bool partial;           /* a request line came, its headers not yet */
+	size_t uri_len;                /* raw request target of the request being read */
+};
+
 struct http_server {
 	struct MHD_Daemon *d[MAX_DAEMONS];
 	int nd;
@@ -42,7 +62,40 @@ struct http_server {
 	atomic_int inflight;
 	atomic_ulong next_id;
 	unsigned id_prefix;
+	unsigned timeout_s;            /* idle timeout and request-head deadline */
+	pthread_mutex_t mu;            /* guards tracks and reaper_stop */
+	pthread_cond_t cv;
+	struct conn_track *tracks;
+	bool reaper_stop;
+	bool reaper_started;
+	pthread_t reaper;
 };
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* track_of: the connection's tracking record, or NULL (when it could not
+ * be allocated at accept: that connection goes untracked). */
+static struct conn_track *track_of(struct MHD_Connection *mc)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+/* track_wait: the connection now waits for a request (just accepted, or
+ * its reply sent): its head must be complete within the timeout. */
+static void track_wait(struct http_server *srv, struct conn_track *t)
+{
+	if (!t)
+		return;
+	t->uri_len = 0;
+	atomic_store(&t->partial, false);
+	atomic_store(&t->deadline_ms, now_ms() + (int64_t)srv->timeout_s * 1000);
+}
 
 static void add_security_headers(struct MHD_Response *r)
 {
@@ -283,9 +336,15 @@ static void dispatch(struct conn_state *st)
 	struct http_req *req = &st->req;
 	struct http_server *srv = st->srv;
 	kt_err rc = ERR_OK;
-	if (strlen(req->path) > LIM_URL) {
-		req->err_message = "The URL is too long.";
+	if (st->uri_len > LIM_URL) {
+		req->err_message = arena_printf(&req->arena, "The URL is longer than %d bytes.", LIM_URL);
 		rc = ERR_URI_TOO_LONG;
+		goto fail;
+	}
+	if (st->head_len > LIM_HEADER) {
+		req->err_message = arena_printf(&req->arena, "The request line and headers are longer than %d KiB.",
+						LIM_HEADER / 1024);
+		rc = ERR_HEADERS_TOO_LARGE;
 		goto fail;
 	}
 	const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
@@ -372,6 +431,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 			return MHD_NO;
 		*con_cls = st;
 		atomic_fetch_add(&srv->inflight, 1);
+		/* The head is complete: no deadline until the reply is out. */
+		struct conn_track *t = track_of(mc);
+		if (t)
+			atomic_store(&t->deadline_ms, 0);
+		st->uri_len = t && t->uri_len ? t->uri_len : strlen(url);
+		const union MHD_ConnectionInfo *hi = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+		st->head_len = hi ? hi->header_size : 0;
 		st->body.max = body_cap(srv, method, url);
 		const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > st->body.max)
@@ -407,8 +473,16 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 {
 	struct http_server *srv = cls;
 	struct conn_state *st = *con_cls;
-	if (!st)
+	/* Kept alive, the connection now waits for its next request. */
+	track_wait(srv, track_of(mc));
+	if (!st) {
+		/* Refused by libmicrohttpd itself before our handler saw it (a
+		 * head too large for its memory, a malformed request line). */
+		const union MHD_ConnectionInfo *si = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_HTTP_STATUS);
+		if (si && si->http_status)
+			log_info("event=http_refused status=%u by=libmicrohttpd", si->http_status);
 		return;
+	}
 	struct timespec end;
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	long us = (long)((end.tv_sec - st->start.tv_sec) * 1000000 + (end.tv_nsec - st->start.tv_nsec) / 1000);
@@ -455,6 +529,105 @@ static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
 	return (size_t)(w - s);
 }
 
+/* on_uri: libmicrohttpd's look at the raw request target (query and
+ * escapes included) before it splits and decodes it: its length is what
+ * LIM_URL caps.  Returns NULL, so the first call of on_request still sees
+ * no state. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *mc)
+{
+	struct conn_track *t = track_of(mc);
+	if (t) {
+		t->uri_len = strlen(uri);
+		atomic_store(&t->partial, true);
+	}
+	return NULL;
+}
+
+/* on_connection: a connection is tracked from accept to close.  Both
+ * calls come from the connection's polling thread, and CLOSED comes
+ * before libmicrohttpd closes the socket, so an fd in the list is always
+ * still that connection's. */
+static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct http_server *srv = cls;
+	struct conn_track *t = *socket_context;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (!ci || !(t = calloc(1, sizeof *t)))
+			return;
+		t->fd = ci->connect_fd;
+		track_wait(srv, t);
+		pthread_mutex_lock(&srv->mu);
+		t->next = srv->tracks;
+		if (srv->tracks)
+			srv->tracks->prev = t;
+		srv->tracks = t;
+		pthread_mutex_unlock(&srv->mu);
+		*socket_context = t;
+	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED && t) {
+		pthread_mutex_lock(&srv->mu);
+		if (t->prev)
+			t->prev->next = t->next;
+		else
+			srv->tracks = t->next;
+		if (t->next)
+			t->next->prev = t->prev;
+		pthread_mutex_unlock(&srv->mu);
+		free(t);
+		*socket_context = NULL;
+	}
+}
+
+/* reaper: every second or so, shuts down the sockets whose request head
+ * is overdue.  libmicrohttpd sees the end of the stream on its next poll
+ * and closes the connection as if the client had gone; shutdown(), not
+ * close(), so the descriptor stays the connection's until then. */
+static void *reaper_main(void *arg)
+{
+	struct http_server *srv = arg;
+	int64_t period = srv->timeout_s >= 10 ? 1000 : (int64_t)srv->timeout_s * 100;
+	pthread_mutex_lock(&srv->mu);
+	while (!srv->reaper_stop) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += period / 1000;
+		until.tv_nsec += (long)(period % 1000) * 1000000;
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&srv->cv, &srv->mu, &until);
+		if (srv->reaper_stop)
+			break;
+		int64_t now = now_ms();
+		int idle = 0, partial = 0;
+		for (struct conn_track *t = srv->tracks; t; t = t->next) {
+			int64_t d = atomic_load(&t->deadline_ms);
+			/* The exchange loses to a request head completing meanwhile. */
+			if (!d || now < d || !atomic_compare_exchange_strong(&t->deadline_ms, &d, 0))
+				continue;
+			/* Read before the shutdown: the polling thread may see the
+			 * socket end and reset the record at once (it cannot free
+			 * it while we hold the lock). */
+			if (atomic_load(&t->partial))
+				partial++;
+			else
+				idle++;
+			shutdown(t->fd, SHUT_RDWR);
+		}
+		/* A client that sent part of a request and stalled is news; one
+		 * that went quiet between requests is ordinary keep-alive. */
+		if (partial)
+			log_info("event=slow_clients_closed partial=%d idle=%d timeout_s=%u", partial, idle,
+				 srv->timeout_s);
+		else if (idle)
+			log_debug("event=idle_clients_closed n=%d timeout_s=%u", idle, srv->timeout_s);
+	}
+	pthread_mutex_unlock(&srv->mu);
+	return NULL;
+}
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char msg[512];
@@ -462,6 +635,19 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	size_t n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
 		msg[--n] = '\0';
+	/* What a client did (went away mid-request, was cut off by the slow-
+	 * client deadline, sent a head too large) is a client's fault: info,
+	 * not a warning for every one of a slowloris's sockets. */
+	static const char *const client[] = {
+		"Connection was closed by remote side", "Connection socket is closed when reading request",
+		"Error processing request (HTTP response code is 4", "Not enough memory in pool to parse cookies",
+	};
+	for (size_t i = 0; i < sizeof client / sizeof client[0]; i++) {
+		if (strncmp(msg, client[i], strlen(client[i])) == 0) {
+			log_info("event=mhd msg=\"%.120s\"", msg);
+			return;
+		}
+	}
 	log_warn("event=mhd msg=\"%s\"", msg);
 }
 
@@ -483,23 +669,77 @@ static bool port_free(const struct sockaddr_storage *ss)
 	return ok;
 }
 
+/* start_daemon: one polling thread with its own listening socket.  The
+ * per-address limit is per daemon too: SO_REUSEPORT spreads one address's
+ * connections over the daemons about evenly, so each lets one address
+ * hold 1/LIM_PER_IP_SHARE of its slots. */
 static struct MHD_Daemon *start_daemon(struct http_server *srv, struct sockaddr_storage *ss, unsigned limit)
 {
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
 			 MHD_USE_ERROR_LOG;
 	if (ss->ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	unsigned per_ip = limit / LIM_PER_IP_SHARE;
 	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
 				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)ss,
 				MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U,
+				MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)LIM_LISTEN_BACKLOG,
 				MHD_OPTION_CONNECTION_LIMIT, limit,
-				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)LIM_PER_IP_CONN,
-				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)LIM_CONN_TIMEOUT_S,
-				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(2 * LIM_HEADER),
+				MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip ? per_ip : 1U,
+				MHD_OPTION_CONNECTION_TIMEOUT, srv->timeout_s,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LIM_CONN_MEMORY,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+				MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+				MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
 				MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 				MHD_OPTION_END);
+}
+
+/* fd_budget: raises the soft descriptor limit to the hard one (a
+ * service's default soft limit, often 1024, would cap the connections
+ * far below LIM_CONNECTIONS) and returns how many connections it leaves
+ * room for, keeping LIM_FD_RESERVE for everything else. */
+static unsigned fd_budget(rlim_t *limit)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+		*limit = 0;
+		return LIM_CONNECTIONS;
+	}
+	if (rl.rlim_cur < rl.rlim_max) {
+		struct rlimit want = {rl.rlim_max, rl.rlim_max};
+		if (setrlimit(RLIMIT_NOFILE, &want) == 0)
+			rl.rlim_cur = rl.rlim_max;
+	}
+	*limit = rl.rlim_cur;
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= (rlim_t)LIM_CONNECTIONS + LIM_FD_RESERVE)
+		return LIM_CONNECTIONS;
+	return rl.rlim_cur > 2 * LIM_FD_RESERVE ? (unsigned)(rl.rlim_cur - LIM_FD_RESERVE)
+						: (unsigned)(rl.rlim_cur / 2);
+}
+
+static void reaper_stop(struct http_server *srv)
+{
+	if (!srv->reaper_started)
+		return;
+	pthread_mutex_lock(&srv->mu);
+	srv->reaper_stop = true;
+	pthread_cond_signal(&srv->cv);
+	pthread_mutex_unlock(&srv->mu);
+	pthread_join(srv->reaper, NULL);
+	srv->reaper_started = false;
+}
+
+static void server_free(struct http_server *srv)
+{
+	reaper_stop(srv);
+	for (int i = 0; i < srv->nd; i++)
+		MHD_stop_daemon(srv->d[i]);
+	workq_free(srv->slow);
+	pthread_cond_destroy(&srv->cv);
+	pthread_mutex_destroy(&srv->mu);
+	free(srv);
 }
 
 /* One single-threaded daemon per core, each with its own SO_REUSEPORT
@@ -522,8 +762,13 @@ kt_err http_server_start(struct app *app, const struct http_server_options *opt,
 	srv->routes = opt->routes;
 	srv->nroutes = opt->nroutes;
 	srv->id_prefix = randombytes_random();
+	srv->timeout_s = opt->timeout_s > 0 ? (unsigned)opt->timeout_s : LIM_CONN_TIMEOUT_S;
+	pthread_mutex_init(&srv->mu, NULL);
+	pthread_cond_init(&srv->cv, NULL);
 	kt_err rc = workq_new(LIM_HASH_WORKERS, LIM_HASH_QUEUE, &srv->slow);
 	if (rc) {
+		pthread_cond_destroy(&srv->cv);
+		pthread_mutex_destroy(&srv->mu);
 		free(srv);
 		return rc;
 	}
@@ -532,19 +777,30 @@ kt_err http_server_start(struct app *app, const struct http_server_options *opt,
 		threads = 1;
 	if (threads > MAX_DAEMONS)
 		threads = MAX_DAEMONS;
+	rlim_t fds;
+	unsigned conns = fd_budget(&fds);
+	if (conns < LIM_CONNECTIONS)
+		log_warn("event=connections_capped connections=%u wanted=%d fd_limit=%llu hint=\"raise LimitNOFILE\"",
+			 conns, LIM_CONNECTIONS, (unsigned long long)fds);
+	unsigned per_daemon = conns / (unsigned)threads ? conns / (unsigned)threads : 1;
+	if (pthread_create(&srv->reaper, NULL, reaper_main, srv) != 0) {
+		server_free(srv);
+		return ERR_NOMEM;
+	}
+	srv->reaper_started = true;
 	for (int i = 0; i < threads; i++) {
-		srv->d[i] = start_daemon(srv, &ss, (unsigned)(LIM_CONNECTIONS / threads));
+		srv->d[i] = start_daemon(srv, &ss, per_daemon);
 		if (!srv->d[i]) {
 			int saved = errno;
-			for (int j = 0; j < i; j++)
-				MHD_stop_daemon(srv->d[j]);
-			workq_free(srv->slow);
-			free(srv);
+			server_free(srv);
 			errno = saved;
 			return ERR_IO;
 		}
 		srv->nd++;
 	}
+	log_info("event=http_limits connections=%u per_address=%u timeout_s=%u fd_limit=%llu max_url=%d max_head=%d",
+		 per_daemon * (unsigned)threads, per_daemon / LIM_PER_IP_SHARE * (unsigned)threads, srv->timeout_s,
+		 (unsigned long long)fds, LIM_URL, LIM_HEADER);
 	app->threads = threads;
 	*out = srv;
 	return ERR_OK;
@@ -565,8 +821,5 @@ void http_server_stop(struct http_server *srv)
 		struct timespec ts = {0, 10 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
-	for (int i = 0; i < srv->nd; i++)
-		MHD_stop_daemon(srv->d[i]);
-	workq_free(srv->slow);
-	free(srv);
+	server_free(srv);
 }

@@ -11,6 +11,8 @@ struct http_server;
 struct http_server_options {
 	const char *listen;       /* "127.0.0.1:8080", "[::1]:8080", ":8080" */
 	int threads;              /* polling threads; 0 = the number of cores */
+	int timeout_s;            /* idle timeout and request-head deadline;
+				   * 0 = LIM_CONN_TIMEOUT_S */
 	const struct route *routes;
 	int nroutes;
 };
