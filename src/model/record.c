@@ -447,8 +447,16 @@ kt_err record_update(struct rec_ctx *ctx, const struct entity *e, int64_t id, js
 		rc = e->hooks.before_write(ctx, values, cur);
 	if (!rc) {
 		changes = json_object();
+		if (!changes) {
+			json_decref(cur);
+			json_decref(values);
+			return ERR_NOMEM;
+		}
 		diff_values(e, values, cur, changes);
-		if (json_object_size(values) == 0) {
+		/* Hidden columns derive from shown ones (name and tag keys; a
+		 * new password shows as "(changed)"), so with no shown change
+		 * there is nothing to write: no new version, no history row. */
+		if (json_object_size(changes) == 0) {
 			*out = cur;
 			json_decref(values);
 			json_decref(changes);
