@@ -158,7 +158,7 @@ const struct field statuses_fields[] = {
 	{.name = "background", .type = FT_COLOR},
 	{.name = "position", .type = FT_INT, .flags = F_SORT, .min = 0, .max = 1000000, .def = "0"},
 	{.name = "closed", .type = FT_BOOL, .flags = F_FILTER, .def = "false"},
-	{.name = "outcome", .type = FT_ENUM, .values = CLOSED_OUTCOMES},
+	{.name = "outcome", .type = FT_ENUM, .flags = F_NULLABLE, .values = CLOSED_OUTCOMES},
 	{0},
 };
 
