@@ -99,8 +99,12 @@ kt_err activities_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, jso
 		if (cycle)
 			rec_error(ctx, "parent_id", "would make the activity its own ancestor");
 	}
+	/* Only a new assignee is checked: an agent may edit an activity of
+	 * another department's person and send its assignee back as read. */
 	json_t *assignee = json_object_get(values, "assignee_id");
-	if (json_is_integer(assignee) && ctx->role == ROLE_AGENT && json_integer_value(assignee) != ctx->user_id) {
+	json_t *was = cur ? json_object_get(cur, "assignee_id") : NULL;
+	if (json_is_integer(assignee) && !json_equal(assignee, was) && ctx->role == ROLE_AGENT &&
+	    json_integer_value(assignee) != ctx->user_id) {
 		int64_t dep = 0;
 		kt_err rc = user_department(ctx, json_integer_value(assignee), &dep);
 		if (rc)

@@ -185,6 +185,19 @@ test('activities_agent_assigns_within_own_department_only', async () => {
 	assert.equal(await count(), n + 3);
 });
 
+// Found by fuzz_record: the department rule fired on an assignee sent back
+// unchanged, so an agent could not save a form of a company-wide activity
+// assigned in another department.
+test('activities_agent_edits_another_departments_activity_sent_back_whole', async () => {
+	const a = await create(manager, { assignee_id: agent3.user.id, visibility: 'company' });
+	const { id, version, created_at, updated_at, created_by, updated_by, done_at, department_id, ...form } = await get(a.id, agent);
+	const r = await agent.patch(`/api/activities/${id}`, { ...form, subject: 'Poprawiony temat', version });
+	expectStatus(r, 200);
+	assert.equal(r.body.subject, 'Poprawiony temat');
+	assert.equal(r.body.assignee_id, agent3.user.id);
+	expectError(await edit(agent, a.id, { assignee_id: admin.user.id }), 422, 'validation_failed', ['assignee_id']);
+});
+
 test('activities_manager_and_admin_assign_anyone', async () => {
 	for (const c of [manager, admin]) {
 		const a = await create(c, { assignee_id: agent3.user.id });
