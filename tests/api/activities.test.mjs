@@ -223,6 +223,12 @@ test('activities_done_time_is_locked_until_set_back_to_planned', async () => {
 	assert.equal(g.duration_min, 30);
 	// other fields of a done activity may change
 	expectStatus(await edit(agent, a.id, { note: 'Klient zadowolony' }), 200);
+	// also when a form sends its unchanged time back (found by fuzz_record)
+	g = await get(a.id);
+	r = await edit(agent, a.id, { starts_at: g.starts_at, ends_at: g.ends_at, duration_min: g.duration_min, note: 'Zadowolony' });
+	expectStatus(r, 200);
+	assert.equal(r.body.note, 'Zadowolony');
+	assert.equal(r.body.ends_at, '2030-06-01T10:30:00Z');
 	// set back to planned (untick): then the time can change
 	r = await edit(agent, a.id, { status: 'planned' });
 	expectStatus(r, 200);
