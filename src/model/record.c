@@ -6,6 +6,7 @@
 
 #include "core/isotime.h"
 #include "core/log.h"
+#include "core/utf8.h"
 #include "model/record_int.h"
 
 void rec_ctx_clear(struct rec_ctx *ctx)
@@ -18,10 +19,17 @@ void rec_ctx_clear(struct rec_ctx *ctx)
 
 kt_err rec_error(struct rec_ctx *ctx, const char *field, const char *message)
 {
+	/* A name cut to fit a buffer ("custom.%.100s") may end inside a
+	 * character, and jansson refuses such a key: the error would be lost
+	 * and the record saved without the field.  Keep the whole characters. */
+	size_t len = strlen(field), n = 0, k;
+	uint32_t cp;
+	while (n < len && (k = utf8_decode(field + n, len - n, &cp)) > 0)
+		n += k;
 	if (!ctx->errors)
 		ctx->errors = json_object();
-	if (ctx->errors && !json_object_get(ctx->errors, field))
-		json_object_set_new(ctx->errors, field, json_string(message));
+	if (ctx->errors && !json_object_getn(ctx->errors, field, n))
+		json_object_setn_new(ctx->errors, field, n, json_string(message));
 	return ERR_INVALID;
 }
 

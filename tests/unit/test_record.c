@@ -294,6 +294,25 @@ static void optional_enum_takes_null(void **state)
 	assert_non_null(json_object_get(f->ctx.errors, "kind"));
 }
 
+/* Found by fuzz_record: an unknown custom field whose name, cut to fit
+ * the error key, ended inside a character lost its error (jansson refuses
+ * such a key), and the record was saved without it. */
+static void cut_error_key_keeps_error(void **state)
+{
+	struct fx *f = *state;
+	char js[400] = "{\"last_name\": \"Nowak\", \"custom\": {\"a";
+	for (int i = 0; i < 60; i++)
+		strcat(js, "ą");
+	strcat(js, "\": 1}}");
+	json_t *r = NULL;
+	assert_int_equal(create(f, "contacts", js, &r), ERR_INVALID);
+	assert_null(r);
+	assert_int_equal(json_object_size(f->ctx.errors), 1);
+	const char *k = json_object_iter_key(json_object_iter(f->ctx.errors));
+	assert_int_equal(strncmp(k, "custom.aą", strlen("custom.aą")), 0);
+	assert_int_equal(strlen(k), strlen("custom.a") + 2 * 49);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +323,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(trash_and_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(unchanged_patch_keeps_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(optional_enum_takes_null, setup, teardown),
+		cmocka_unit_test_setup_teardown(cut_error_key_keeps_error, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
