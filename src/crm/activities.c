@@ -130,6 +130,11 @@ kt_err activities_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, jso
 			rec_error(ctx, "next", "must be the activity to plan next, as an object");
 		else if (strcmp(merged_str(values, cur, "status"), "done") != 0)
 			rec_error(ctx, "next", "can only be planned when this activity is done");
+		/* Each next is created by a nested record_create: a chain as
+		 * deep as the JSON parser allows (2048) held the write lock
+		 * for seconds and the stack for as many frames. */
+		else if (!json_is_null(json_object_get(next, "next")) && json_object_get(next, "next"))
+			rec_error(ctx, "next", "plans one activity; its own next comes when it is done");
 	}
 	return ERR_OK;
 }

@@ -297,6 +297,20 @@ test('activities_next_that_is_invalid_writes_nothing', async () => {
 	assert.equal(await count(), n);
 });
 
+// A next inside a next was a chain of nested creates as deep as the JSON
+// parser allows: seconds of the write lock for one request.
+test('activities_next_plans_one_step_not_a_chain', async () => {
+	const a = await create(agent, { starts_at: at(-1) });
+	const n = await count();
+	let next = { kind: 'task', subject: 'Ostatni' };
+	for (let i = 0; i < 50; i++) next = { kind: 'task', subject: `Krok ${i}`, status: 'done', next };
+	expectError(await edit(agent, a.id, { status: 'done', next }), 422, 'validation_failed', ['next']);
+	assert.equal(await count(), n);
+	const r = await edit(agent, a.id, { status: 'done', next: { subject: 'Jeden krok', starts_at: at(30), next: null } });
+	expectStatus(r, 200);
+	assert.equal(await count(), n + 1);
+});
+
 test('activities_parent_progress_rolls_up_from_subtasks', async () => {
 	const p = await create(agent, { subject: 'Organizacja wyjazdu' });
 	const s1 = await create(agent, { subject: 'Rezerwacja hotelu', parent_id: p.id, percent_done: 50 });
