@@ -1,7 +1,9 @@
 /* list.c: lists of any entity: filters on declared fields, a search query
  * over the entity's search index, sorting on declared (indexed) columns
  * and keyset pagination with opaque cursors.  Never a COUNT, never an
- * OFFSET: every page costs the same. */
+ * OFFSET: every page costs the same.  A sort column that may be NULL
+ * (F_NULLABLE) pages in the engine's order: the rows with a value and the
+ * NULL block are read in turn, each by its index. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,8 +37,11 @@ struct list_query {
 	int64_t limit;
 	bool trash;
 	bool has_cursor;
-	json_t *cursor_value;   /* the sort value of the last row */
+	json_t *cursor_value;   /* the sort value of the last row (JSON null: in the NULL block) */
 	int64_t cursor_id;
+	bool sort_nullable;     /* the sort column may be NULL */
+	bool next_block;        /* this query reads the block after the cursor's */
+	int64_t want;           /* rows this query asks for */
 };
 
 static bool looks_like_phone(const char *q, size_t len)
@@ -170,6 +175,8 @@ static kt_err parse_sort(struct rec_ctx *ctx, const struct entity *e, const char
 		lq->sort = "created_at";
 	else
 		lq->sort = entity_field(e, s)->name;
+	const struct field *f = entity_field(e, lq->sort);
+	lq->sort_nullable = f && (f->flags & F_NULLABLE);
 	return ERR_OK;
 }
 
@@ -181,8 +188,9 @@ static kt_err parse_cursor(struct rec_ctx *ctx, const char *c, struct list_query
 	if (strlen(c) >= LIM_CURSOR || !b64url_decode(c, strlen(c), raw, sizeof raw, &n))
 		return query_error(ctx, "cursor", "is not a cursor this server gave");
 	json_t *a = json_loadb((const char *)raw, n, 0, NULL);
+	json_t *v = json_array_get(a, 0);
 	bool ok = json_is_array(a) && json_array_size(a) == 2 && json_is_integer(json_array_get(a, 1)) &&
-		  (lq->sort_text ? json_is_string(json_array_get(a, 0)) : json_is_integer(json_array_get(a, 0)));
+		  (json_is_null(v) ? lq->sort_nullable : lq->sort_text ? json_is_string(v) : json_is_integer(v));
 	if (!ok) {
 		json_decref(a);
 		return query_error(ctx, "cursor", "is not a cursor this server gave (or the sort changed)");
@@ -350,9 +358,14 @@ static kt_err build_sql(struct rec_ctx *ctx, const struct entity *e, const struc
 	const char *dir = lq->desc ? "DESC" : "ASC";
 	/* Text is sorted in Polish alphabetical order (collation kt_pl). */
 	const char *coll = lq->sort_text ? " COLLATE kt_pl" : "";
-	if (!rc && lq->has_cursor)
-		rc = strcmp(lq->sort, "id") == 0 ? buf_printf(sql, " AND %s.id %s ?", e->name, op)
-						 : buf_printf(sql, " AND (%s%s, id) %s (?, ?)", lq->sort, coll, op);
+	if (!rc && lq->has_cursor && strcmp(lq->sort, "id") == 0)
+		rc = buf_printf(sql, " AND %s.id %s ?", e->name, op);
+	else if (!rc && lq->has_cursor && lq->next_block)
+		rc = buf_printf(sql, " AND %s IS %sNULL", lq->sort, json_is_null(lq->cursor_value) ? "NOT " : "");
+	else if (!rc && lq->has_cursor && json_is_null(lq->cursor_value))
+		rc = buf_printf(sql, " AND %s IS NULL AND id %s ?", lq->sort, op);
+	else if (!rc && lq->has_cursor)
+		rc = buf_printf(sql, " AND (%s%s, id) %s (?, ?)", lq->sort, coll, op);
 	if (!rc) {
 		if (join)
 			rc = buf_printf(sql, " ORDER BY %s %s LIMIT ?", buf_cstr(&order), dir);
@@ -379,9 +392,9 @@ static kt_err bind_sql(struct rec_ctx *ctx, const struct list_query *lq, struct 
 		rc = record_bind_cond(s, &idx, &lq->conds[i]);
 	if (!rc && lq->terms[0] && !join)
 		rc = db_search_bind(s, &idx, lq->terms);
-	if (!rc && lq->has_cursor && strcmp(lq->sort, "id") == 0) {
+	if (!rc && lq->has_cursor && (strcmp(lq->sort, "id") == 0 || (json_is_null(lq->cursor_value) && !lq->next_block))) {
 		rc = db_bind_int64(s, idx++, lq->cursor_id);
-	} else if (!rc && lq->has_cursor) {
+	} else if (!rc && lq->has_cursor && !lq->next_block) {
 		if (lq->sort_text)
 			rc = db_bind_str(s, idx++, json_string_value(lq->cursor_value));
 		else
@@ -390,7 +403,7 @@ static kt_err bind_sql(struct rec_ctx *ctx, const struct list_query *lq, struct 
 			rc = db_bind_int64(s, idx++, lq->cursor_id);
 	}
 	if (!rc)
-		rc = db_bind_int64(s, idx, lq->limit + 1);
+		rc = db_bind_int64(s, idx, lq->want);
 	return rc;
 }
 
@@ -403,7 +416,7 @@ static json_t *make_cursor(const struct list_query *lq, json_t *last)
 		isotime_parse(json_string_value(sv), json_string_length(sv), &t);
 		val = json_integer(t);
 	} else {
-		val = json_incref(sv ? sv : json_string(""));
+		val = sv ? json_incref(sv) : json_string(""); /* JSON null: the NULL block */
 	}
 	json_t *a = json_pack("[oO]", val, json_object_get(last, "id"));
 	char *text = json_dumps(a, JSON_COMPACT);
@@ -416,6 +429,17 @@ static json_t *make_cursor(const struct list_query *lq, json_t *last)
 	return n ? json_string(enc) : json_null();
 }
 
+/* has_next_block: whether the rows after the cursor's block (the NULLs
+ * after the values, or the values after the NULLs) come next in this
+ * direction of a sort on a column that may be NULL. */
+static bool has_next_block(struct rec_ctx *ctx, const struct list_query *lq)
+{
+	if (!lq->has_cursor || !lq->sort_nullable || strcmp(lq->sort, "id") == 0)
+		return false;
+	bool nulls_after_values = lq->desc == db_nulls_first(db_conn_db(ctx->conn));
+	return json_is_null(lq->cursor_value) ? !nulls_after_values : nulls_after_values;
+}
+
 kt_err record_list(struct rec_ctx *ctx, const struct entity *e, json_t *params, json_t **out)
 {
 	*out = NULL;
@@ -425,36 +449,48 @@ kt_err record_list(struct rec_ctx *ctx, const struct entity *e, json_t *params, 
 	buf_init(&sql, 16384);
 	struct db_stmt *s = NULL;
 	json_t *items = NULL;
+	bool more = false;
 	kt_err rc = parse_params(ctx, e, params, &lq);
 	if (!rc)
+		rc = (items = json_array()) ? ERR_OK : ERR_NOMEM;
+	/* The rows after the cursor in its block, then (a column that may be
+	 * NULL) those of the next block, until limit + 1 rows are read. */
+	for (int block = 0; !rc && !more && block < 2; block++) {
+		if (block == 1 && !has_next_block(ctx, &lq))
+			break;
+		lq.next_block = block == 1;
+		lq.want = lq.limit + 1 - (int64_t)json_array_size(items);
+		buf_reset(&sql);
 		rc = build_sql(ctx, e, &lq, &sql);
-	if (!rc)
-		rc = db_prepare(ctx->conn, buf_cstr(&sql), &s);
-	if (!rc)
-		rc = bind_sql(ctx, &lq, s);
-	if (!rc) {
-		items = json_array();
-		int64_t n = 0;
-		while ((rc = db_step(s)) == ERR_ROW && n++ < lq.limit)
-			json_array_append_new(items, rec_row_json(e, s));
-		db_reset(s);
-		json_t *next = json_null();
-		if (rc == ERR_ROW) {
-			json_decref(next);
-			next = make_cursor(&lq, json_array_get(items, json_array_size(items) - 1));
-			rc = ERR_OK;
-		} else if (rc == ERR_DONE) {
-			rc = ERR_OK;
+		if (!rc)
+			rc = db_prepare(ctx->conn, buf_cstr(&sql), &s);
+		if (!rc)
+			rc = bind_sql(ctx, &lq, s);
+		if (rc) {
+			if (s)
+				db_reset(s);
+			break;
 		}
-		if (!rc && e->hooks.decorate)
+		while ((rc = db_step(s)) == ERR_ROW) {
+			if ((int64_t)json_array_size(items) == lq.limit) {
+				more = true;
+				break;
+			}
+			json_array_append_new(items, rec_row_json(e, s));
+		}
+		db_reset(s);
+		if (rc == ERR_ROW || rc == ERR_DONE)
+			rc = ERR_OK;
+	}
+	if (!rc) {
+		json_t *next = more ? make_cursor(&lq, json_array_get(items, json_array_size(items) - 1)) : json_null();
+		if (e->hooks.decorate)
 			rc = e->hooks.decorate(ctx, items);
 		if (!rc)
 			*out = json_pack("{sOso}", "items", items, "next_cursor", next);
 		else
 			json_decref(next);
 	}
-	if (s)
-		db_reset(s);
 	json_decref(items);
 	buf_clear(&sql);
 	lq_clear(&lq);

@@ -313,6 +313,68 @@ static void cut_error_key_keeps_error(void **state)
 	assert_int_equal(strlen(k), strlen("custom.a") + 2 * 49);
 }
 
+/* ids of every page of query (limit per page) on entity, in order. */
+static void page_ids(struct fx *f, const char *entity, const char *sort, int limit, char *out, size_t cap)
+{
+	const struct entity *e = entities_find(entity);
+	char lim[8];
+	snprintf(lim, sizeof lim, "%d", limit);
+	json_t *q = json_pack("{s:s, s:s}", "sort", sort, "limit", lim), *page = NULL;
+	out[0] = '\0';
+	for (int n = 0; n < 100; n++) {
+		assert_int_equal(record_list(&f->ctx, e, q, &page), ERR_OK);
+		size_t i;
+		json_t *it;
+		json_array_foreach(json_object_get(page, "items"), i, it)
+			snprintf(out + strlen(out), cap - strlen(out), "%lld,", (long long)json_integer_value(json_object_get(it, "id")));
+		json_t *next = json_object_get(page, "next_cursor");
+		if (!json_is_string(next)) {
+			json_decref(page);
+			break;
+		}
+		json_object_set(q, "cursor", next);
+		json_decref(page);
+	}
+	json_decref(q);
+}
+
+/* Found by fuzz_query: activities sorted by starts_at, which may be NULL,
+ * lost the undated ones: a page ending on one got a cursor the next
+ * request refused, and a page walk from the dated ones never reached them. */
+static void pages_through_nulls(void **state)
+{
+	struct fx *f = *state;
+	static const char *const starts[] = {NULL, "2030-01-02T10:00:00Z", NULL, "2030-01-01T10:00:00Z",
+					     "2030-01-02T10:00:00Z", NULL};
+	json_t *u = NULL;
+	f->ctx.pw_plain = "haslo-1234"; /* the hash is made before the transaction */
+	f->ctx.pw_hash = "$argon2id$test";
+	assert_int_equal(create(f, "users", "{\"login\": \"ola\", \"role\": \"admin\", \"password\": \"haslo-1234\"}", &u),
+			 ERR_OK);
+	f->ctx.user_id = json_integer_value(json_object_get(u, "id")); /* the assignee */
+	f->ctx.role = ROLE_ADMIN;
+	json_decref(u);
+	for (int i = 0; i < 6; i++) {
+		char js[160];
+		json_t *r = NULL;
+		snprintf(js, sizeof js, "{\"kind\": \"task\", \"subject\": \"Zadanie %d\"%s%s%s}", i,
+			 starts[i] ? ", \"starts_at\": \"" : "", starts[i] ? starts[i] : "", starts[i] ? "\"" : "");
+		assert_int_equal(create(f, "activities", js, &r), ERR_OK);
+		json_decref(r);
+	}
+	for (int desc = 0; desc < 2; desc++) {
+		const char *sort = desc ? "-starts_at" : "starts_at";
+		char one[256], paged[256];
+		page_ids(f, "activities", sort, 500, one, sizeof one);
+		/* SQLite sorts NULL first: 1, 3, 6 undated; 4 first, then 2, 5 */
+		assert_string_equal(one, desc ? "5,2,4,6,3,1," : "1,3,6,4,2,5,");
+		for (int limit = 1; limit <= 4; limit++) {
+			page_ids(f, "activities", sort, limit, paged, sizeof paged);
+			assert_string_equal(paged, one);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +386,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(unchanged_patch_keeps_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(optional_enum_takes_null, setup, teardown),
 		cmocka_unit_test_setup_teardown(cut_error_key_keeps_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(pages_through_nulls, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
