@@ -80,8 +80,9 @@ static kt_err query_error(struct rec_ctx *ctx, const char *k, const char *msg)
 	return ERR_BAD_QUERY;
 }
 
-/* Parses a filter value of f from query text. */
-static kt_err filter_value(struct rec_ctx *ctx, const struct field *f, const char *s, json_t **out)
+/* Parses a filter value of f from query text; an error is reported under
+ * the parameter k (the field's name, or a range's <field>_from / _to). */
+static kt_err filter_value(struct rec_ctx *ctx, const struct field *f, const char *k, const char *s, json_t **out)
 {
 	*out = NULL;
 	size_t len = strlen(s);
@@ -95,7 +96,7 @@ static kt_err filter_value(struct rec_ctx *ctx, const struct field *f, const cha
 			return ERR_OK;
 		long long v = strtoll(s, &end, 10);
 		if (!*s || *end)
-			return query_error(ctx, f->name, "must be an integer (or null)");
+			return query_error(ctx, k, "must be an integer (or null)");
 		*out = json_integer(v);
 		return ERR_OK;
 	}
@@ -105,7 +106,7 @@ static kt_err filter_value(struct rec_ctx *ctx, const struct field *f, const cha
 		else if (strcmp(s, "false") == 0 || strcmp(s, "0") == 0)
 			*out = json_false();
 		else
-			return query_error(ctx, f->name, "must be true or false");
+			return query_error(ctx, k, "must be true or false");
 		return ERR_OK;
 	case FT_ENUM:
 		for (int i = 0; f->values[i]; i++)
@@ -113,34 +114,34 @@ static kt_err filter_value(struct rec_ctx *ctx, const struct field *f, const cha
 				*out = json_string(s);
 				return ERR_OK;
 			}
-		return query_error(ctx, f->name, "is not one of the field's values");
+		return query_error(ctx, k, "is not one of the field's values");
 	case FT_PHONE:
 		if (!phone_normalize(s, len, ctx->default_cc ? ctx->default_cc : "48", buf, sizeof buf))
-			return query_error(ctx, f->name, "is not a phone number");
+			return query_error(ctx, k, "is not a phone number");
 		*out = json_string(buf);
 		return ERR_OK;
 	case FT_EMAIL:
 		if (!ident_email_normalize(s, len, buf, sizeof buf))
-			return query_error(ctx, f->name, "is not an e-mail address");
+			return query_error(ctx, k, "is not an e-mail address");
 		*out = json_string(buf);
 		return ERR_OK;
 	case FT_DATE: {
 		int32_t d;
 		if (!isodate_parse(s, len, &d))
-			return query_error(ctx, f->name, "must be a date YYYY-MM-DD");
+			return query_error(ctx, k, "must be a date YYYY-MM-DD");
 		*out = json_string(s);
 		return ERR_OK;
 	}
 	case FT_TIME: {
 		int64_t t;
 		if (!isotime_parse(s, len, &t))
-			return query_error(ctx, f->name, "must be an ISO 8601 time");
+			return query_error(ctx, k, "must be an ISO 8601 time");
 		*out = json_integer(t);
 		return ERR_OK;
 	}
 	default:
 		if (!utf8_valid(s, len) || len > LIM_TEXT_DEFAULT * 4)
-			return query_error(ctx, f->name, "must be UTF-8 text");
+			return query_error(ctx, k, "must be UTF-8 text");
 		*out = json_string(s);
 		return ERR_OK;
 	}
@@ -227,9 +228,12 @@ static bool range_filter(struct rec_ctx *ctx, const struct entity *e, const char
 		return true;
 	}
 	json_t *fv = NULL;
-	if (filter_value(ctx, f, s, &fv) != ERR_OK || !fv) {
-		json_decref(fv);
+	if (filter_value(ctx, f, k, s, &fv) != ERR_OK) {
 		*rc = ERR_BAD_QUERY;
+		return true;
+	}
+	if (!fv) {
+		*rc = query_error(ctx, k, "must be a value (null has no range)");
 		return true;
 	}
 	lq->filters[lq->nfilters].f = f;
@@ -289,7 +293,7 @@ static kt_err parse_params(struct rec_ctx *ctx, const struct entity *e, json_t *
 				rc = query_error(ctx, k, "too many filters");
 			} else {
 				json_t *fv = NULL;
-				if (filter_value(ctx, f, s, &fv) == ERR_OK) {
+				if (filter_value(ctx, f, k, s, &fv) == ERR_OK) {
 					lq->filters[lq->nfilters].f = f;
 					lq->filters[lq->nfilters].op = "=";
 					lq->filters[lq->nfilters++].value = fv;

@@ -290,3 +290,13 @@ test('lists_pages_of_a_sort_on_a_nullable_column_hold_every_record', async () =>
 		}
 	}
 });
+
+// Found by fuzz_query: a bad range value was reported under the field's
+// name, not the parameter sent, and "null" as a range (valid for an
+// equality filter) got a 400 naming nothing.
+test('lists_bad_range_is_400_naming_the_parameter', async () => {
+	let e = expectError(await agent.get('/api/activities?starts_at_from=2030-01-01T00:00:00Z&starts_at_to=jutro'), 400, 'bad_query', ['starts_at_to']);
+	assert.equal(e.fields.starts_at, undefined);
+	e = expectError(await agent.get('/api/contacts?created_at_from=null'), 400, 'bad_query', ['created_at_from']);
+	expectStatus(await agent.get('/api/contacts?company_id=null'), 200);
+});
