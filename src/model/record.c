@@ -28,8 +28,15 @@ kt_err rec_error(struct rec_ctx *ctx, const char *field, const char *message)
 		n += k;
 	if (!ctx->errors)
 		ctx->errors = json_object();
+	/* Nor is an error lost to a message that quotes bytes of a query
+	 * (which nobody checked for UTF-8). */
+	json_t *m = json_string(message);
+	if (!m)
+		m = json_string("is not valid");
 	if (ctx->errors && !json_object_getn(ctx->errors, field, n))
-		json_object_setn_new(ctx->errors, field, n, json_string(message));
+		json_object_setn_new(ctx->errors, field, n, m);
+	else
+		json_decref(m);
 	return ERR_INVALID;
 }
 

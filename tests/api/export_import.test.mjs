@@ -355,3 +355,11 @@ test('import_of_a_big_file_into_an_empty_table_leaves_it_whole', async () => {
 		await fresh.stop();
 	}
 });
+
+// Found by fuzz_query: an unknown column whose name is not UTF-8 was echoed in
+// the message, which could not be encoded, so the 400 named no parameter.
+test('export_unknown_column_that_is_not_utf8_is_400_naming_columns', async () => {
+	const r = await admin.get('/api/contacts/export?format=csv&columns=id,ph%A4ne');
+	const e = expectError(r, 400, 'bad_query', ['columns']);
+	assert.ok(!e.fields.columns.includes('\ufffd'));
+});
