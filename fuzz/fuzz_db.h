@@ -87,6 +87,25 @@ static void fuzz_seed_one(const struct fuzz_actor *a, const char *entity, const 
 	rec_ctx_clear(&ctx);
 }
 
+/* fuzz_seed_patch: applies json to record id of entity as the system and
+ * commits it (a history row each); any failure stops the process. */
+static void fuzz_seed_patch(const char *entity, int64_t id, const char *json)
+{
+	struct rec_ctx ctx;
+	fuzz_ctx(&ctx, NULL);
+	json_t *in = json_loads(json, 0, NULL), *out = NULL, *cur = NULL;
+	const struct entity *e = entities_find(entity);
+	if (!in || db_begin(fuzz_conn, true) || record_get(&ctx, e, id, false, &cur))
+		fuzz_die("patch", json);
+	kt_err rc = record_update(&ctx, e, id, in, json_integer_value(json_object_get(cur, "version")), &out);
+	if (rc || db_commit(fuzz_conn))
+		fuzz_die("patch", json);
+	json_decref(cur);
+	json_decref(out);
+	json_decref(in);
+	rec_ctx_clear(&ctx);
+}
+
 static void fuzz_db_open(void)
 {
 	log_min_level = LOG_OFF; /* a refused request is no news here */
@@ -166,6 +185,11 @@ static void fuzz_db_open(void)
 	};
 	for (size_t i = 0; i < sizeof office / sizeof office[0]; i++)
 		fuzz_seed_one(i % 3 == 1 ? agent : admin, office[i][0], office[i][1]);
+	/* A history of several pages for contact 1. */
+	static const char *const moves[] = {"{\"city\": \"Kraków\"}", "{\"city\": \"Gdańsk\", \"kind\": \"customer\"}",
+					    "{\"city\": null, \"archived\": true}", "{\"archived\": false}"};
+	for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++)
+		fuzz_seed_patch("contacts", 1, moves[i]);
 	/* One of each in the trash, for ?trash=1. */
 	if (db_exec(fuzz_conn, "UPDATE contacts SET deleted_at = 1799990000 WHERE id = 8") ||
 	    db_exec(fuzz_conn, "UPDATE companies SET deleted_at = 1799990000 WHERE id = 4"))
