@@ -7,6 +7,7 @@
 #include "crm/import.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,14 +302,20 @@ static json_t *cell(const struct field *f, const char *ctype, const char *s, con
 	if (!f) {
 		if (strcmp(ctype, "number") == 0) {
 			char buf[64], *end;
+			/* A longer one was cut to a different number. */
+			if (strlen(s) >= sizeof buf)
+				return *msg = "must be a number", NULL;
 			snprintf(buf, sizeof buf, "%s", s);
 			for (char *p = buf; *p; p++)
 				if (*p == ',')
 					*p = '.';
 			double v = strtod(buf, &end);
-			if (*end || end == buf)
+			/* strtod takes "nan" and "inf" (and 1e400 is inf), which JSON
+			 * has no number for; the range is checked before the cast,
+			 * which is undefined for a double out of int64_t's range. */
+			if (*end || end == buf || !isfinite(v))
 				return *msg = "must be a number", NULL;
-			return v == (double)(int64_t)v && v > -9e15 && v < 9e15 ? json_integer((json_int_t)v) : json_real(v);
+			return v > -9e15 && v < 9e15 && v == (double)(int64_t)v ? json_integer((json_int_t)v) : json_real(v);
 		}
 		t = strcmp(ctype, "currency") == 0 ? FT_MONEY : strcmp(ctype, "date") == 0 ? FT_DATE : FT_TEXT;
 	}
