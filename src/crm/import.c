@@ -267,8 +267,11 @@ static bool parse_money(const char *s, int64_t *out)
 	}
 	if (!any)
 		return false;
-	for (int i = dec < 0 ? 0 : dec; i < 2; i++)
+	for (int i = dec < 0 ? 0 : dec; i < 2; i++) {
+		if (v > INT64_MAX / 10) /* "92233720368547759" has too many grosze */
+			return false;
 		v *= 10;
+	}
 	*out = neg ? -v : v;
 	return true;
 }

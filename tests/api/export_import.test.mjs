@@ -377,3 +377,13 @@ test('import_custom_number_cells_that_are_no_json_number_fail_their_row', async 
 	assert.deepEqual(rep.errors.map((e) => e.line), [3, 4, 5, 6]);
 	for (const e of rep.errors) assert.equal(e.fields['custom.score'], 'must be a number');
 });
+
+// Found by fuzz_import: an amount within int64_t as written but not once
+// turned into grosze overflowed (undefined behaviour) instead of failing.
+test('import_amount_too_large_in_grosze_fails_its_row', async () => {
+	const csv = 'last_name,custom.limit\nMaksymalny,92233720368547758\nZaDuzy,92233720368547759\nUlamek,"922337203685477580,7"\n';
+	const rep = expectStatus(await importCsv(admin, 'contacts', csv, '?dry_run=1'), 200);
+	assert.equal(rep.rows_ok, 1);
+	assert.deepEqual(rep.errors.map((e) => e.line), [3, 4]);
+	for (const e of rep.errors) assert.ok(e.fields['custom.limit']);
+});
