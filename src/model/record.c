@@ -217,12 +217,13 @@ kt_err record_exists(struct rec_ctx *ctx, const char *table, int64_t id)
 	return rc == ERR_ROW ? ERR_OK : rc == ERR_DONE ? ERR_NOT_FOUND : rc;
 }
 
-kt_err record_get(struct rec_ctx *ctx, const struct entity *e, int64_t id, bool with_deleted,
-		  json_t **out)
+/* get_row: record_get, within the caller's scope or (scoped false) not. */
+static kt_err get_row(struct rec_ctx *ctx, const struct entity *e, int64_t id, bool with_deleted, bool scoped,
+		      json_t **out)
 {
 	*out = NULL;
-	struct rec_cond cond;
-	kt_err rc = record_scope(ctx, e, "", &cond);
+	struct rec_cond cond = {.sql = "", .args = NULL};
+	kt_err rc = scoped ? record_scope(ctx, e, "", &cond) : ERR_OK;
 	if (rc)
 		return rc;
 	struct buf sql;
@@ -256,6 +257,12 @@ kt_err record_get(struct rec_ctx *ctx, const struct entity *e, int64_t id, bool 
 	}
 	db_reset(s);
 	return rc;
+}
+
+kt_err record_get(struct rec_ctx *ctx, const struct entity *e, int64_t id, bool with_deleted,
+		  json_t **out)
+{
+	return get_row(ctx, e, id, with_deleted, true, out);
 }
 
 /* History keeps values as the API shows them; a password never. */
@@ -481,8 +488,11 @@ kt_err record_update(struct rec_ctx *ctx, const struct entity *e, int64_t id, js
 	}
 	if (!rc)
 		rc = record_history_add(ctx, e->name, id, "update", changes);
+	/* Read back outside the caller's scope: handing a record to someone
+	 * of another department may take it out of the caller's sight, and
+	 * that is no reason to undo the handover. */
 	if (!rc)
-		rc = record_get(ctx, e, id, false, &rec);
+		rc = get_row(ctx, e, id, false, false, &rec);
 	if (!rc && e->searchable)
 		rc = rec_search_index(ctx, e, rec);
 	if (!rc && e->hooks.after_write)
