@@ -1,8 +1,9 @@
 /* fuzz_query.c: libFuzzer harness for list query strings and cursors.  The
- * input is a URL query ("q=kow&sort=-last_name&limit=2") split and
- * unescaped the way the server gets it (libmicrohttpd: '&', '=', '+' and
- * MHD_http_unescape, then http_query's object of C strings), and read by
- * the engine against the seeded database of fuzz_db.h:
+ * input is a URL query ("q=kow&sort=-last_name&limit=2") split the way
+ * libmicrohttpd splits it ('&', '=', '+'), unescaped by the server's own
+ * http_unescape (%00 is 0xFF, never a NUL), made into http_query's object
+ * of strings, and read by the engine against the seeded database of
+ * fuzz_db.h:
  *   byte 0: bits 0-3 the entity (modulo their number), bits 4-5 the actor
  *   (fuzz_db.h's users), bits 6-7 what is read: 0 the list (record_list),
  *   1 the list with a cursor made of the input's first line (raw JSON,
@@ -13,7 +14,6 @@
  * SQL text); pages hold at most limit records, encode as JSON, and their
  * cursors lead through every record exactly once, in the order of one
  * large page.  Not here: routing, the other endpoints' own parameters. */
-#include <microhttpd.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,6 +24,7 @@
 #include "core/limits.h"
 #include "core/utf8.h"
 #include "crm/export.h"
+#include "http/unescape.h"
 #include "fuzz_db.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -45,14 +46,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* unescape: http_unescape, checked: a C string no longer than before. */
+static void unescape(char *s)
+{
+	size_t before = strlen(s), n = http_unescape(s);
+	CHECK(n <= before && strlen(s) == n);
+}
+
 /* add: one argument as reply.c's add_param stores it: the value as a C
- * string (a %00 ends it), unchecked UTF-8; a key jansson refuses (not
- * UTF-8) is dropped. */
+ * string of unchecked UTF-8; a key jansson refuses (not UTF-8) is dropped. */
 static void add(json_t *o, char *key, char *value)
 {
-	MHD_http_unescape(key);
+	unescape(key);
 	if (value)
-		MHD_http_unescape(value);
+		unescape(value);
 	json_object_set_new(o, key, json_string_nocheck(value ? value : ""));
 }
 
