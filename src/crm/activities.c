@@ -36,6 +36,19 @@ static bool merged_time(json_t *values, json_t *cur, const char *key, int64_t *t
 	return json_is_string(v) && isotime_parse(json_string_value(v), json_string_length(v), t);
 }
 
+/* Whether values sets key to other than cur holds; times compare as
+ * instants (values has Unix seconds, cur ISO text). */
+static bool changes(json_t *values, json_t *cur, const char *key)
+{
+	json_t *v = json_object_get(values, key), *c = cur ? json_object_get(cur, key) : NULL;
+	int64_t t;
+	if (!v)
+		return false;
+	if (json_is_integer(v) && json_is_string(c) && isotime_parse(json_string_value(c), json_string_length(c), &t))
+		return json_integer_value(v) != t;
+	return !json_equal(v, c);
+}
+
 static kt_err user_department(struct rec_ctx *ctx, int64_t user, int64_t *dep)
 {
 	struct db_stmt *s;
@@ -87,7 +100,7 @@ kt_err activities_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, jso
 	    strcmp(merged_str(values, cur, "status"), "planned") != 0) {
 		static const char *const locked[] = {"starts_at", "ends_at", "duration_min", NULL};
 		for (int i = 0; locked[i]; i++)
-			if (json_object_get(values, locked[i]))
+			if (changes(values, cur, locked[i]))
 				rec_error(ctx, locked[i], "a done activity's time cannot be changed; set it back to planned first");
 	}
 	json_t *parent = json_object_get(values, "parent_id");
@@ -99,8 +112,11 @@ kt_err activities_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, jso
 		if (cycle)
 			rec_error(ctx, "parent_id", "would make the activity its own ancestor");
 	}
+	/* Only a new assignee is checked: an agent may edit an activity of
+	 * another department's person and send its assignee back as read. */
 	json_t *assignee = json_object_get(values, "assignee_id");
-	if (json_is_integer(assignee) && ctx->role == ROLE_AGENT && json_integer_value(assignee) != ctx->user_id) {
+	if (json_is_integer(assignee) && changes(values, cur, "assignee_id") && ctx->role == ROLE_AGENT &&
+	    json_integer_value(assignee) != ctx->user_id) {
 		int64_t dep = 0;
 		kt_err rc = user_department(ctx, json_integer_value(assignee), &dep);
 		if (rc)
@@ -114,6 +130,11 @@ kt_err activities_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, jso
 			rec_error(ctx, "next", "must be the activity to plan next, as an object");
 		else if (strcmp(merged_str(values, cur, "status"), "done") != 0)
 			rec_error(ctx, "next", "can only be planned when this activity is done");
+		/* Each next is created by a nested record_create: a chain as
+		 * deep as the JSON parser allows (2048) held the write lock
+		 * for seconds and the stack for as many frames. */
+		else if (!json_is_null(json_object_get(next, "next")) && json_object_get(next, "next"))
+			rec_error(ctx, "next", "plans one activity; its own next comes when it is done");
 	}
 	return ERR_OK;
 }

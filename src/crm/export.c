@@ -15,6 +15,7 @@
 #include "core/limits.h"
 #include "core/table.h"
 #include "core/tz.h"
+#include "core/utf8.h"
 #include "db/db.h"
 
 enum ctype { C_TEXT, C_INT, C_NUMBER, C_MONEY, C_DATE, C_TIME, C_BOOL, C_JSON };
@@ -135,7 +136,10 @@ static kt_err add_column(struct export *x, const char *name, size_t len)
 		}
 	}
 	char msg[160];
-	snprintf(msg, sizeof msg, "names an unknown column \"%.80s\"", n);
+	if (utf8_valid(n, len))
+		snprintf(msg, sizeof msg, "names an unknown column \"%.80s\"", n);
+	else /* the query is not checked for UTF-8: never echo such bytes */
+		snprintf(msg, sizeof msg, "names an unknown column that is not UTF-8 text");
 	return bad(ctx, "columns", msg);
 }
 

@@ -7,6 +7,7 @@
 #include "crm/import.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,8 +267,11 @@ static bool parse_money(const char *s, int64_t *out)
 	}
 	if (!any)
 		return false;
-	for (int i = dec < 0 ? 0 : dec; i < 2; i++)
+	for (int i = dec < 0 ? 0 : dec; i < 2; i++) {
+		if (v > INT64_MAX / 10) /* "92233720368547759" has too many grosze */
+			return false;
 		v *= 10;
+	}
 	*out = neg ? -v : v;
 	return true;
 }
@@ -301,14 +305,20 @@ static json_t *cell(const struct field *f, const char *ctype, const char *s, con
 	if (!f) {
 		if (strcmp(ctype, "number") == 0) {
 			char buf[64], *end;
+			/* A longer one was cut to a different number. */
+			if (strlen(s) >= sizeof buf)
+				return *msg = "must be a number", NULL;
 			snprintf(buf, sizeof buf, "%s", s);
 			for (char *p = buf; *p; p++)
 				if (*p == ',')
 					*p = '.';
 			double v = strtod(buf, &end);
-			if (*end || end == buf)
+			/* strtod takes "nan" and "inf" (and 1e400 is inf), which JSON
+			 * has no number for; the range is checked before the cast,
+			 * which is undefined for a double out of int64_t's range. */
+			if (*end || end == buf || !isfinite(v))
 				return *msg = "must be a number", NULL;
-			return v == (double)(int64_t)v && v > -9e15 && v < 9e15 ? json_integer((json_int_t)v) : json_real(v);
+			return v > -9e15 && v < 9e15 && v == (double)(int64_t)v ? json_integer((json_int_t)v) : json_real(v);
 		}
 		t = strcmp(ctype, "currency") == 0 ? FT_MONEY : strcmp(ctype, "date") == 0 ? FT_DATE : FT_TEXT;
 	}

@@ -101,6 +101,11 @@ kt_err db_search_del(struct db_conn *c, const char *table, int64_t id);
  * expression to sort by, newest first with DESC (the row id). */
 kt_err db_search_join(struct db *db, const char *table, struct buf *from, struct buf *cond, struct buf *order);
 
+/* db_nulls_first: whether NULL sorts before every value in ascending order
+ * (SQLite) rather than after it (PostgreSQL); keyset pages over a column
+ * that may be NULL follow the engine's own order, which its indexes keep. */
+bool db_nulls_first(const struct db *db);
+
 /* db_sql_skip_locked: " FOR UPDATE SKIP LOCKED" where the engine has it
  * (PostgreSQL), "" where a write transaction is exclusive (SQLite). */
 const char *db_sql_skip_locked(const struct db *db);

@@ -15,6 +15,11 @@ const char *db_sql_skip_locked(const struct db *db)
 	return db->engine == DB_PG ? " FOR UPDATE SKIP LOCKED" : "";
 }
 
+bool db_nulls_first(const struct db *db)
+{
+	return db->engine == DB_SQLITE;
+}
+
 kt_err db_search_join(struct db *db, const char *table, struct buf *from, struct buf *cond, struct buf *order)
 {
 	kt_err rc;

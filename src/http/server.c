@@ -36,6 +36,7 @@
 #include "http/listen.h"
 #include "http/route_match.h"
 #include "http/static.h"
+#include "http/unescape.h"
 
 #define MAX_DAEMONS 64
 
@@ -498,35 +499,10 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 	atomic_fetch_sub(&srv->inflight, 1);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* URL unescaping: like libmicrohttpd's, except that %00 becomes the byte
- * 0xFF, which is not UTF-8 and fails every later check, instead of a NUL
- * that would silently cut the path or value short. */
+/* URL unescaping: http_unescape (%00 becomes 0xFF, never a NUL). */
 static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
 {
-	char *w = s;
-	for (const char *r = s; *r; r++) {
-		int hi, lo;
-		if (r[0] == '%' && (hi = hexval(r[1])) >= 0 && (lo = hexval(r[2])) >= 0) {
-			int v = hi * 16 + lo;
-			*w++ = v ? (char)v : (char)0xFF;
-			r += 2;
-		} else {
-			*w++ = *r;
-		}
-	}
-	*w = '\0';
-	return (size_t)(w - s);
+	return http_unescape(s);
 }
 
 /* on_uri: libmicrohttpd's look at the raw request target (query and

@@ -52,6 +52,8 @@ enum fflag {
 	F_HIDDEN = 1 << 6,      /* a column never shown in the API */
 	F_VIRTUAL = 1 << 7,     /* accepted in input, not a column */
 	F_NONEMPTY = 1 << 8,    /* a given text must not be empty */
+	F_NULLABLE = 1 << 9,    /* the column may be NULL: null clears an enum; an F_SORT
+				 * list pages through the NULLs too */
 };
 
 struct field {

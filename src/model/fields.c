@@ -1,6 +1,6 @@
 /* fields.c: every entity's fields, once.  Column names equal API names;
  * the schema (src/db/schema.c) must match.  F_SORT columns are NOT NULL
- * and indexed with id; F_FILTER columns are indexed. */
+ * (or say F_NULLABLE) and indexed with id; F_FILTER columns are indexed. */
 #include "model/fields.h"
 
 #include <stdint.h>
@@ -112,7 +112,7 @@ const struct field activities_fields[] = {
 	{.name = "subject", .type = FT_TEXT, .flags = F_REQUIRED | F_SEARCH, .max = 300},
 	{.name = "note", .type = FT_TEXT, .max = LIM_TEXT_LONG},
 	{.name = "status", .type = FT_ENUM, .flags = F_FILTER, .values = ACTIVITY_STATUSES, .def = "\"planned\""},
-	{.name = "starts_at", .type = FT_TIME, .flags = F_FILTER | F_SORT},
+	{.name = "starts_at", .type = FT_TIME, .flags = F_FILTER | F_SORT | F_NULLABLE},
 	{.name = "ends_at", .type = FT_TIME},
 	{.name = "duration_min", .type = FT_INT, .min = 0, .max = 10080, .def = "0"},
 	{.name = "priority", .type = FT_ENUM, .flags = F_FILTER, .values = PRIORITIES, .def = "\"normal\""},
@@ -158,7 +158,7 @@ const struct field statuses_fields[] = {
 	{.name = "background", .type = FT_COLOR},
 	{.name = "position", .type = FT_INT, .flags = F_SORT, .min = 0, .max = 1000000, .def = "0"},
 	{.name = "closed", .type = FT_BOOL, .flags = F_FILTER, .def = "false"},
-	{.name = "outcome", .type = FT_ENUM, .values = CLOSED_OUTCOMES},
+	{.name = "outcome", .type = FT_ENUM, .flags = F_NULLABLE, .values = CLOSED_OUTCOMES},
 	{0},
 };
 

@@ -1,7 +1,9 @@
 /* list.c: lists of any entity: filters on declared fields, a search query
  * over the entity's search index, sorting on declared (indexed) columns
  * and keyset pagination with opaque cursors.  Never a COUNT, never an
- * OFFSET: every page costs the same. */
+ * OFFSET: every page costs the same.  A sort column that may be NULL
+ * (F_NULLABLE) pages in the engine's order: the rows with a value and the
+ * NULL block are read in turn, each by its index. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +37,12 @@ struct list_query {
 	int64_t limit;
 	bool trash;
 	bool has_cursor;
-	json_t *cursor_value;   /* the sort value of the last row */
+	json_t *cursor_value;   /* the sort value of the last row (JSON null: in the NULL block) */
 	int64_t cursor_id;
 	struct rec_proj proj;   /* ?fields= (with the sort column, for the cursor) */
+	bool sort_nullable;     /* the sort column may be NULL */
+	bool next_block;        /* this query reads the block after the cursor's */
+	int64_t want;           /* rows this query asks for */
 };
 
 static bool looks_like_phone(const char *q, size_t len)
@@ -76,8 +81,9 @@ static kt_err query_error(struct rec_ctx *ctx, const char *k, const char *msg)
 	return ERR_BAD_QUERY;
 }
 
-/* Parses a filter value of f from query text. */
-static kt_err filter_value(struct rec_ctx *ctx, const struct field *f, const char *s, json_t **out)
+/* Parses a filter value of f from query text; an error is reported under
+ * the parameter k (the field's name, or a range's <field>_from / _to). */
+static kt_err filter_value(struct rec_ctx *ctx, const struct field *f, const char *k, const char *s, json_t **out)
 {
 	*out = NULL;
 	size_t len = strlen(s);
@@ -91,7 +97,7 @@ static kt_err filter_value(struct rec_ctx *ctx, const struct field *f, const cha
 			return ERR_OK;
 		long long v = strtoll(s, &end, 10);
 		if (!*s || *end)
-			return query_error(ctx, f->name, "must be an integer (or null)");
+			return query_error(ctx, k, "must be an integer (or null)");
 		*out = json_integer(v);
 		return ERR_OK;
 	}
@@ -101,7 +107,7 @@ static kt_err filter_value(struct rec_ctx *ctx, const struct field *f, const cha
 		else if (strcmp(s, "false") == 0 || strcmp(s, "0") == 0)
 			*out = json_false();
 		else
-			return query_error(ctx, f->name, "must be true or false");
+			return query_error(ctx, k, "must be true or false");
 		return ERR_OK;
 	case FT_ENUM:
 		for (int i = 0; f->values[i]; i++)
@@ -109,34 +115,34 @@ static kt_err filter_value(struct rec_ctx *ctx, const struct field *f, const cha
 				*out = json_string(s);
 				return ERR_OK;
 			}
-		return query_error(ctx, f->name, "is not one of the field's values");
+		return query_error(ctx, k, "is not one of the field's values");
 	case FT_PHONE:
 		if (!phone_normalize(s, len, ctx->default_cc ? ctx->default_cc : "48", buf, sizeof buf))
-			return query_error(ctx, f->name, "is not a phone number");
+			return query_error(ctx, k, "is not a phone number");
 		*out = json_string(buf);
 		return ERR_OK;
 	case FT_EMAIL:
 		if (!ident_email_normalize(s, len, buf, sizeof buf))
-			return query_error(ctx, f->name, "is not an e-mail address");
+			return query_error(ctx, k, "is not an e-mail address");
 		*out = json_string(buf);
 		return ERR_OK;
 	case FT_DATE: {
 		int32_t d;
 		if (!isodate_parse(s, len, &d))
-			return query_error(ctx, f->name, "must be a date YYYY-MM-DD");
+			return query_error(ctx, k, "must be a date YYYY-MM-DD");
 		*out = json_string(s);
 		return ERR_OK;
 	}
 	case FT_TIME: {
 		int64_t t;
 		if (!isotime_parse(s, len, &t))
-			return query_error(ctx, f->name, "must be an ISO 8601 time");
+			return query_error(ctx, k, "must be an ISO 8601 time");
 		*out = json_integer(t);
 		return ERR_OK;
 	}
 	default:
 		if (!utf8_valid(s, len) || len > LIM_TEXT_DEFAULT * 4)
-			return query_error(ctx, f->name, "must be UTF-8 text");
+			return query_error(ctx, k, "must be UTF-8 text");
 		*out = json_string(s);
 		return ERR_OK;
 	}
@@ -171,6 +177,8 @@ static kt_err parse_sort(struct rec_ctx *ctx, const struct entity *e, const char
 		lq->sort = "created_at";
 	else
 		lq->sort = entity_field(e, s)->name;
+	const struct field *f = entity_field(e, lq->sort);
+	lq->sort_nullable = f && (f->flags & F_NULLABLE);
 	return ERR_OK;
 }
 
@@ -182,8 +190,9 @@ static kt_err parse_cursor(struct rec_ctx *ctx, const char *c, struct list_query
 	if (strlen(c) >= LIM_CURSOR || !b64url_decode(c, strlen(c), raw, sizeof raw, &n))
 		return query_error(ctx, "cursor", "is not a cursor this server gave");
 	json_t *a = json_loadb((const char *)raw, n, 0, NULL);
+	json_t *v = json_array_get(a, 0);
 	bool ok = json_is_array(a) && json_array_size(a) == 2 && json_is_integer(json_array_get(a, 1)) &&
-		  (lq->sort_text ? json_is_string(json_array_get(a, 0)) : json_is_integer(json_array_get(a, 0)));
+		  (json_is_null(v) ? lq->sort_nullable : lq->sort_text ? json_is_string(v) : json_is_integer(v));
 	if (!ok) {
 		json_decref(a);
 		return query_error(ctx, "cursor", "is not a cursor this server gave (or the sort changed)");
@@ -220,9 +229,12 @@ static bool range_filter(struct rec_ctx *ctx, const struct entity *e, const char
 		return true;
 	}
 	json_t *fv = NULL;
-	if (filter_value(ctx, f, s, &fv) != ERR_OK || !fv) {
-		json_decref(fv);
+	if (filter_value(ctx, f, k, s, &fv) != ERR_OK) {
 		*rc = ERR_BAD_QUERY;
+		return true;
+	}
+	if (!fv) {
+		*rc = query_error(ctx, k, "must be a value (null has no range)");
 		return true;
 	}
 	lq->filters[lq->nfilters].f = f;
@@ -284,7 +296,7 @@ static kt_err parse_params(struct rec_ctx *ctx, const struct entity *e, json_t *
 				rc = query_error(ctx, k, "too many filters");
 			} else {
 				json_t *fv = NULL;
-				if (filter_value(ctx, f, s, &fv) == ERR_OK) {
+				if (filter_value(ctx, f, k, s, &fv) == ERR_OK) {
 					lq->filters[lq->nfilters].f = f;
 					lq->filters[lq->nfilters].op = "=";
 					lq->filters[lq->nfilters++].value = fv;
@@ -355,9 +367,14 @@ static kt_err build_sql(struct rec_ctx *ctx, const struct entity *e, const struc
 	const char *dir = lq->desc ? "DESC" : "ASC";
 	/* Text is sorted in Polish alphabetical order (collation kt_pl). */
 	const char *coll = lq->sort_text ? " COLLATE kt_pl" : "";
-	if (!rc && lq->has_cursor)
-		rc = strcmp(lq->sort, "id") == 0 ? buf_printf(sql, " AND %s.id %s ?", e->name, op)
-						 : buf_printf(sql, " AND (%s%s, id) %s (?, ?)", lq->sort, coll, op);
+	if (!rc && lq->has_cursor && strcmp(lq->sort, "id") == 0)
+		rc = buf_printf(sql, " AND %s.id %s ?", e->name, op);
+	else if (!rc && lq->has_cursor && lq->next_block)
+		rc = buf_printf(sql, " AND %s IS %sNULL", lq->sort, json_is_null(lq->cursor_value) ? "NOT " : "");
+	else if (!rc && lq->has_cursor && json_is_null(lq->cursor_value))
+		rc = buf_printf(sql, " AND %s IS NULL AND id %s ?", lq->sort, op);
+	else if (!rc && lq->has_cursor)
+		rc = buf_printf(sql, " AND (%s%s, id) %s (?, ?)", lq->sort, coll, op);
 	if (!rc) {
 		if (join)
 			rc = buf_printf(sql, " ORDER BY %s %s LIMIT ?", buf_cstr(&order), dir);
@@ -384,9 +401,9 @@ static kt_err bind_sql(struct rec_ctx *ctx, const struct list_query *lq, struct 
 		rc = record_bind_cond(s, &idx, &lq->conds[i]);
 	if (!rc && lq->terms[0] && !join)
 		rc = db_search_bind(s, &idx, lq->terms);
-	if (!rc && lq->has_cursor && strcmp(lq->sort, "id") == 0) {
+	if (!rc && lq->has_cursor && (strcmp(lq->sort, "id") == 0 || (json_is_null(lq->cursor_value) && !lq->next_block))) {
 		rc = db_bind_int64(s, idx++, lq->cursor_id);
-	} else if (!rc && lq->has_cursor) {
+	} else if (!rc && lq->has_cursor && !lq->next_block) {
 		if (lq->sort_text)
 			rc = db_bind_str(s, idx++, json_string_value(lq->cursor_value));
 		else
@@ -395,7 +412,7 @@ static kt_err bind_sql(struct rec_ctx *ctx, const struct list_query *lq, struct 
 			rc = db_bind_int64(s, idx++, lq->cursor_id);
 	}
 	if (!rc)
-		rc = db_bind_int64(s, idx, lq->limit + 1);
+		rc = db_bind_int64(s, idx, lq->want);
 	return rc;
 }
 
@@ -408,7 +425,7 @@ static json_t *make_cursor(const struct list_query *lq, json_t *last)
 		isotime_parse(json_string_value(sv), json_string_length(sv), &t);
 		val = json_integer(t);
 	} else {
-		val = json_incref(sv ? sv : json_string(""));
+		val = sv ? json_incref(sv) : json_string(""); /* JSON null: the NULL block */
 	}
 	json_t *a = json_pack("[oO]", val, json_object_get(last, "id"));
 	char *text = json_dumps(a, JSON_COMPACT);
@@ -421,6 +438,17 @@ static json_t *make_cursor(const struct list_query *lq, json_t *last)
 	return n ? json_string(enc) : json_null();
 }
 
+/* has_next_block: whether the rows after the cursor's block (the NULLs
+ * after the values, or the values after the NULLs) come next in this
+ * direction of a sort on a column that may be NULL. */
+static bool has_next_block(struct rec_ctx *ctx, const struct list_query *lq)
+{
+	if (!lq->has_cursor || !lq->sort_nullable || strcmp(lq->sort, "id") == 0)
+		return false;
+	bool nulls_after_values = lq->desc == db_nulls_first(db_conn_db(ctx->conn));
+	return json_is_null(lq->cursor_value) ? !nulls_after_values : nulls_after_values;
+}
+
 kt_err record_list(struct rec_ctx *ctx, const struct entity *e, json_t *params, json_t **out)
 {
 	*out = NULL;
@@ -430,36 +458,48 @@ kt_err record_list(struct rec_ctx *ctx, const struct entity *e, json_t *params, 
 	buf_init(&sql, 16384);
 	struct db_stmt *s = NULL;
 	json_t *items = NULL;
+	bool more = false;
 	kt_err rc = parse_params(ctx, e, params, &lq);
 	if (!rc)
+		rc = (items = json_array()) ? ERR_OK : ERR_NOMEM;
+	/* The rows after the cursor in its block, then (a column that may be
+	 * NULL) those of the next block, until limit + 1 rows are read. */
+	for (int block = 0; !rc && !more && block < 2; block++) {
+		if (block == 1 && !has_next_block(ctx, &lq))
+			break;
+		lq.next_block = block == 1;
+		lq.want = lq.limit + 1 - (int64_t)json_array_size(items);
+		buf_reset(&sql);
 		rc = build_sql(ctx, e, &lq, &sql);
-	if (!rc)
-		rc = db_prepare(ctx->conn, buf_cstr(&sql), &s);
-	if (!rc)
-		rc = bind_sql(ctx, &lq, s);
-	if (!rc) {
-		items = json_array();
-		int64_t n = 0;
-		while ((rc = db_step(s)) == ERR_ROW && n++ < lq.limit)
-			json_array_append_new(items, rec_row_json_proj(e, s, &lq.proj));
-		db_reset(s);
-		json_t *next = json_null();
-		if (rc == ERR_ROW) {
-			json_decref(next);
-			next = make_cursor(&lq, json_array_get(items, json_array_size(items) - 1));
-			rc = ERR_OK;
-		} else if (rc == ERR_DONE) {
-			rc = ERR_OK;
+		if (!rc)
+			rc = db_prepare(ctx->conn, buf_cstr(&sql), &s);
+		if (!rc)
+			rc = bind_sql(ctx, &lq, s);
+		if (rc) {
+			if (s)
+				db_reset(s);
+			break;
 		}
-		if (!rc && e->hooks.decorate)
+		while ((rc = db_step(s)) == ERR_ROW) {
+			if ((int64_t)json_array_size(items) == lq.limit) {
+				more = true;
+				break;
+			}
+			json_array_append_new(items, rec_row_json_proj(e, s, &lq.proj));
+		}
+		db_reset(s);
+		if (rc == ERR_ROW || rc == ERR_DONE)
+			rc = ERR_OK;
+	}
+	if (!rc) {
+		json_t *next = more ? make_cursor(&lq, json_array_get(items, json_array_size(items) - 1)) : json_null();
+		if (e->hooks.decorate)
 			rc = e->hooks.decorate(ctx, items);
 		if (!rc)
 			*out = json_pack("{sOso}", "items", items, "next_cursor", next);
 		else
 			json_decref(next);
 	}
-	if (s)
-		db_reset(s);
 	json_decref(items);
 	buf_clear(&sql);
 	lq_clear(&lq);

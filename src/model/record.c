@@ -6,6 +6,7 @@
 
 #include "core/isotime.h"
 #include "core/log.h"
+#include "core/utf8.h"
 #include "model/record_int.h"
 
 void rec_ctx_clear(struct rec_ctx *ctx)
@@ -18,10 +19,24 @@ void rec_ctx_clear(struct rec_ctx *ctx)
 
 kt_err rec_error(struct rec_ctx *ctx, const char *field, const char *message)
 {
+	/* A name cut to fit a buffer ("custom.%.100s") may end inside a
+	 * character, and jansson refuses such a key: the error would be lost
+	 * and the record saved without the field.  Keep the whole characters. */
+	size_t len = strlen(field), n = 0, k;
+	uint32_t cp;
+	while (n < len && (k = utf8_decode(field + n, len - n, &cp)) > 0)
+		n += k;
 	if (!ctx->errors)
 		ctx->errors = json_object();
-	if (ctx->errors && !json_object_get(ctx->errors, field))
-		json_object_set_new(ctx->errors, field, json_string(message));
+	/* Nor is an error lost to a message that quotes bytes of a query
+	 * (which nobody checked for UTF-8). */
+	json_t *m = json_string(message);
+	if (!m)
+		m = json_string("is not valid");
+	if (ctx->errors && !json_object_getn(ctx->errors, field, n))
+		json_object_setn_new(ctx->errors, field, n, m);
+	else
+		json_decref(m);
 	return ERR_INVALID;
 }
 
@@ -272,12 +287,13 @@ kt_err record_exists(struct rec_ctx *ctx, const char *table, int64_t id)
 	return rc == ERR_ROW ? ERR_OK : rc == ERR_DONE ? ERR_NOT_FOUND : rc;
 }
 
-kt_err record_get(struct rec_ctx *ctx, const struct entity *e, int64_t id, bool with_deleted,
-		  json_t **out)
+/* get_row: record_get, within the caller's scope or (scoped false) not. */
+static kt_err get_row(struct rec_ctx *ctx, const struct entity *e, int64_t id, bool with_deleted, bool scoped,
+		      json_t **out)
 {
 	*out = NULL;
-	struct rec_cond cond;
-	kt_err rc = record_scope(ctx, e, "", &cond);
+	struct rec_cond cond = {.sql = "", .args = NULL};
+	kt_err rc = scoped ? record_scope(ctx, e, "", &cond) : ERR_OK;
 	if (rc)
 		return rc;
 	struct buf sql;
@@ -311,6 +327,12 @@ kt_err record_get(struct rec_ctx *ctx, const struct entity *e, int64_t id, bool 
 	}
 	db_reset(s);
 	return rc;
+}
+
+kt_err record_get(struct rec_ctx *ctx, const struct entity *e, int64_t id, bool with_deleted,
+		  json_t **out)
+{
+	return get_row(ctx, e, id, with_deleted, true, out);
 }
 
 /* History keeps values as the API shows them; a password never. */
@@ -517,8 +539,16 @@ kt_err record_update(struct rec_ctx *ctx, const struct entity *e, int64_t id, js
 		rc = e->hooks.before_write(ctx, values, cur);
 	if (!rc) {
 		changes = json_object();
+		if (!changes) {
+			json_decref(cur);
+			json_decref(values);
+			return ERR_NOMEM;
+		}
 		diff_values(e, values, cur, changes);
-		if (json_object_size(values) == 0) {
+		/* Hidden columns derive from shown ones (name and tag keys; a
+		 * new password shows as "(changed)"), so with no shown change
+		 * there is nothing to write: no new version, no history row. */
+		if (json_object_size(changes) == 0) {
 			*out = cur;
 			json_decref(values);
 			json_decref(changes);
@@ -528,8 +558,11 @@ kt_err record_update(struct rec_ctx *ctx, const struct entity *e, int64_t id, js
 	}
 	if (!rc)
 		rc = record_history_add(ctx, e->name, id, "update", changes);
+	/* Read back outside the caller's scope: handing a record to someone
+	 * of another department may take it out of the caller's sight, and
+	 * that is no reason to undo the handover. */
 	if (!rc)
-		rc = record_get(ctx, e, id, false, &rec);
+		rc = get_row(ctx, e, id, false, false, &rec);
 	if (!rc && e->searchable)
 		rc = rec_search_index(ctx, e, rec);
 	if (!rc && e->hooks.after_write)

@@ -205,7 +205,7 @@ static kt_err check_value(struct rec_ctx *ctx, const struct entity *e, const str
 	if (json_is_null(v)) {
 		if (f->flags & F_REQUIRED)
 			return rec_error(ctx, f->name, "is required");
-		if (f->type == FT_BOOL || f->type == FT_ENUM || f->type == FT_CUSTOM)
+		if ((f->type == FT_BOOL || f->type == FT_ENUM || f->type == FT_CUSTOM) && !(f->flags & F_NULLABLE))
 			return rec_error(ctx, f->name, "must not be null");
 		*out = f->def ? json_loads(f->def, JSON_DECODE_ANY, NULL) : json_null();
 		return *out ? ERR_OK : ERR_NOMEM;

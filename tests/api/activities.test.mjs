@@ -185,6 +185,19 @@ test('activities_agent_assigns_within_own_department_only', async () => {
 	assert.equal(await count(), n + 3);
 });
 
+// Found by fuzz_record: the department rule fired on an assignee sent back
+// unchanged, so an agent could not save a form of a company-wide activity
+// assigned in another department.
+test('activities_agent_edits_another_departments_activity_sent_back_whole', async () => {
+	const a = await create(manager, { assignee_id: agent3.user.id, visibility: 'company' });
+	const { id, version, created_at, updated_at, created_by, updated_by, done_at, department_id, ...form } = await get(a.id, agent);
+	const r = await agent.patch(`/api/activities/${id}`, { ...form, subject: 'Poprawiony temat', version });
+	expectStatus(r, 200);
+	assert.equal(r.body.subject, 'Poprawiony temat');
+	assert.equal(r.body.assignee_id, agent3.user.id);
+	expectError(await edit(agent, a.id, { assignee_id: admin.user.id }), 422, 'validation_failed', ['assignee_id']);
+});
+
 test('activities_manager_and_admin_assign_anyone', async () => {
 	for (const c of [manager, admin]) {
 		const a = await create(c, { assignee_id: agent3.user.id });
@@ -210,6 +223,12 @@ test('activities_done_time_is_locked_until_set_back_to_planned', async () => {
 	assert.equal(g.duration_min, 30);
 	// other fields of a done activity may change
 	expectStatus(await edit(agent, a.id, { note: 'Klient zadowolony' }), 200);
+	// also when a form sends its unchanged time back (found by fuzz_record)
+	g = await get(a.id);
+	r = await edit(agent, a.id, { starts_at: g.starts_at, ends_at: g.ends_at, duration_min: g.duration_min, note: 'Zadowolony' });
+	expectStatus(r, 200);
+	assert.equal(r.body.note, 'Zadowolony');
+	assert.equal(r.body.ends_at, '2030-06-01T10:30:00Z');
 	// set back to planned (untick): then the time can change
 	r = await edit(agent, a.id, { status: 'planned' });
 	expectStatus(r, 200);
@@ -276,6 +295,20 @@ test('activities_next_that_is_invalid_writes_nothing', async () => {
 	// next on an activity that stays planned is refused
 	expectError(await edit(agent, a.id, { note: 'x', next: { subject: 'Potem', starts_at: at(30) } }), 422, 'validation_failed', ['next']);
 	assert.equal(await count(), n);
+});
+
+// A next inside a next was a chain of nested creates as deep as the JSON
+// parser allows: seconds of the write lock for one request.
+test('activities_next_plans_one_step_not_a_chain', async () => {
+	const a = await create(agent, { starts_at: at(-1) });
+	const n = await count();
+	let next = { kind: 'task', subject: 'Ostatni' };
+	for (let i = 0; i < 50; i++) next = { kind: 'task', subject: `Krok ${i}`, status: 'done', next };
+	expectError(await edit(agent, a.id, { status: 'done', next }), 422, 'validation_failed', ['next']);
+	assert.equal(await count(), n);
+	const r = await edit(agent, a.id, { status: 'done', next: { subject: 'Jeden krok', starts_at: at(30), next: null } });
+	expectStatus(r, 200);
+	assert.equal(await count(), n + 1);
 });
 
 test('activities_parent_progress_rolls_up_from_subtasks', async () => {

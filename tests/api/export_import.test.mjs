@@ -20,6 +20,7 @@ before(async () => {
 	agent3 = await srv.session('agent3');
 	expectStatus(await admin.post('/api/custom_fields', { entity: 'contacts', name: 'limit', label: 'Limit kredytu', type: 'currency' }), 201);
 	expectStatus(await admin.post('/api/custom_fields', { entity: 'contacts', name: 'since', label: 'Klient od', type: 'date' }), 201);
+	expectStatus(await admin.post('/api/custom_fields', { entity: 'contacts', name: 'score', label: 'Ocena', type: 'number' }), 201);
 });
 after(async () => {
 	await srv?.stop();
@@ -354,4 +355,35 @@ test('import_of_a_big_file_into_an_empty_table_leaves_it_whole', async () => {
 	} finally {
 		await fresh.stop();
 	}
+});
+
+// Found by fuzz_query: an unknown column whose name is not UTF-8 was echoed in
+// the message, which could not be encoded, so the 400 named no parameter.
+test('export_unknown_column_that_is_not_utf8_is_400_naming_columns', async () => {
+	const r = await admin.get('/api/contacts/export?format=csv&columns=id,ph%A4ne');
+	const e = expectError(r, 400, 'bad_query', ['columns']);
+	assert.ok(!e.fields.columns.includes('\ufffd'));
+});
+
+// Found by fuzz_import: a custom number cell of "nan", "inf" or 1e400 was cast
+// to an integer before its range was checked (undefined behaviour) and, as
+// JSON has no such number, failed its row without saying why; a long one
+// was cut to 63 characters, a different number.
+test('import_custom_number_cells_that_are_no_json_number_fail_their_row', async () => {
+	const csv = ['last_name,custom.score', 'Liczbowy,"4,5"', 'Nanowy,nan', 'Inf,-inf', 'Wielki,1e400',
+		`Dlugi,1${'0'.repeat(70)}x`, 'Calkowity,1e3'].join('\n') + '\n';
+	const rep = expectStatus(await importCsv(admin, 'contacts', csv, '?dry_run=1'), 200);
+	assert.equal(rep.rows_ok, 2);
+	assert.deepEqual(rep.errors.map((e) => e.line), [3, 4, 5, 6]);
+	for (const e of rep.errors) assert.equal(e.fields['custom.score'], 'must be a number');
+});
+
+// Found by fuzz_import: an amount within int64_t as written but not once
+// turned into grosze overflowed (undefined behaviour) instead of failing.
+test('import_amount_too_large_in_grosze_fails_its_row', async () => {
+	const csv = 'last_name,custom.limit\nMaksymalny,92233720368547758\nZaDuzy,92233720368547759\nUlamek,"922337203685477580,7"\n';
+	const rep = expectStatus(await importCsv(admin, 'contacts', csv, '?dry_run=1'), 200);
+	assert.equal(rep.rows_ok, 1);
+	assert.deepEqual(rep.errors.map((e) => e.line), [3, 4]);
+	for (const e of rep.errors) assert.ok(e.fields['custom.limit']);
 });

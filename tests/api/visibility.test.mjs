@@ -188,6 +188,22 @@ test('visibility_handing_an_inquiry_to_another_person', async () => {
 	expectError(await V.A2.get(`/api/inquiries/${q.body.id}`), 404, 'not_found');
 });
 
+// Found by fuzz_record: an update that took the record out of the editor's
+// sight (handed to another department's person) was read back within the
+// editor's scope, found missing, and rolled back as a 404.
+test('visibility_handing_a_client_out_of_ones_own_sight', async () => {
+	const c = await V.A1.post('/api/contacts', { last_name: uniq('Przekazywany '), visibility: 'department' });
+	expectStatus(c, 201);
+	const g = expectStatus(await V.A2.get(`/api/contacts/${c.body.id}`), 200);
+	const p = await V.A2.patch(`/api/contacts/${c.body.id}`, { owner_id: V.B1.user.id, version: g.version });
+	expectStatus(p, 200, 'the handover is written and answered');
+	assert.equal(p.body.owner_id, V.B1.user.id);
+	assert.equal(p.body.version, g.version + 1);
+	expectError(await V.A2.get(`/api/contacts/${c.body.id}`), 404, 'not_found');
+	expectStatus(await V.B1.get(`/api/contacts/${c.body.id}`), 200, 'the new owner sees it');
+	expectStatus(await V.A1.get(`/api/contacts/${c.body.id}`), 200, 'the creator still sees it');
+});
+
 test('visibility_assignee_sees_a_private_activity_assigned_to_them', async () => {
 	const r = await V.A1.post('/api/activities', { kind: 'call', subject: uniq('Dla kolegi '), starts_at: iso(Date.now() + 86400000), visibility: 'private', assignee_id: V.A2.user.id });
 	expectStatus(r, 201);

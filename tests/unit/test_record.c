@@ -216,6 +216,165 @@ static void trash_and_history(void **state)
 	json_decref(r);
 }
 
+static kt_err update(struct fx *f, const char *entity, int64_t id, const char *json, json_t **out)
+{
+	json_t *in = json_loads(json, 0, NULL);
+	assert_non_null(in);
+	rec_ctx_clear(&f->ctx);
+	assert_int_equal(db_begin(f->c, true), ERR_OK);
+	kt_err rc = record_update(&f->ctx, entities_find(entity), id, in, 0, out);
+	if (rc)
+		db_rollback(f->c);
+	else
+		assert_int_equal(db_commit(f->c), ERR_OK);
+	json_decref(in);
+	return rc;
+}
+
+static size_t history_len(struct fx *f, const char *entity, int64_t id)
+{
+	json_t *p = json_object(), *out = NULL;
+	assert_int_equal(record_history(&f->ctx, entities_find(entity), id, p, &out), ERR_OK);
+	size_t n = json_array_size(json_object_get(out, "items"));
+	json_decref(out);
+	json_decref(p);
+	return n;
+}
+
+/* Found by fuzz_record: a PATCH that repeats what is stored wrote a new
+ * version and an empty history row when the entity keeps hidden keys
+ * (a client's name keys, an article's tag key), so the next editor got
+ * a needless 409. */
+static void unchanged_patch_keeps_version(void **state)
+{
+	struct fx *f = *state;
+	json_t *r = NULL, *u = NULL;
+	assert_int_equal(create(f, "contacts", "{\"first_name\": \"Jan\", \"last_name\": \"Kowalski\"}", &r), ERR_OK);
+	int64_t id = json_integer_value(json_object_get(r, "id"));
+	assert_int_equal(update(f, "contacts", id, "{\"last_name\": \" Kowalski \", \"version\": 1}", &u), ERR_OK);
+	assert_int_equal(json_integer_value(json_object_get(u, "version")), 1);
+	assert_true(json_equal(r, u));
+	assert_int_equal(history_len(f, "contacts", id), 1);
+	json_decref(u);
+	json_decref(r);
+	assert_int_equal(create(f, "kb_articles", "{\"title\": \"Faktury\", \"tags\": [\"Księgowość\"]}", &r), ERR_OK);
+	id = json_integer_value(json_object_get(r, "id"));
+	assert_int_equal(update(f, "kb_articles", id, "{\"tags\": [\"Księgowość\"], \"version\": 1}", &u), ERR_OK);
+	assert_int_equal(json_integer_value(json_object_get(u, "version")), 1);
+	assert_int_equal(history_len(f, "kb_articles", id), 1);
+	json_decref(u);
+	/* a real change still counts */
+	assert_int_equal(update(f, "kb_articles", id, "{\"tags\": [\"faktury\"], \"version\": 1}", &u), ERR_OK);
+	assert_int_equal(json_integer_value(json_object_get(u, "version")), 2);
+	assert_int_equal(history_len(f, "kb_articles", id), 2);
+	json_decref(u);
+	json_decref(r);
+}
+
+/* Found by fuzz_record: a status's outcome is null until it closes, but
+ * null was refused for every enum, so a status could not be sent back as
+ * read, nor its outcome cleared. */
+static void optional_enum_takes_null(void **state)
+{
+	struct fx *f = *state;
+	json_t *r = NULL, *u = NULL;
+	assert_int_equal(create(f, "statuses", "{\"entity\": \"inquiries\", \"name\": \"Oferta\", \"outcome\": null}", &r),
+			 ERR_OK);
+	assert_true(json_is_null(json_object_get(r, "outcome")));
+	int64_t id = json_integer_value(json_object_get(r, "id"));
+	json_decref(r);
+	assert_int_equal(update(f, "statuses", id, "{\"outcome\": \"won\", \"closed\": true, \"version\": 1}", &u), ERR_OK);
+	assert_string_equal(json_string_value(json_object_get(u, "outcome")), "won");
+	json_decref(u);
+	assert_int_equal(update(f, "statuses", id, "{\"outcome\": null, \"closed\": false, \"version\": 2}", &u), ERR_OK);
+	assert_true(json_is_null(json_object_get(u, "outcome")));
+	json_decref(u);
+	/* an enum with a NOT NULL column still refuses it */
+	assert_int_equal(create(f, "contacts", "{\"last_name\": \"Nowak\", \"kind\": null}", &r), ERR_INVALID);
+	assert_non_null(json_object_get(f->ctx.errors, "kind"));
+}
+
+/* Found by fuzz_record: an unknown custom field whose name, cut to fit
+ * the error key, ended inside a character lost its error (jansson refuses
+ * such a key), and the record was saved without it. */
+static void cut_error_key_keeps_error(void **state)
+{
+	struct fx *f = *state;
+	char js[400] = "{\"last_name\": \"Nowak\", \"custom\": {\"a";
+	for (int i = 0; i < 60; i++)
+		strcat(js, "ą");
+	strcat(js, "\": 1}}");
+	json_t *r = NULL;
+	assert_int_equal(create(f, "contacts", js, &r), ERR_INVALID);
+	assert_null(r);
+	assert_int_equal(json_object_size(f->ctx.errors), 1);
+	const char *k = json_object_iter_key(json_object_iter(f->ctx.errors));
+	assert_int_equal(strncmp(k, "custom.aą", strlen("custom.aą")), 0);
+	assert_int_equal(strlen(k), strlen("custom.a") + 2 * 49);
+}
+
+/* ids of every page of query (limit per page) on entity, in order. */
+static void page_ids(struct fx *f, const char *entity, const char *sort, int limit, char *out, size_t cap)
+{
+	const struct entity *e = entities_find(entity);
+	char lim[8];
+	snprintf(lim, sizeof lim, "%d", limit);
+	json_t *q = json_pack("{s:s, s:s}", "sort", sort, "limit", lim), *page = NULL;
+	out[0] = '\0';
+	for (int n = 0; n < 100; n++) {
+		assert_int_equal(record_list(&f->ctx, e, q, &page), ERR_OK);
+		size_t i;
+		json_t *it;
+		json_array_foreach(json_object_get(page, "items"), i, it)
+			snprintf(out + strlen(out), cap - strlen(out), "%lld,", (long long)json_integer_value(json_object_get(it, "id")));
+		json_t *next = json_object_get(page, "next_cursor");
+		if (!json_is_string(next)) {
+			json_decref(page);
+			break;
+		}
+		json_object_set(q, "cursor", next);
+		json_decref(page);
+	}
+	json_decref(q);
+}
+
+/* Found by fuzz_query: activities sorted by starts_at, which may be NULL,
+ * lost the undated ones: a page ending on one got a cursor the next
+ * request refused, and a page walk from the dated ones never reached them. */
+static void pages_through_nulls(void **state)
+{
+	struct fx *f = *state;
+	static const char *const starts[] = {NULL, "2030-01-02T10:00:00Z", NULL, "2030-01-01T10:00:00Z",
+					     "2030-01-02T10:00:00Z", NULL};
+	json_t *u = NULL;
+	f->ctx.pw_plain = "haslo-1234"; /* the hash is made before the transaction */
+	f->ctx.pw_hash = "$argon2id$test";
+	assert_int_equal(create(f, "users", "{\"login\": \"ola\", \"role\": \"admin\", \"password\": \"haslo-1234\"}", &u),
+			 ERR_OK);
+	f->ctx.user_id = json_integer_value(json_object_get(u, "id")); /* the assignee */
+	f->ctx.role = ROLE_ADMIN;
+	json_decref(u);
+	for (int i = 0; i < 6; i++) {
+		char js[160];
+		json_t *r = NULL;
+		snprintf(js, sizeof js, "{\"kind\": \"task\", \"subject\": \"Zadanie %d\"%s%s%s}", i,
+			 starts[i] ? ", \"starts_at\": \"" : "", starts[i] ? starts[i] : "", starts[i] ? "\"" : "");
+		assert_int_equal(create(f, "activities", js, &r), ERR_OK);
+		json_decref(r);
+	}
+	for (int desc = 0; desc < 2; desc++) {
+		const char *sort = desc ? "-starts_at" : "starts_at";
+		char one[256], paged[256];
+		page_ids(f, "activities", sort, 500, one, sizeof one);
+		/* SQLite sorts NULL first: 1, 3, 6 undated; 4 first, then 2, 5 */
+		assert_string_equal(one, desc ? "5,2,4,6,3,1," : "1,3,6,4,2,5,");
+		for (int limit = 1; limit <= 4; limit++) {
+			page_ids(f, "activities", sort, limit, paged, sizeof paged);
+			assert_string_equal(paged, one);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +383,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(versions_conflict, setup, teardown),
 		cmocka_unit_test_setup_teardown(search_and_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(trash_and_history, setup, teardown),
+		cmocka_unit_test_setup_teardown(unchanged_patch_keeps_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(optional_enum_takes_null, setup, teardown),
+		cmocka_unit_test_setup_teardown(cut_error_key_keeps_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(pages_through_nulls, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
