@@ -1,12 +1,14 @@
 -- bench/agenda.lua: wrk script for bench/agenda.  MODE=reminders asks
 -- GET /api/reminders with a random demo user's token; MODE=calendar asks a
 -- random user's week of GET /api/calendar.  TOKENS and USERS are
--- space-separated lists; FROM and TO the week (ISO 8601).
+-- space-separated lists; FROM and TO the week (ISO 8601); FIELDS, when
+-- set, is sent as fields= (what the UI asks for).
 local tokens, users = {}, {}
 for t in string.gmatch(os.getenv("TOKENS") or "", "%S+") do tokens[#tokens + 1] = t end
 for u in string.gmatch(os.getenv("USERS") or "", "%S+") do users[#users + 1] = u end
 local mode = os.getenv("MODE") or "reminders"
 local from, to = os.getenv("FROM"), os.getenv("TO")
+local fields = os.getenv("FIELDS") or ""
 math.randomseed(os.time())
 
 request = function()
@@ -16,6 +18,9 @@ request = function()
 		path = "/api/calendar?from=" .. from .. "&to=" .. to .. "&user_id=" .. users[math.random(#users)]
 	else
 		path = "/api/reminders"
+	end
+	if fields ~= "" then
+		path = path .. (mode == "calendar" and "&" or "?") .. "fields=" .. fields
 	end
 	return wrk.format("GET", path, {["Authorization"] = "Bearer " .. t})
 end
