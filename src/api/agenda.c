@@ -23,8 +23,10 @@ static kt_err caller_zone(struct http_req *req, struct tz **tz)
 	return tz_load("UTC", tz);
 }
 
-/* The query of the reminders: only fields= (of the activities). */
-static kt_err reminders_query(struct rec_ctx *ctx, struct http_req *req, struct rec_proj *proj)
+/* The query of the reminders: fields= of the activities, inquiry_fields=
+ * of the inquiries. */
+static kt_err reminders_query(struct rec_ctx *ctx, struct http_req *req, struct rec_proj *proj,
+			      struct rec_proj *iproj)
 {
 	json_t *q = http_query(req);
 	const char *k;
@@ -32,9 +34,11 @@ static kt_err reminders_query(struct rec_ctx *ctx, struct http_req *req, struct 
 	kt_err rc = q ? ERR_OK : ERR_NOMEM;
 	json_object_foreach(q, k, v) {
 		if (strcmp(k, "fields") == 0)
-			rc = record_proj_parse(ctx, entities_find("activities"), json_string_value(v), proj);
+			rc = record_proj_parse(ctx, entities_find("activities"), k, json_string_value(v), proj);
+		else if (strcmp(k, "inquiry_fields") == 0)
+			rc = record_proj_parse(ctx, entities_find("inquiries"), k, json_string_value(v), iproj);
 		else
-			rc = api_param_error(req, k, "is not a parameter of the reminders (fields)");
+			rc = api_param_error(req, k, "is not a parameter of the reminders (fields, inquiry_fields)");
 		if (rc)
 			break;
 	}
@@ -45,13 +49,13 @@ static kt_err reminders_query(struct rec_ctx *ctx, struct http_req *req, struct 
 static kt_err reminders_op(struct rec_ctx *ctx, struct http_req *req, void *arg, json_t **out)
 {
 	(void)arg;
-	struct rec_proj proj = {.some = false};
+	struct rec_proj proj = {.some = false}, iproj = {.some = false};
 	struct tz *tz = NULL;
-	kt_err rc = reminders_query(ctx, req, &proj);
+	kt_err rc = reminders_query(ctx, req, &proj, &iproj);
 	if (!rc)
 		rc = caller_zone(req, &tz);
 	if (!rc)
-		rc = agenda_reminders(ctx, tz, &proj, out);
+		rc = agenda_reminders(ctx, tz, &proj, &iproj, out);
 	tz_free(tz);
 	return rc;
 }
@@ -86,7 +90,7 @@ static kt_err calendar_op(struct rec_ctx *ctx, struct http_req *req, void *arg, 
 		return api_param_error(req, owner, "does not exist");
 	struct rec_proj proj = {.some = false};
 	if (!rc && c->fields)
-		rc = record_proj_parse(ctx, entities_find("activities"), c->fields, &proj);
+		rc = record_proj_parse(ctx, entities_find("activities"), "fields", c->fields, &proj);
 	return rc ? rc : agenda_calendar(ctx, c->from, c->to, c->user_id, c->department_id, &proj, out);
 }
 

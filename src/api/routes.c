@@ -31,7 +31,7 @@ static const struct route FIXED[] = {
 	{"DELETE", "/api/tokens/{id}", api_tokens_delete, ROLE_AGENT, 0, NULL, 204,
 	 "revoke a token"},
 	{"GET", "/api/reminders", api_reminders_get, ROLE_AGENT, 0, NULL, 200,
-	 "my reminders: {overdue, today, tomorrow, day_after, counts} in my time zone, at most 50 a bucket"},
+	 "my reminders: {overdue, today, tomorrow, day_after, counts} in my time zone, at most 50 a bucket; fields=, inquiry_fields="},
 	{"POST", "/api/me/ical", api_me_ical, ROLE_AGENT, 0, NULL, 201,
 	 "a new iCalendar feed address {url} (the old one stops working)"},
 	{"GET", "/ical/{token}", api_ical_feed, ROLE_NONE, 0, NULL, 200,

@@ -81,7 +81,7 @@ static kt_err count_between(struct rec_ctx *ctx, const char *sql, int64_t a, int
 }
 
 /* Open inquiries I handle join the panel by their planned close date. */
-static kt_err open_inquiries(struct rec_ctx *ctx, const struct tz *tz, json_t *res)
+static kt_err open_inquiries(struct rec_ctx *ctx, const struct tz *tz, const struct rec_proj *proj, json_t *res)
 {
 	const struct entity *e = entities_find("inquiries");
 	struct buf sql;
@@ -113,7 +113,7 @@ static kt_err open_inquiries(struct rec_ctx *ctx, const struct tz *tz, json_t *r
 		db_bind_int64(s, 4, PER_LIST);
 		json_t *list = json_object_get(res, names[i]);
 		while ((rc = db_step(s)) == ERR_ROW)
-			json_array_append_new(list, row_with_client(e, s, NULL));
+			json_array_append_new(list, row_with_client(e, s, proj));
 		db_reset(s);
 		rc = rc == ERR_DONE ? ERR_OK : rc;
 		int64_t n = 0;
@@ -127,7 +127,8 @@ static kt_err open_inquiries(struct rec_ctx *ctx, const struct tz *tz, json_t *r
 	return rc;
 }
 
-kt_err agenda_reminders(struct rec_ctx *ctx, const struct tz *tz, const struct rec_proj *proj, json_t **out)
+kt_err agenda_reminders(struct rec_ctx *ctx, const struct tz *tz, const struct rec_proj *proj,
+			const struct rec_proj *iproj, json_t **out)
 {
 	*out = NULL;
 	int32_t today = tz_local_day(tz, ctx->now);
@@ -153,7 +154,7 @@ kt_err agenda_reminders(struct rec_ctx *ctx, const struct tz *tz, const struct r
 	}
 	buf_clear(&sql);
 	if (!rc)
-		rc = open_inquiries(ctx, tz, res);
+		rc = open_inquiries(ctx, tz, iproj, res);
 	if (rc) {
 		json_decref(res);
 		return rc;

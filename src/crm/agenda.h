@@ -12,8 +12,9 @@ struct tz;
 /* agenda_reminders: *out = {"overdue": [...], "today": [...],
  * "tomorrow": [...], "day_after": [...]} of open activities assigned to
  * the caller, each list oldest first; days are the caller's days in tz.
- * proj (NULL: all) picks the activities' fields. */
-kt_err agenda_reminders(struct rec_ctx *ctx, const struct tz *tz, const struct rec_proj *proj, json_t **out);
+ * proj and iproj (NULL: all) pick the fields of activities and inquiries. */
+kt_err agenda_reminders(struct rec_ctx *ctx, const struct tz *tz, const struct rec_proj *proj,
+			const struct rec_proj *iproj, json_t **out);
 /* agenda_calendar: activities (not cancelled) of user_id, or of every
  * user of department_id, overlapping [from, to); *out = {"items": [...]};
  * proj (NULL: all) picks their fields. */

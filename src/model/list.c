@@ -274,7 +274,7 @@ static kt_err parse_params(struct rec_ctx *ctx, const struct entity *e, json_t *
 		} else if (strcmp(k, "cursor") == 0) {
 			cursor = s;
 		} else if (strcmp(k, "fields") == 0) {
-			rc = record_proj_parse(ctx, e, s, &lq->proj);
+			rc = record_proj_parse(ctx, e, k, s, &lq->proj);
 		} else if (strcmp(k, "trash") == 0) {
 			if (strcmp(s, "1") && strcmp(s, "true") && strcmp(s, "0") && strcmp(s, "false"))
 				rc = query_error(ctx, "trash", "must be 1 or 0");

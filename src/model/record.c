@@ -107,7 +107,8 @@ void record_proj_add(const struct entity *e, const char *name, struct rec_proj *
 		proj_set(p, c);
 }
 
-kt_err record_proj_parse(struct rec_ctx *ctx, const struct entity *e, const char *fields, struct rec_proj *p)
+kt_err record_proj_parse(struct rec_ctx *ctx, const struct entity *e, const char *param, const char *fields,
+			 struct rec_proj *p)
 {
 	memset(p, 0, sizeof *p);
 	proj_set(p, 0); /* id */
@@ -117,7 +118,7 @@ kt_err record_proj_parse(struct rec_ctx *ctx, const struct entity *e, const char
 		int c = n ? proj_column(e, a, n) : -1;
 		if (c < 0) {
 			memset(p, 0, sizeof *p);
-			rec_error(ctx, "fields", "must be field names of this list, separated by commas");
+			rec_error(ctx, param, "must be field names of this list, separated by commas");
 			return ERR_BAD_QUERY;
 		}
 		proj_set(p, c);

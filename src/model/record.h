@@ -99,8 +99,9 @@ struct rec_proj {
 	bool some;
 };
 /* record_proj_parse: fields "a,b,c" of e into *p; an unknown or hidden name
- * is an error of the parameter "fields" (ERR_BAD_QUERY). */
-kt_err record_proj_parse(struct rec_ctx *ctx, const struct entity *e, const char *fields, struct rec_proj *p);
+ * is an error of the query parameter param (ERR_BAD_QUERY). */
+kt_err record_proj_parse(struct rec_ctx *ctx, const struct entity *e, const char *param, const char *fields,
+			 struct rec_proj *p);
 /* record_proj_add: adds the column of field name (no-op if none). */
 void record_proj_add(const struct entity *e, const char *name, struct rec_proj *p);
 /* record_row_json_proj: as record_row_json, only p's columns (p may be NULL). */

@@ -341,4 +341,15 @@ test('fields_slims_reminders_calendar_and_lists_to_what_the_screen_needs', async
 		expectError(await p.client.get(`/api/activities?${q}`), 400, null, ['fields']);
 	}
 	expectError(await p.client.get('/api/reminders?colour=red'), 400, null, ['colour']);
+
+	// The inquiries of the panel have fields of their own.
+	const inq = await p.client.post('/api/inquiries', { title: uniq('Krótkie zapytanie '), planned_close_date: localDate(Date.now(), p.zone), contact_id: c.body.id });
+	expectStatus(inq, 201);
+	const ri = expectStatus(await p.client.get(`/api/reminders?fields=${fields}&inquiry_fields=title,planned_close_date,contact_id`), 200, 'inquiry_fields');
+	const it = BUCKETS.flatMap((b) => ri[b]).find((x) => x.type === 'inquiry' && x.id === inq.body.id);
+	assert.ok(it, JSON.stringify(ri));
+	assert.deepEqual(Object.keys(it).filter((k) => !['contact_name', 'contact_phone', 'type'].includes(k)).sort(),
+		['contact_id', 'id', 'planned_close_date', 'title', 'version']);
+	assert.equal(it.contact_name, `Ala ${c.body.last_name}`);
+	expectError(await p.client.get('/api/reminders?inquiry_fields=subject'), 400, null, ['inquiry_fields']);
 });

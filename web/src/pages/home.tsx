@@ -13,6 +13,7 @@ import { showError } from '../ui/errors';
 
 /* What the panel shows of an activity (the rest is fetched on opening it). */
 const REMINDER_FIELDS = 'kind,action_type_id,subject,status,starts_at,contact_id';
+const REMINDER_INQUIRY_FIELDS = 'title,planned_close_date,contact_id';
 
 const GROUPS: (keyof Reminders)[] = ['overdue', 'today', 'tomorrow', 'day_after'];
 
@@ -86,7 +87,7 @@ export function HomePage() {
   const load = async () => {
     try {
       const [r, i] = await Promise.all([
-        api.get<Reminders>('/api/reminders', { fields: REMINDER_FIELDS }),
+        api.get<Reminders>('/api/reminders', { fields: REMINDER_FIELDS, inquiry_fields: REMINDER_INQUIRY_FIELDS }),
         api.get<Page<Inquiry>>('/api/inquiries', { handler_id: me().id, outcome: 'open', limit: 10 }),
       ]);
       setRem(r);
