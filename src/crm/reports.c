@@ -67,10 +67,12 @@ kt_err inquiries_board(struct rec_ctx *ctx, json_t *params, json_t **out)
 		struct db_stmt *s = NULL;
 		char sql[1400];
 		/* Counted up to BOARD_COUNT_CAP: a column of old won inquiries
-		 * must not make every board view scan them all. */
+		 * must not make every board view scan them all.  In id order, so
+		 * the walk takes the (status_id, id) index and reads the table in
+		 * its own order (by updated_at it jumps about: half the speed). */
 		snprintf(sql, sizeof sql,
 			 "SELECT COUNT(*), COALESCE(SUM(value), 0) FROM (SELECT value FROM inquiries"
-			 " WHERE status_id = ? AND deleted_at IS NULL%s%s%s LIMIT %d) t",
+			 " WHERE status_id = ? AND deleted_at IS NULL%s%s%s ORDER BY id LIMIT %d) t",
 			 c.sql[0] ? " AND (" : "", c.sql, c.sql[0] ? ")" : "", BOARD_COUNT_CAP);
 		if (!rc)
 			rc = db_prepare(ctx->conn, sql, &s);
