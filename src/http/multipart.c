@@ -6,6 +6,7 @@
 #define _GNU_SOURCE /* memmem, also when a fuzz harness builds this file alone */
 #endif
 #include "http/multipart.h"
+#include "http/unescape.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -64,17 +65,6 @@ static bool param(const char **p, const char *end, char *name, size_t ncap, char
 	return true;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* ext_value: RFC 8187 UTF-8''percent-encoded -> bytes; false otherwise. */
 static bool ext_value(const char *in, char *out, size_t cap)
 {
@@ -83,7 +73,7 @@ static bool ext_value(const char *in, char *out, size_t cap)
 	size_t n = 0;
 	for (const char *s = in + 7; *s && n + 1 < cap; s++) {
 		int hi, lo;
-		if (*s == '%' && (hi = hexval(s[1])) >= 0 && (lo = hexval(s[2])) >= 0) {
+		if (*s == '%' && (hi = http_hexval(s[1])) >= 0 && (lo = http_hexval(s[2])) >= 0) {
 			out[n++] = (char)(hi * 16 + lo);
 			s += 2;
 		} else {

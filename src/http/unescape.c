@@ -1,7 +1,7 @@
 /* unescape.c: see unescape.h. */
 #include "http/unescape.h"
 
-static int hexval(char c)
+int http_hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -17,7 +17,7 @@ size_t http_unescape(char *s)
 	char *w = s;
 	for (const char *r = s; *r; r++) {
 		int hi, lo;
-		if (r[0] == '%' && (hi = hexval(r[1])) >= 0 && (lo = hexval(r[2])) >= 0) {
+		if (r[0] == '%' && (hi = http_hexval(r[1])) >= 0 && (lo = http_hexval(r[2])) >= 0) {
 			int v = hi * 16 + lo;
 			*w++ = v ? (char)v : (char)0xFF;
 			r += 2;

@@ -13,5 +13,7 @@
  * instead of a NUL that would silently cut the path or value short.
  * Returns the new length; s stays NUL-terminated and holds no other NUL. */
 size_t http_unescape(char *s);
+/* http_hexval: the value of hex digit c, or -1. */
+int http_hexval(char c);
 
 #endif

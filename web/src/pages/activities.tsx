@@ -13,6 +13,7 @@ import { showError } from '../ui/errors';
 import { CheckField, SelectField, TextField } from '../ui/fields';
 import { ExportMenu } from '../ui/transfer';
 import { KindBadge } from './home';
+import { LoadMore } from '../ui/loadMore';
 
 function Progress({ pct }: { pct: number }) {
   return (
@@ -165,9 +166,7 @@ export function ActivitiesPage() {
       <div class="list-foot">
         {loading && <span class="muted">{t('common.loading')}</span>}
         {!loading && cursor && (
-          <button type="button" class="btn" onClick={() => load(true)}>
-            {t('action.loadMore')}
-          </button>
+          <LoadMore onMore={() => load(true)} />
         )}
       </div>
       {edit && (

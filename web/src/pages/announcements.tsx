@@ -16,6 +16,7 @@ import { confirmDialog, Modal } from '../ui/dialogs';
 import { noErrors, showError, type FormErrors } from '../ui/errors';
 import { FormError, TextArea, TextField } from '../ui/fields';
 import '../styles/office.css';
+import { LoadMore } from '../ui/loadMore';
 
 const ROLES: Role[] = ['admin', 'manager', 'agent'];
 
@@ -336,9 +337,7 @@ export function AnnouncementsPage() {
       )}
       {cursor && (
         <div class="list-foot">
-          <button type="button" class="btn" onClick={() => load(true)}>
-            {t('action.loadMore')}
-          </button>
+          <LoadMore onMore={() => load(true)} />
         </div>
       )}
       {creating && (

@@ -18,6 +18,7 @@ import { FormError, SelectField, TextArea } from '../ui/fields';
 import { RecordForm, selectOptions } from '../ui/recordForm';
 import { KindBadge, StatusBadge } from './home';
 import { companySpecs, contactSpecs } from './specs';
+import { LoadMore } from '../ui/loadMore';
 
 function customValue(f: CustomField, v: unknown): string {
   if (v === null || v === undefined || v === '') return '';
@@ -238,9 +239,7 @@ function Timeline(p: { base: 'contacts' | 'companies'; id: number; linkKey: 'con
       <div class="list-foot">
         {loading && <span class="muted">{t('common.loading')}</span>}
         {!loading && cursor && (
-          <button type="button" class="btn" onClick={() => load(true)}>
-            {t('action.loadMore')}
-          </button>
+          <LoadMore onMore={() => load(true)} />
         )}
       </div>
       {edit && (

@@ -16,6 +16,7 @@ import { RecordForm } from '../ui/recordForm';
 import type { DupEntity } from '../ui/duplicates';
 import { ExportMenu, LazyDialog } from '../ui/transfer';
 import { companySpecs, contactSpecs, kindOpts } from './specs';
+import { LoadMore } from '../ui/loadMore';
 
 type Tab = 'people' | 'companies';
 
@@ -338,9 +339,7 @@ function ClientList({ tab, openNew }: { tab: Tab; openNew: boolean }) {
       <div class="list-foot">
         {loading && <span class="muted">{t('common.loading')}</span>}
         {!loading && cursor && (
-          <button type="button" class="btn" onClick={() => load(true)}>
-            {t('action.loadMore')}
-          </button>
+          <LoadMore onMore={() => load(true)} />
         )}
       </div>
       {importing && (

@@ -18,6 +18,7 @@ import { showError } from '../ui/errors';
 import { SelectField } from '../ui/fields';
 import { customText, fieldLabel, FIELDS, valueText } from './dataFields';
 import '../styles/data-pages.css';
+import { LoadMore } from '../ui/loadMore';
 
 interface Group {
   kind: string;
@@ -175,9 +176,7 @@ function DupList({ entity }: { entity: DupEntity }) {
           </span>
         )}
         {!loading && cursor && (
-          <button type="button" class="btn" onClick={() => load(true)}>
-            {t('action.loadMore')}
-          </button>
+          <LoadMore onMore={() => load(true)} />
         )}
       </div>
       {merging && <MergeDialog entity={entity} group={merging} onClose={() => setMerging(null)} onMerged={merged} />}

@@ -19,6 +19,7 @@ import { selectOptions, userOptions } from '../ui/recordForm';
 import { ExportMenu } from '../ui/transfer';
 import { ChangeText } from './card';
 import { StatusBadge } from './home';
+import { LoadMore } from '../ui/loadMore';
 
 type VisChoice = 'me' | 'department' | 'other' | 'company';
 
@@ -259,9 +260,7 @@ export function InquiriesPage() {
       <div class="list-foot">
         {loading && <span class="muted">{t('common.loading')}</span>}
         {!loading && cursor && (
-          <button type="button" class="btn" onClick={() => load(true)}>
-            {t('action.loadMore')}
-          </button>
+          <LoadMore onMore={() => load(true)} />
         )}
       </div>
       {creating && <NewInquiry onClose={() => setCreating(false)} />}
@@ -459,9 +458,7 @@ export function BoardPage() {
                 ))}
               </ul>
               {c.next_cursor && (
-                <button type="button" class="btn btn-small" onClick={() => more(ci)}>
-                  {t('action.loadMore')}
-                </button>
+                <LoadMore onMore={() => more(ci)} small />
               )}
             </section>
           ))}

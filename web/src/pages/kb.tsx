@@ -16,6 +16,7 @@ import { noErrors, showError, type FormErrors } from '../ui/errors';
 import { FormError, TextArea, TextField } from '../ui/fields';
 import { Body } from './announcements';
 import '../styles/office.css';
+import { LoadMore } from '../ui/loadMore';
 
 function canWrite(): boolean {
   const r = me().role;
@@ -196,9 +197,7 @@ export function KbPage() {
       )}
       {cursor && (
         <div class="list-foot">
-          <button type="button" class="btn" onClick={() => load(true)}>
-            {t('action.loadMore')}
-          </button>
+          <LoadMore onMore={() => load(true)} />
         </div>
       )}
       {creating && (

@@ -12,6 +12,7 @@ import { toast } from '../store';
 import { confirmDialog } from './dialogs';
 import { errorText } from './errors';
 import '../styles/attachments.css';
+import { LoadMore } from './loadMore';
 
 const MIME: [RegExp, Key][] = [
   [/^application\/pdf/, 'mime.pdf'],
@@ -208,9 +209,7 @@ export function AttachmentsPanel({ entity, id }: { entity: 'contacts' | 'compani
       )}
       {cursor && (
         <div class="list-foot">
-          <button type="button" class="btn btn-small" onClick={() => load(true)}>
-            {t('action.loadMore')}
-          </button>
+          <LoadMore onMore={() => load(true)} small />
         </div>
       )}
     </section>
