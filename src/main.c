@@ -476,10 +476,11 @@ static int cmd_demo(int argc, char **argv)
 			fprintf(stderr, "kontakt demo: %s\n", err_info(rc)->message);
 			r = 1;
 		} else {
-			printf("Demo data: %lld users, %lld companies, %lld contacts, %lld activities, %lld inquiries"
-			       " (seed %lld). Demo users log in with the password demo-password-1.\n",
+			printf("Demo data: %lld users, %lld companies, %lld contacts, %lld activities, %lld inquiries,"
+			       " %lld announcements and articles (seed %lld). Demo users log in with the password"
+			       " demo-password-1.\n",
 			       (long long)st.users, (long long)st.companies, (long long)st.contacts,
-			       (long long)st.activities, (long long)st.inquiries, seed);
+			       (long long)st.activities, (long long)st.inquiries, (long long)st.office, seed);
 			r = 0;
 		}
 	}

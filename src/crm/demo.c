@@ -1335,6 +1335,81 @@ static kt_err add_inquiries(struct gen *g, int64_t n, int64_t *created)
 	return rc;
 }
 
+/* The office's notice board and knowledge base, written through the
+ * record engine (so receipts, search and rendering follow their rules) by
+ * the first admin.  Once: a second demo run adds none. */
+static const char *const ARTICLES[][3] = {
+	{"Kopia zapasowa bazy klientów",
+	 "Kopia zapasowa powstaje **co noc o 2:00** i jest szyfrowana hasłem.\n\n"
+	 "## Jak odtworzyć dane\n\n1. Zatrzymaj serwer.\n2. Uruchom `kontakt restore` z plikiem kopii.\n"
+	 "3. Sprawdź liczbę klientów na liście.\n\nW razie wątpliwości: dział IT, wew. 200.",
+	 "[\"IT\", \"kopia\"]"},
+	{"Jak scalić zdublowanych klientów",
+	 "Duplikaty znajdziesz na liście klientów pod przyciskiem **Duplikaty**.\n\n"
+	 "- wybierz rekord, który zostaje,\n- dla każdego pola wskaż wartość,\n- kliknij **Scal**.\n\n"
+	 "Zadania, notatki i zapytania przechodzą do zachowanego klienta. Pomyłkę cofniesz przyciskiem **Cofnij**.",
+	 "[\"klienci\", \"duplikaty\"]"},
+	{"Zakończenie obsługi klienta",
+	 "Gdy klient rezygnuje, użyj **Zakończ obsługę** na karcie klienta i wybierz powód "
+	 "(np. *za wysoka cena*). Powody liczą się w raportach; klienta można później przywrócić.",
+	 "[\"klienci\", \"raporty\"]"},
+	{"Import klientów z arkusza",
+	 "Zapisz arkusz jako **CSV** (UTF-8 lub Windows-1250). Pierwszy wiersz to nagłówki: "
+	 "`Imię`, `Nazwisko`, `Telefon`, `E-mail`, `Miasto`.\n\n"
+	 "Najpierw sprawdź plik (próba bez zapisu), popraw wiersze z błędami, potem importuj.",
+	 "[\"import\", \"klienci\"]"},
+};
+
+static kt_err add_office(struct gen *g, int64_t *created)
+{
+	struct db_stmt *s;
+	int64_t admin = 0, have = 0;
+	kt_err rc = db_prepare(g->c, "SELECT (SELECT MIN(id) FROM users WHERE role = 'admin' AND deleted_at IS NULL),"
+				     " (SELECT COUNT(*) FROM kb_articles) + (SELECT COUNT(*) FROM announcements)", &s);
+	if (rc)
+		return rc;
+	if (db_step(s) == ERR_ROW) {
+		admin = db_col_is_null(s, 0) ? 0 : db_col_int64(s, 0);
+		have = db_col_int64(s, 1);
+	}
+	db_reset(s);
+	if (have)
+		return ERR_OK;
+	struct rec_ctx ctx = {.conn = g->c, .user_id = admin, .role = ROLE_ADMIN, .now = (int64_t)time(NULL),
+			      .default_cc = "48", .lookup = entities_find};
+	json_t *in[N_OF(ARTICLES) + 2];
+	size_t n = 0;
+	for (size_t i = 0; i < N_OF(ARTICLES); i++)
+		in[n++] = json_pack("{s:s, s:s, s:o}", "title", ARTICLES[i][0], "body", ARTICLES[i][1], "tags",
+				    json_loads(ARTICLES[i][2], 0, NULL));
+	in[n++] = json_pack("{s:s, s:s, s:b}", "title", "Nowy cennik od 1 grudnia",
+			    "body", "Od **1 grudnia** obowiązuje nowy cennik. Rezerwacje złożone wcześniej "
+				    "realizujemy po starych cenach.\n\nPytania: dział sprzedaży, wew. 214.",
+			    "audience_everyone", 1);
+	in[n++] = json_pack("{s:s, s:s, s:[s]}", "title", "Szkolenie z obsługi kalendarza",
+			    "body", "W piątek o 9:00 krótkie szkolenie: planowanie zadań, przypomnienia i "
+				    "przeciąganie spotkań w kalendarzu. Sala konferencyjna, 30 minut.",
+			    "audience_roles", "agent");
+	for (size_t i = 0; i < n; i++) {
+		json_t *out = NULL;
+		if (!rc)
+			rc = in[i] ? record_create(&ctx, entities_find(i < N_OF(ARTICLES) ? "kb_articles" : "announcements"),
+						   in[i], &out)
+				   : ERR_NOMEM;
+		if (!rc)
+			(*created)++;
+		json_decref(out);
+		json_decref(in[i]);
+	}
+	if (rc && ctx.errors) {
+		char *e = json_dumps(ctx.errors, JSON_COMPACT);
+		log_error("event=demo_office_failed errors=%s", e ? e : "?");
+		free(e);
+	}
+	rec_ctx_clear(&ctx);
+	return rc;
+}
+
 kt_err demo_generate(struct db *db, int64_t ncontacts, uint64_t seed, struct demo_stats *out)
 {
 	struct demo_opts o = {ncontacts, -1, -1, seed};
@@ -1375,6 +1450,8 @@ kt_err demo_generate_opts(struct db *db, const struct demo_opts *o, struct demo_
 		rc = add_activities(&g, o->activities >= 0 ? o->activities : ncontacts, &out->activities);
 	if (!rc)
 		rc = add_inquiries(&g, o->inquiries >= 0 ? o->inquiries : ncontacts / 10, &out->inquiries);
+	if (!rc)
+		rc = add_office(&g, &out->office);
 	if (!rc)
 		rc = db_commit(c);
 	if (rc)

@@ -17,6 +17,7 @@ struct demo_stats {
 	int64_t contacts;
 	int64_t activities;     /* about one per contact, a year around today */
 	int64_t inquiries;      /* one per ten contacts */
+	int64_t office;         /* announcements and knowledge base articles (the first run) */
 };
 
 /* demo_generate: adds ncontacts contacts (and companies and users in
