@@ -12,9 +12,9 @@
 #include "core/buf.h"
 #include "core/isotime.h"
 #include "core/limits.h"
-#include "core/markdown.h"
 #include "crm/accounts.h"
 #include "crm/entities.h"
+#include "crm/kb.h"
 #include "crm/rules.h"
 #include "db/db.h"
 
@@ -359,17 +359,6 @@ kt_err announcements_before_delete(struct rec_ctx *ctx, int64_t id, json_t *cur)
 	return ERR_OK;
 }
 
-static json_t *html_of(json_t *body)
-{
-	const char *s = json_is_string(body) ? json_string_value(body) : "";
-	size_t n = json_is_string(body) ? json_string_length(body) : 0;
-	struct buf b;
-	buf_init(&b, markdown_html_cap(n));
-	json_t *h = markdown_render(s, n, &b) == ERR_OK ? json_stringn(buf_cstr(&b), b.len) : NULL;
-	buf_clear(&b);
-	return h;
-}
-
 /* Each announcement gets body_html, author_name and the caller's receipt
  * ({acked_at, later_until} or null). */
 kt_err announcements_decorate(struct rec_ctx *ctx, json_t *items)
@@ -385,7 +374,7 @@ kt_err announcements_decorate(struct rec_ctx *ctx, json_t *items)
 	json_array_foreach(items, i, a) {
 		if (rc)
 			break;
-		json_t *h = html_of(json_object_get(a, "body"));
+		json_t *h = kb_html(json_object_get(a, "body"));
 		if (!h) {
 			rc = ERR_NOMEM;
 			break;

@@ -169,7 +169,7 @@ kt_err kb_articles_search_doc(json_t *rec, struct buf *doc)
 	return rc;
 }
 
-static json_t *html_of(json_t *body)
+json_t *kb_html(const json_t *body)
 {
 	const char *s = json_is_string(body) ? json_string_value(body) : "";
 	size_t n = json_is_string(body) ? json_string_length(body) : 0;
@@ -185,7 +185,7 @@ kt_err kb_articles_decorate(struct rec_ctx *ctx, json_t *items)
 	size_t i;
 	json_t *a;
 	json_array_foreach(items, i, a) {
-		json_t *h = html_of(json_object_get(a, "body"));
+		json_t *h = kb_html(json_object_get(a, "body"));
 		if (!h)
 			return ERR_NOMEM;
 		json_object_set_new(a, "body_html", h);

@@ -14,4 +14,9 @@
  * (q, sort, limit, cursor, trash, tag); *out {"items", "next_cursor"}. */
 kt_err kb_list(struct rec_ctx *ctx, json_t *params, json_t **out);
 
+/* kb_html: the safe HTML of a Markdown body (a JSON string; anything else
+ * counts as empty) as a new JSON string, or NULL.  Articles' and
+ * announcements' body_html. */
+json_t *kb_html(const json_t *body);
+
 #endif

@@ -10,6 +10,7 @@ import { isKey, t } from '../i18n';
 import { Modal } from '../ui/dialogs';
 import { errorText, translateFieldMessage } from '../ui/errors';
 import { FormError, SelectField, TextField } from '../ui/fields';
+import { Stats } from '../ui/stats';
 // Also keeps the first bundle whole: rolldown 1.2 splits it in two (+7 KB
 // gzip loaded up front) when a lazy module imports nothing but modules of
 // the first bundle.
@@ -217,28 +218,16 @@ function BulkStatus(p: { first: Bulk; onClose: () => void }) {
       <div class="bulk-bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label={t('bulk.progress')}>
         <span style={{ width: pct + '%' }} />
       </div>
-      <dl class="imp-stats bulk-counts">
-        <div>
-          <dt>{t('bulk.total')}</dt>
-          <dd>{fmtNumber(c.total)}</dd>
-        </div>
-        <div class="ok">
-          <dt>{statusText('sent')}</dt>
-          <dd>{fmtNumber(c.sent)}</dd>
-        </div>
-        <div>
-          <dt>{statusText('queued')}</dt>
-          <dd>{fmtNumber(c.queued)}</dd>
-        </div>
-        <div class={c.failed ? 'bad' : ''}>
-          <dt>{statusText('failed')}</dt>
-          <dd>{fmtNumber(c.failed)}</dd>
-        </div>
-        <div class={c.skipped ? 'warn' : ''}>
-          <dt>{statusText('skipped')}</dt>
-          <dd>{fmtNumber(c.skipped)}</dd>
-        </div>
-      </dl>
+      <Stats
+        class="bulk-counts"
+        items={[
+          [t('bulk.total'), c.total],
+          [statusText('sent'), c.sent, 'ok'],
+          [statusText('queued'), c.queued],
+          [statusText('failed'), c.failed, c.failed ? 'bad' : ''],
+          [statusText('skipped'), c.skipped, c.skipped ? 'warn' : ''],
+        ]}
+      />
       {stuck && <p class="notice">{t('bulk.noSmtpLong')}</p>}
       {failed && <p class="form-error">{failed}</p>}
       <div class="toolbar bulk-filter">

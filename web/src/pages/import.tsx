@@ -14,6 +14,7 @@ import { Modal } from '../ui/dialogs';
 import { dupFacts, dupHref, dupName, evidenceText, type DupEntity, type DupRecord } from '../ui/duplicates';
 import { errorText, translateFieldMessage } from '../ui/errors';
 import { CheckField, SelectField } from '../ui/fields';
+import { Stats } from '../ui/stats';
 import { fieldLabel, importTargets, REQUIRED } from './dataFields';
 import '../styles/data-pages.css';
 
@@ -235,24 +236,14 @@ export function ImportDialog(p: { entity: DupEntity; onClose: () => void; onImpo
       {report && !busy && (
         <section class="imp-report" aria-label={t('imp.report')}>
           <h3>{t('imp.report')}</h3>
-          <dl class="imp-stats">
-            <div>
-              <dt>{t('imp.rowsTotal')}</dt>
-              <dd>{fmtNumber(report.rows_total)}</dd>
-            </div>
-            <div class="ok">
-              <dt>{t('imp.rowsOk')}</dt>
-              <dd>{fmtNumber(report.rows_ok)}</dd>
-            </div>
-            <div class={report.rows_failed ? 'bad' : ''}>
-              <dt>{t('imp.rowsFailed')}</dt>
-              <dd>{fmtNumber(report.rows_failed)}</dd>
-            </div>
-            <div class={report.duplicates_total ? 'warn' : ''}>
-              <dt>{t('imp.dups')}</dt>
-              <dd>{fmtNumber(report.duplicates_total)}</dd>
-            </div>
-          </dl>
+          <Stats
+            items={[
+              [t('imp.rowsTotal'), report.rows_total],
+              [t('imp.rowsOk'), report.rows_ok, 'ok'],
+              [t('imp.rowsFailed'), report.rows_failed, report.rows_failed ? 'bad' : ''],
+              [t('imp.dups'), report.duplicates_total, report.duplicates_total ? 'warn' : ''],
+            ]}
+          />
           <p class="muted imp-format">
             {t('imp.format', { encoding: report.encoding.toUpperCase(), sep: sepName(report.separator) })}
             {unmapped.length > 0 && (
