@@ -64,6 +64,9 @@ try {
 		if (x.status >= 300) throw new Error(`${what}: ${x.status} ${x.text}`);
 		return x.body;
 	};
+	// The demo's announcements would pop up over every screen: read them first.
+	for (const a of ok(await api.get('/api/announcements/pending'), 'pending').items)
+		ok(await api.post(`/api/announcements/${a.id}/ack`), 'ack');
 	for (const c of [
 		{ first_name: 'Zbigniew', last_name: 'Duda', phone: '+48 602 333 444', city: 'Poznań', birth_date: '1972-05-14' },
 		{ first_name: 'Zbyszek', last_name: 'Duda', phone: '602-333-444', city: 'Gniezno', email: 'zbyszek.duda@example.pl' },

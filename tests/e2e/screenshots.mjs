@@ -193,6 +193,9 @@ async function seedOffice(url, api, star) {
 		if (x.status >= 300) throw new Error(`${what}: ${x.status} ${x.text}`);
 		return x.body;
 	};
+	// The demo's own announcements are read already, so the pop-up shows ours.
+	for (const a of ok(await api.get('/api/announcements/pending'), 'pending').items)
+		ok(await api.post(`/api/announcements/${a.id}/ack`), 'ack');
 	const old = ok(await admin.post('/api/announcements', {
 		title: 'Przerwa w działaniu poczty w sobotę',
 		body: 'W sobotę od 22:00 do 23:00 poczta e-mail nie będzie działać (prace serwisowe).',
