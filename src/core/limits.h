@@ -12,6 +12,8 @@
 					      * HTML 431/414, not our JSON (docs/security.md) */
 #define LIM_CONN_TIMEOUT_S   30              /* idle connection timeout, and the time a client
 					      * has to send a whole request head (slow clients) */
+#define LIM_BODY_MIN_RATE    1024            /* bytes/s a request body must average after the
+					      * connection timeout's grace (slow bodies) */
 #define LIM_CONNECTIONS      4096            /* concurrent connections (fewer if the fd limit
 					      * is lower: see LIM_FD_RESERVE) */
 #define LIM_PER_IP_SHARE     2               /* one address holds at most 1/this of them */

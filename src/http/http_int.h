@@ -4,6 +4,7 @@
 #define KT_HTTP_INT_H
 
 #include <microhttpd.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "core/buf.h"
@@ -13,12 +14,17 @@ struct http_server;
 
 enum req_state { ST_NEW, ST_WORKING, ST_DONE };
 
+struct conn_track;
+
 struct conn_state {
 	struct http_req req;
 	struct http_server *srv;
 	struct MHD_Connection *mc;
 	struct buf body;
 	bool too_large;
+	struct conn_track *track;      /* the connection's deadline record, or NULL */
+	int64_t body_start_ms;         /* when the head was complete (CLOCK_MONOTONIC) */
+	uint64_t body_seen;            /* body bytes received, kept or not */
 	size_t uri_len;                /* raw request target, query included */
 	size_t head_len;               /* request line and headers, as received */
 	_Atomic int state;

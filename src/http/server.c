@@ -7,9 +7,10 @@
  * queued on the first).  ROUTE_SLOW handlers run on a worker pool while
  * the connection is suspended, so password hashing never stalls the
  * polling threads.  Slow clients: a connection has the connection
- * timeout to deliver a whole request head, however it dribbles it in
- * (a reaper thread closes the ones that don't); libmicrohttpd's own
- * timeout only counts silence. */
+ * timeout to deliver a whole request head, however it dribbles it in,
+ * and then its body at LIM_BODY_MIN_RATE after the same grace (a reaper
+ * thread closes the ones that don't); libmicrohttpd's own timeout only
+ * counts silence. */
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -42,9 +43,10 @@
 
 /* One per accepted connection (libmicrohttpd's socket context), linked
  * in the server's list while the socket is open.  deadline_ms is when the
- * client must have sent the head of its next request: set when the
- * connection is accepted and when a reply has gone out, cleared when a
- * request's head is complete. */
+ * client must have sent the head of its next request (set when the
+ * connection is accepted and when a reply has gone out), then as much of
+ * its body as the minimum rate asks (body_deadline), cleared when the
+ * whole request is in. */
 struct conn_track {
 	struct conn_track *prev, *next;
 	MHD_socket fd;
@@ -96,6 +98,28 @@ static void track_wait(struct http_server *srv, struct conn_track *t)
 	t->uri_len = 0;
 	atomic_store(&t->partial, false);
 	atomic_store(&t->deadline_ms, now_ms() + (int64_t)srv->timeout_s * 1000);
+}
+
+/* body_deadline: while a request body arrives, the connection must have
+ * sent it at LIM_BODY_MIN_RATE on average after a grace of the timeout:
+ * an upload on a slow line goes through, a body dribbled a byte at a time
+ * is cut off like a dribbled head.  The deadline only moves forward, and
+ * never revives one the reaper has already taken (0). */
+static void body_deadline(struct conn_state *st)
+{
+	struct conn_track *t = st->track;
+	if (!t)
+		return;
+	int64_t want = st->body_start_ms + (int64_t)st->srv->timeout_s * 1000 +
+		       (int64_t)(st->body_seen / LIM_BODY_MIN_RATE) * 1000 +
+		       (int64_t)(st->body_seen % LIM_BODY_MIN_RATE) * 1000 / LIM_BODY_MIN_RATE;
+	int64_t d = atomic_load(&t->deadline_ms);
+	if (!st->body_seen) {
+		atomic_store(&t->deadline_ms, want);
+		return;
+	}
+	while (d && d < want && !atomic_compare_exchange_weak(&t->deadline_ms, &d, want))
+		;
 }
 
 static void add_security_headers(struct MHD_Response *r)
@@ -432,10 +456,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 			return MHD_NO;
 		*con_cls = st;
 		atomic_fetch_add(&srv->inflight, 1);
-		/* The head is complete: no deadline until the reply is out. */
+		/* The head is complete: from now on the body's pace counts
+		 * (body_deadline), then no deadline until the reply is out. */
 		struct conn_track *t = track_of(mc);
-		if (t)
-			atomic_store(&t->deadline_ms, 0);
+		st->track = t;
+		st->body_start_ms = now_ms();
+		body_deadline(st);
 		st->uri_len = t && t->uri_len ? t->uri_len : strlen(url);
 		const union MHD_ConnectionInfo *hi = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
 		st->head_len = hi ? hi->header_size : 0;
@@ -455,9 +481,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	if (*upload_data_size) {
 		if (!st->too_large && buf_append(&st->body, upload_data, *upload_data_size) != ERR_OK)
 			st->too_large = true;
+		st->body_seen += *upload_data_size;
 		*upload_data_size = 0;
+		body_deadline(st);
 		return MHD_YES;
 	}
+	/* The whole request is in: no deadline while it is handled. */
+	if (st->track)
+		atomic_store(&st->track->deadline_ms, 0);
 	int state = atomic_load(&st->state);
 	if (state == ST_WORKING)
 		return MHD_YES;

@@ -2,7 +2,8 @@
 // that sends part of a request head and stalls, or dribbles it a byte at a
 // time, must not hold up anyone else and must be cut off once the
 // connection timeout has passed since it connected (or since its last
-// reply), whatever it keeps sending.  The server runs with
+// reply), whatever it keeps sending.  A body must then come at 1 KiB/s on
+// average after the same grace: a slow upload passes, a dribble does not.  The server runs with
 // KONTAKT_CONN_TIMEOUT_S=2 so the file takes a few seconds.
 import { before, after } from 'node:test';
 import net from 'node:net';
@@ -113,6 +114,68 @@ test('kept_alive_connection_that_stalls_in_its_next_request_is_closed_too', asyn
 	assert.ok(done, 'the stalled second request was not cut off');
 	assert.ok(performance.now() - t0 <= (TIMEOUT_S + 2) * 1000 * TIMEOUT_SCALE);
 	assert.equal((text.match(/HTTP\/1\.1 /g) || []).length, 1, 'no reply to the half-sent request');
+});
+
+/* bodyClient: a socket that sends a POST /api/contacts head announcing
+ * body.length bytes, then the body in pieces of `piece` bytes every
+ * everyMs; {reply: promise of {ms, text}} when the server closes it or
+ * answers. */
+function bodyClient(body, piece, everyMs) {
+	const url = new URL(srv.url);
+	const s = net.connect({ host: url.hostname, port: Number(url.port) });
+	const buf = Buffer.from(body);
+	let t0 = 0, off = 0, text = '', timer = null;
+	s.on('connect', () => {
+		t0 = performance.now();
+		s.write(`POST /api/contacts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${admin.token}\r\n` +
+			`Content-Type: application/json\r\nContent-Length: ${buf.length}\r\nConnection: close\r\n\r\n`);
+		timer = setInterval(() => {
+			if (s.destroyed || off >= buf.length) return clearInterval(timer);
+			s.write(buf.subarray(off, off + piece));
+			off += piece;
+		}, everyMs);
+	});
+	s.on('data', (d) => (text += d));
+	s.on('error', () => {});
+	const reply = new Promise((resolve) => s.on('close', () => {
+		clearInterval(timer);
+		resolve({ ms: performance.now() - t0, text });
+	}));
+	return { socket: s, reply };
+}
+
+test('dribbling_a_request_body_does_not_keep_a_connection_open', async () => {
+	// A body must average 1 KiB/s after the timeout's grace: one byte every
+	// 250 ms is cut off, and nothing of it is written.
+	const name = `Slowbody${Date.now()}`;
+	const c = bodyClient(JSON.stringify({ last_name: name }) + ' '.repeat(4000), 1, 250);
+	const other = await timed(() => admin.get('/api/me'));
+	expectStatus(other.r, 200);
+	const res = await Promise.race([c.reply, sleep((TIMEOUT_S + 5) * 1000 * TIMEOUT_SCALE).then(() => null)]);
+	if (!res) c.socket.destroy();
+	assert.ok(res, `a body sent a byte every 250 ms was still being read after ${TIMEOUT_S + 5} s`);
+	assert.ok(res.ms >= TIMEOUT_S * 1000 - 250, `closed after ${res.ms.toFixed(0)} ms: not before the grace`);
+	assert.ok(res.ms <= (TIMEOUT_S + 2) * 1000 * TIMEOUT_SCALE, `closed after ${res.ms.toFixed(0)} ms`);
+	assert.equal(res.text, '', 'a half-sent body gets no reply');
+	const found = expectStatus(await admin.get(`/api/contacts?q=${name}`), 200);
+	assert.deepEqual(found.items, [], 'nothing of the cut-off request was written');
+	await sleep(100);
+	assert.match(srv.logTail(400), /event=slow_clients_closed partial=\d+/);
+});
+
+test('a_slow_but_steady_body_longer_than_the_timeout_is_accepted', async () => {
+	// 24 KiB at 6 KiB/s: four times the minimum pace, and longer than the
+	// 2 s timeout in all.
+	const name = `Steadybody${Date.now()}`;
+	const body = JSON.stringify({ last_name: name, city: 'Kraków' }) + ' '.repeat(24 * 1024);
+	const c = bodyClient(body, 1536, 250);
+	const res = await Promise.race([c.reply, sleep(20000 * TIMEOUT_SCALE).then(() => null)]);
+	if (!res) c.socket.destroy();
+	assert.ok(res, 'no answer to a steady upload');
+	assert.ok(res.ms > TIMEOUT_S * 1000, `the upload took ${res.ms.toFixed(0)} ms, longer than the timeout`);
+	assert.match(res.text, /^HTTP\/1\.1 201/, res.text.slice(0, 200));
+	const found = expectStatus(await admin.get(`/api/contacts?q=${name}`), 200);
+	assert.equal(found.items.length, 1);
 });
 
 test('idle_kept_alive_connection_is_closed_after_timeout', async () => {
