@@ -100,6 +100,20 @@ static void track_wait(struct http_server *srv, struct conn_track *t)
 	atomic_store(&t->deadline_ms, now_ms() + (int64_t)srv->timeout_s * 1000);
 }
 
+/* too_large_message: the 413's message (in the request's arena).  A
+ * multipart route's cap is its file limit plus LIM_MULTIPART_OVERHEAD
+ * rounded up to a MiB; the user is told the file limit. */
+static const char *too_large_message(struct conn_state *st)
+{
+	struct http_req *req = &st->req;
+	const char *ct = MHD_lookup_connection_value(st->mc, MHD_HEADER_KIND, "Content-Type");
+	size_t mib = 1024 * 1024;
+	if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0 && st->body.max > LIM_MULTIPART_OVERHEAD)
+		return arena_printf(&req->arena, "The file is larger than the upload limit of %zu MiB.",
+				    (st->body.max - LIM_MULTIPART_OVERHEAD) / mib);
+	return arena_printf(&req->arena, "The request body is larger than %zu MiB.", st->body.max / mib);
+}
+
 /* body_deadline: while a request body arrives, the connection must have
  * sent it at LIM_BODY_MIN_RATE on average after a grace of the timeout:
  * an upload on a slow line goes through, a body dribbled a byte at a time
@@ -385,8 +399,7 @@ static void dispatch(struct conn_state *st)
 	req->id = m.id;
 	req->token = m.token[0] ? arena_strdup(&req->arena, m.token) : NULL;
 	if (st->too_large) {
-		req->err_message = arena_printf(&req->arena, "The request body is larger than %zu MiB.",
-						st->body.max / (1024 * 1024));
+		req->err_message = too_large_message(st);
 		rc = ERR_TOO_LARGE;
 		goto fail;
 	}

@@ -264,8 +264,11 @@ test('attachments_over_the_cap_get_413_and_the_list_tells_the_cap', async () => 
 		// One byte over: the body fits the route, the file does not.
 		const e = expectError(await upload(ag, 'contacts', c.id, crypto.randomBytes(1024 * 1024 + 1)), 413, 'too_large');
 		assert.match(e.message, /1 MiB/);
-		// Far over: refused on Content-Length, the body is never kept.
-		expectError(await upload(ag, 'contacts', c.id, crypto.randomBytes(3 * 1024 * 1024)), 413, 'too_large');
+		// Far over: refused on Content-Length, the body is never kept; the
+		// message names the file limit, not the body's (which has room for
+		// the multipart framing).
+		const far = expectError(await upload(ag, 'contacts', c.id, crypto.randomBytes(3 * 1024 * 1024)), 413, 'too_large');
+		assert.match(far.message, /upload limit of 1 MiB/);
 		// A client that waits for 100-continue gets the 413 without sending a byte.
 		const status = await new Promise((resolve, reject) => {
 			const req = http.request(small.url + `/api/attachments?entity=contacts&record_id=${c.id}`, {
@@ -290,6 +293,8 @@ test('attachments_over_the_cap_get_413_and_the_list_tells_the_cap', async () => 
 	// The default cap is 25 MiB.
 	assert.equal(expectStatus(await agent1.get(`/api/attachments?entity=contacts&record_id=${contact.id}`), 200).max_bytes, 25 * 1024 * 1024);
 	expectError(await upload(agent1, 'contacts', contact.id, Buffer.alloc(25 * 1024 * 1024 + 1, 7)), 413, 'too_large');
+	const far = expectError(await upload(agent1, 'contacts', contact.id, Buffer.alloc(27 * 1024 * 1024, 7)), 413, 'too_large');
+	assert.match(far.message, /upload limit of 25 MiB/);
 });
 
 test('attachments_need_a_data_dir', async () => {
