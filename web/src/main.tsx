@@ -34,7 +34,7 @@ setAuthLostHandler(
 export async function loggedIn(user: User, csrf: string): Promise<void> {
   const prev = session.get().user;
   setCsrf(csrf);
-  setLocale(user.locale);
+  await setLocale(user.locale);
   if (session.get().authLost && prev && prev.id === user.id) {
     session.set({ authLost: false, user });
     const w = waiting;
@@ -55,11 +55,11 @@ async function boot(): Promise<void> {
   try {
     const u = await request<User>('GET', '/api/me', undefined, true);
     setCsrf(u.csrf_token ?? '');
-    setLocale(u.locale);
+    await setLocale(u.locale);
     await loadLookups();
     session.set({ phase: 'in', user: u });
   } catch {
-    setLocale(navigator.language?.startsWith('pl') ? 'pl' : localStorage.getItem('kontakt.locale') || 'pl');
+    await setLocale(navigator.language?.startsWith('pl') ? 'pl' : localStorage.getItem('kontakt.locale') || 'pl');
     session.set({ phase: 'out', user: null });
   }
 }
@@ -79,7 +79,7 @@ async function logout(): Promise<void> {
 async function switchLocale(l: 'pl' | 'en'): Promise<void> {
   const u = session.get().user;
   if (!u) return;
-  setLocale(l);
+  await setLocale(l);
   localStorage.setItem('kontakt.locale', l);
   session.set({ user: { ...u, locale: l } });
   try {
