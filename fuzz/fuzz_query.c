@@ -128,7 +128,7 @@ static json_t *check_page(json_t *out, int64_t limit)
 	json_t *next = json_object_get(out, "next_cursor");
 	CHECK(json_is_array(items) && (int64_t)json_array_size(items) <= limit);
 	CHECK(json_is_null(next) || (json_is_string(next) && json_string_length(next) > 0 &&
-				     json_string_length(next) < 2 * LIM_CURSOR));
+				     json_string_length(next) < LIM_CURSOR));
 	CHECK(!json_is_string(next) || (int64_t)json_array_size(items) == limit);
 	size_t i;
 	json_t *it;

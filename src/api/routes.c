@@ -49,7 +49,7 @@ static const struct route FIXED[] = {
 	{"GET", "/api/settings", api_settings_get, ROLE_AGENT, 0, NULL, 200,
 	 "the office settings (autoplan, ...)"},
 	{"GET", "/api/inquiries/board", api_inquiries_board, ROLE_AGENT, 0, NULL, 200,
-	 "the board: columns by status with counts (capped at 100) and first cards; list filters apply"},
+	 "the board: columns by status with counts (capped at 100) and first cards; list filters and fields= apply; a column goes on in the list with sort=-id"},
 	{"POST", "/api/inquiries/{id}/comments", api_inquiries_comment, ROLE_AGENT, 0, NULL, 201,
 	 "comment on an inquiry {body} (kept in its history)"},
 	{"POST", "/api/contacts/{id}/finish", api_contacts_finish, ROLE_AGENT, 0, NULL, 200,

@@ -24,7 +24,10 @@
 #define LIM_TEXT_DEFAULT     500             /* characters of a short text field */
 #define LIM_TEXT_LONG        20000           /* characters of a long text field (notes) */
 #define LIM_Q                200             /* bytes of a search query */
-#define LIM_CURSOR           512             /* bytes of a list cursor */
+#define LIM_SORT_TEXT        300             /* characters of the longest sortable text field */
+#define LIM_CURSOR           2600            /* bytes of a list cursor, base64url: a sortable text
+					      * of LIM_SORT_TEXT characters (up to 6 bytes each in
+					      * JSON), its sort and an id; fits a LIM_URL */
 #define LIM_CUSTOM_FIELDS    100             /* custom fields per entity */
 #define LIM_SELECT_OPTIONS   100             /* options of a select custom field */
 #define LIM_PASSWORD_MIN     8

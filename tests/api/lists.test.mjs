@@ -208,6 +208,32 @@ test('lists_cursor_of_another_sort_is_400', async () => {
 	expectError(await agent.get(`/api/contacts?sort=-created_at&cursor=${encodeURIComponent(p.body.next_cursor)}`), 400, 'bad_query', ['cursor']);
 });
 
+test('lists_cursor_of_another_sort_with_values_of_the_same_type_is_400', async () => {
+	// Both sorts are by integers (or both by text): the cursor names its sort,
+	// so it is refused rather than read as a position in another order.
+	for (const [from, to] of [['-id', '-updated_at'], ['-id', 'id'], ['last_name', '-last_name'], ['last_name', 'first_name'], ['created_at', 'updated_at']]) {
+		const p = expectStatus(await agent.get(`/api/contacts?sort=${from}&limit=1`), 200);
+		assert.ok(p.next_cursor, from);
+		const e = expectError(await agent.get(`/api/contacts?sort=${to}&cursor=${encodeURIComponent(p.next_cursor)}`), 400, 'bad_query', ['cursor']);
+		assert.match(e.fields.cursor, /sort/, `${from} -> ${to}`);
+		expectStatus(await agent.get(`/api/contacts?sort=${from}&cursor=${encodeURIComponent(p.next_cursor)}`), 200);
+	}
+});
+
+test('lists_pages_sorted_by_a_long_text_hold_every_record', async () => {
+	// Names at the 100-character limit, in two-byte (Polish) and four-byte
+	// characters and in characters JSON escapes: the cursor carries the
+	// whole value.
+	const city = uniq('Długie');
+	const names = ['Ż'.repeat(100), 'Ą'.repeat(99) + 'a', '😀'.repeat(100), '😀'.repeat(99) + 'z', '"\\'.repeat(50), '\u0001'.repeat(100)];
+	const ids = [];
+	for (const n of names) ids.push(expectStatus(await agent.post('/api/contacts', { last_name: n, city }), 201).id);
+	for (const sort of ['last_name', '-last_name']) {
+		const got = await pageAll(agent, `/api/contacts?city=${encodeURIComponent(city)}&sort=${sort}&limit=1`);
+		assert.deepEqual(got.map((x) => x.id).sort((a, b) => a - b), [...ids].sort((a, b) => a - b), `every record once, sort=${sort}`);
+	}
+});
+
 test('lists_cursor_stays_valid_while_records_are_inserted', async () => {
 	const city = uniq('Wstawki');
 	const old = ['Bis', 'Dec', 'Fis', 'Gis', 'Kis', 'Mis', 'Pis'];

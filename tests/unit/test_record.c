@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/limits.h"
 #include "crm/entities.h"
 #include "db/db.h"
 #include "db/migrate.h"
@@ -375,6 +376,20 @@ static void pages_through_nulls(void **state)
 	}
 }
 
+/* Every sortable text keeps to LIM_SORT_TEXT characters, so a cursor
+ * holding one (up to 6 bytes a character in JSON, with its sort and id)
+ * stays under LIM_CURSOR once encoded, and the next page can be asked. */
+static void sortable_texts_fit_a_cursor(void **state)
+{
+	(void)state;
+	assert_true(((size_t)LIM_SORT_TEXT * 6 + 120) / 3 * 4 + 4 < LIM_CURSOR);
+	for (const struct entity *const *e = entities_all(); *e; e++)
+		for (const struct field *fl = (*e)->fields; fl->name; fl++)
+			if ((fl->flags & F_SORT) && fl->type == FT_TEXT && (fl->max <= 0 || fl->max > LIM_SORT_TEXT))
+				fail_msg("%s.%s: a sortable text of up to %lld characters", (*e)->name, fl->name,
+					 (long long)fl->max);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +402,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(optional_enum_takes_null, setup, teardown),
 		cmocka_unit_test_setup_teardown(cut_error_key_keeps_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(pages_through_nulls, setup, teardown),
+		cmocka_unit_test(sortable_texts_fit_a_cursor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -311,6 +311,9 @@ function LostDialog(p: { onClose: () => void; onPick: (reason: number) => void }
   );
 }
 
+/* What a board card shows and needs to move (the rest comes with the PATCH's reply). */
+const CARD_FIELDS = 'title,value,planned_close_date,handler_id,status_id';
+
 export function BoardPage() {
   const [cols, setCols] = useState<Column[] | null>(null);
   const [mine, setMine] = useState(false);
@@ -321,7 +324,11 @@ export function BoardPage() {
 
   const load = async () => {
     try {
-      const r = await api.get<{ columns: Column[] }>('/api/inquiries/board', mine ? { handler_id: me().id, cards: 30 } : { cards: 30 });
+      const r = await api.get<{ columns: Column[] }>('/api/inquiries/board', {
+        cards: 30,
+        fields: CARD_FIELDS,
+        handler_id: mine ? me().id : null,
+      });
       setCols(r.columns);
     } catch (e) {
       showError(e);
@@ -337,7 +344,9 @@ export function BoardPage() {
     try {
       const page = await api.get<Page<Inquiry>>('/api/inquiries', {
         status_id: c.status.id,
+        sort: '-id', // the board's order: its next_cursor is a position in it
         limit: 30,
+        fields: CARD_FIELDS,
         cursor: c.next_cursor,
         handler_id: mine ? me().id : null,
       });
