@@ -170,6 +170,37 @@ test('ui_inquiry_created_and_moved_across_the_board', async () => {
 	assert.equal((await api.get(`/api/inquiries/${id}`)).body.status_id, third.id);
 });
 
+test('ui_board_column_shows_more_cards_in_order', async () => {
+	// More than the 30 cards a column first shows: "Pokaż więcej" brings the
+	// rest of the column, in the board's order, each card once.
+	const statuses = (await api.get('/api/statuses?entity=inquiries&sort=position')).body.items;
+	const last = statuses[statuses.length - 1];
+	const lost = (await api.get('/api/close_reasons?limit=1')).body.items[0];
+	const ids = [];
+	for (let i = 0; i < 34; i++) {
+		const body = { title: `Kolumna ${i}`, contact_id: state.contactId, visibility: 'company', status_id: last.id };
+		if (last.outcome === 'lost') body.close_reason_id = lost.id;
+		const r = await api.post('/api/inquiries', body);
+		assert.equal(r.status, 201, r.text);
+		ids.push(r.body.id);
+	}
+	const all = [];
+	for (let cursor = null; ;) {
+		const p = (await api.get(`/api/inquiries?status_id=${last.id}&sort=-id&limit=500${cursor ? `&cursor=${cursor}` : ''}`)).body;
+		all.push(...p.items.map((x) => x.id));
+		if (!(cursor = p.next_cursor)) break;
+	}
+	await page.goto(`${srv.url}/inquiries/board`);
+	const col = page.locator(`[data-status="${last.id}"]`);
+	await col.locator('.board-card').first().waitFor();
+	assert.equal(await col.locator('.board-card').count(), Math.min(30, all.length));
+	await col.getByRole('button', { name: 'Pokaż więcej' }).click();
+	await col.locator('.board-card').nth(Math.min(59, all.length - 1)).waitFor();
+	const shown = await col.locator('.board-card').evaluateAll((els) => els.map((e) => Number(e.dataset.card)));
+	assert.deepEqual(shown, all.slice(0, shown.length), 'the next cards of the column, in order');
+	assert.ok(shown.length > 30 && ids.every((id) => shown.includes(id)), `${shown.length} cards shown`);
+});
+
 test('ui_language_switch_to_english_is_kept', async () => {
 	const patched0 = page.waitForResponse((r) => r.url().endsWith('/api/me') && r.request().method() === 'PATCH');
 	await page.getByRole('button', { name: 'EN' }).click();
