@@ -15,8 +15,8 @@ import { isAdmin, lookups, me, toast } from '../store';
 import { confirmDialog, Modal } from '../ui/dialogs';
 import { noErrors, showError, type FormErrors } from '../ui/errors';
 import { FormError, TextArea, TextField } from '../ui/fields';
+import { LoadMore, usePaged } from '../ui/loadMore';
 import '../styles/office.css';
-import { LoadMore } from '../ui/loadMore';
 
 const ROLES: Role[] = ['admin', 'manager', 'agent'];
 
@@ -242,31 +242,16 @@ function ReadState({ a }: { a: Announcement }) {
 }
 
 export function AnnouncementsPage() {
-  const [items, setItems] = useState<Announcement[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
+  const list = usePaged<Announcement>((cursor) => api.get<Page<Announcement>>('/api/announcements', { limit: 20, cursor }), []);
+  const { items, cursor } = list;
   const [creating, setCreating] = useState(false);
   const [receipts, setReceipts] = useState<Announcement | null>(null);
-
-  const load = async (more = false) => {
-    try {
-      const r = await api.get<Page<Announcement>>('/api/announcements', { limit: 20, cursor: more ? cursor : null });
-      setItems((xs) => (more && xs ? [...xs, ...r.items] : r.items));
-      setCursor(r.next_cursor);
-    } catch (e) {
-      showError(e);
-      setItems((xs) => xs ?? []);
-    }
-  };
-  useEffect(() => {
-    load();
-  }, []);
-
-  const replace = (a: Announcement) => setItems((xs) => (xs ?? []).map((x) => (x.id === a.id ? { ...x, receipt: a.receipt } : x)));
 
   const ack = async (a: Announcement) => {
     try {
       const r = await api.post<{ acked_at: string | null; later_until: string | null }>(`/api/announcements/${a.id}/ack`);
-      replace({ ...a, receipt: { acked_at: r.acked_at, later_until: r.later_until } });
+      const receipt = { acked_at: r.acked_at, later_until: r.later_until };
+      list.setItems((xs) => xs.map((x) => (x.id === a.id ? { ...x, receipt } : x)));
     } catch (e) {
       showError(e);
     }
@@ -276,7 +261,7 @@ export function AnnouncementsPage() {
     if (!(await confirmDialog(t('ann.deleteConfirm'), t('action.delete')))) return;
     try {
       await api.del(`/api/announcements/${a.id}`);
-      setItems((xs) => (xs ?? []).filter((x) => x.id !== a.id));
+      list.setItems((xs) => xs.filter((x) => x.id !== a.id));
       toast(t('common.deleted'), 'success');
     } catch (e) {
       showError(e);
@@ -337,7 +322,7 @@ export function AnnouncementsPage() {
       )}
       {cursor && (
         <div class="list-foot">
-          <LoadMore onMore={() => load(true)} />
+          <LoadMore onMore={list.more} />
         </div>
       )}
       {creating && (
@@ -345,7 +330,7 @@ export function AnnouncementsPage() {
           onClose={() => setCreating(false)}
           onSaved={(a) => {
             setCreating(false);
-            setItems((xs) => [a, ...(xs ?? [])]);
+            list.setItems((xs) => [a, ...xs]);
             toast(t('ann.published'), 'success');
           }}
         />
