@@ -5,7 +5,9 @@
 // restored in the UI and live again through the API; an agent sees only
 // the kinds an agent may restore and restores an activity; a manager edits
 // an announcement in its form (a field error at its field, the change seen
-// through the API) and a stale edit asks to reload; the pages at 360 px.
+// through the API), a stale edit asks to reload, a delete is undone, and
+// someone else's deleted announcement is not offered for restoring; the
+// pages at 360 px.
 // One server and one browser for the whole file.
 import { after, before } from 'node:test';
 import { assert, expectStatus, startServer, test, USERS } from '../api/lib/harness.mjs';
@@ -224,6 +226,15 @@ test('announcement_edited_in_its_form_and_a_stale_edit_asks_to_reload', async ()
 	await toast.getByRole('button', { name: 'Cofnij' }).click();
 	await page.locator('.ann', { hasText: 'Szkolenie odwołane' }).waitFor();
 	expectStatus(await manager.get(`/api/announcements/${a.id}`), 200);
+
+	// An admin's deleted announcement addressed to managers: in the
+	// manager's trash, but only its author or an admin restores it.
+	const other = expectStatus(await admin.post('/api/announcements', { title: 'Inwentaryzacja w sobotę', body: 'Od 9:00.', audience_roles: ['manager'] }), 201);
+	expectStatus(await admin.del(`/api/announcements/${other.id}`), 204);
+	await page.goto(`${srv.url}/trash?kind=announcements`);
+	const row = rows().filter({ hasText: 'Inwentaryzacja w sobotę' });
+	await row.getByText('Przywrócić może autor lub administrator').waitFor();
+	assert.equal(await row.getByRole('button').count(), 0);
 	await logout();
 });
 
