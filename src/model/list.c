@@ -166,6 +166,16 @@ static kt_err parse_sort(struct rec_ctx *ctx, const struct entity *e, const char
 	lq->desc = s[0] == '-';
 	if (s[0] == '-' || s[0] == '+')
 		s++;
+	/* Only deleted rows have a deleted_at; every entity's trash index
+	 * is (deleted_at, id), so the trash sorts by it. */
+	if (strcmp(s, "deleted_at") == 0) {
+		if (!lq->trash)
+			return query_error(ctx, "sort", "deleted_at sorts the trash only (with trash=1)");
+		lq->sort = "deleted_at";
+		lq->sort_text = false;
+		lq->sort_nullable = false;
+		return ERR_OK;
+	}
 	if (!sortable(e, s, &lq->sort_text))
 		return query_error(ctx, "sort", "cannot sort by this field");
 	lq->sort = s;
@@ -332,8 +342,10 @@ static kt_err parse_params(struct rec_ctx *ctx, const struct entity *e, json_t *
 			lq->conds[lq->nconds].args = NULL;
 		}
 	}
+	/* The trash shows what was deleted last first (a search: its best
+	 * order, by id, as for live records). */
 	if (!sort)
-		sort = lq->terms[0] ? "-id" : e->default_sort ? e->default_sort : "-updated_at";
+		sort = lq->terms[0] ? "-id" : lq->trash ? "-deleted_at" : e->default_sort ? e->default_sort : "-updated_at";
 	if (!rc)
 		rc = parse_sort(ctx, e, sort, lq);
 	if (!rc)

@@ -122,3 +122,24 @@ test('trash_search_finds_deleted_records', async () => {
 	expectStatus(r, 200);
 	assert.deepEqual(r.body.items.map((x) => x.id), [c.body.id], 'GET /api/contacts?trash=1&q=kosmiczny finds the deleted contact');
 });
+
+test('trash_lists_the_last_deleted_first_and_pages_by_deleted_at', async () => {
+	const city = uniq('Kolejność');
+	const a = expectStatus(await agent.post('/api/contacts', { last_name: 'Starszy', city }), 201);
+	const b = expectStatus(await agent.post('/api/contacts', { last_name: 'Młodszy', city }), 201);
+	// b (the newer record) goes first, a a second later: a is the last deleted.
+	expectStatus(await agent.del(`/api/contacts/${b.id}`), 204);
+	await new Promise((r) => setTimeout(r, 1100));
+	expectStatus(await agent.del(`/api/contacts/${a.id}`), 204);
+	const ids = async (q) => expectStatus(await agent.get(`/api/contacts?city=${city}&trash=1${q}`), 200).items.map((x) => x.id);
+	assert.deepEqual(await ids(''), [a.id, b.id], 'by default the last deleted comes first');
+	assert.deepEqual(await ids('&sort=-deleted_at'), [a.id, b.id]);
+	assert.deepEqual(await ids('&sort=deleted_at'), [b.id, a.id]);
+	assert.deepEqual(await ids('&sort=-deleted_at&q=starszy'), [a.id], 'with a search too');
+	const p1 = expectStatus(await agent.get(`/api/contacts?city=${city}&trash=1&limit=1`), 200);
+	assert.deepEqual(p1.items.map((x) => x.id), [a.id]);
+	const p2 = expectStatus(await agent.get(`/api/contacts?city=${city}&trash=1&limit=1&cursor=${p1.next_cursor}`), 200);
+	assert.deepEqual(p2.items.map((x) => x.id), [b.id]);
+	assert.equal(p2.next_cursor, null);
+	expectError(await agent.get('/api/contacts?sort=-deleted_at'), 400, 'bad_query', ['sort']);
+});

@@ -1,8 +1,9 @@
 // screenshots.mjs: the README's screenshots (docs/screenshots/*.png) of the
 // start screen, a client card (with attachments), the calendar, the board, a
 // pending announcement, the announcements, the knowledge base (a search and
-// an article), at 1280x800 and 360x740, on demo data plus a realistic week of
-// activities and inquiries, announcements, articles and files.
+// an article), the trash, at 1280x800 and 360x740, on demo data plus a
+// realistic week of activities and inquiries, announcements, articles,
+// files and a few deleted clients.
 //   KONTAKT_BIN=build/kontakt node tests/e2e/screenshots.mjs
 // Not a test (no .test.mjs): run it by hand when the UI changes.
 import { execFileSync, spawn } from 'node:child_process';
@@ -108,6 +109,16 @@ try {
 		if (si) ok(await api.patch(`/api/inquiries/${i.id}`, { status_id: statuses[si].id, version: i.version }), title);
 	}
 
+	// The trash: clients deleted by mistake, waiting to be restored.
+	for (const [first_name, last_name, city, phone] of [
+		['Krystyna', 'Zielińska', 'Poznań', '604 118 230'],
+		['Marek', 'Dąbrowski', 'Wrocław', null],
+		['Joanna', 'Kamińska-Wójcik', 'Bielsko-Biała', '+48 512 407 993'],
+	]) {
+		const c = ok(await api.post('/api/contacts', { first_name, last_name, city, phone }), last_name);
+		ok(await api.del(`/api/contacts/${c.id}`), 'delete ' + last_name);
+	}
+
 	const office = await seedOffice(url, api, star);
 
 	fs.mkdirSync(OUT, { recursive: true });
@@ -137,6 +148,7 @@ try {
 			['announcements', '/announcements', '.ann'],
 			['kb', '/kb?q=wiz', '.kb-item'],
 			['kb-article', `/kb/${office.article.id}`, '.prose'],
+			['trash', '/trash', '.trash-item'],
 		];
 		for (const [shot, p, ready] of shots) {
 			await page.goto(url + p);

@@ -18,6 +18,7 @@ import { isAdmin, lookups, session, toasts, dismissToast, toast, useStore } from
 import type { User } from './types';
 import { DialogHost } from './ui/dialogs';
 import { errorText } from './ui/errors';
+import { revealX } from './ui/reveal';
 import { SearchPalette, openSearch } from './ui/search';
 import './styles/tokens.css';
 import './styles/app.css';
@@ -125,6 +126,8 @@ function Header({ path }: { path: string }) {
   const user = session.get().user;
   let section = '/' + (path.split('/')[1] ?? '');
   if (section === '/duplicates') section = '/clients'; // reached from the clients list
+  // On a phone the menu scrolls sideways: keep the current section in sight.
+  useEffect(() => revealX(document.querySelector('.mainnav [aria-current="page"]')), [section]);
   return (
     <header class="topbar">
       <div class="topbar-row">

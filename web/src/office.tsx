@@ -1,7 +1,7 @@
 // office.tsx: how the office features (announcements, the knowledge base,
-// attachments) hook into the shell: their nav entries and routes, the
-// pending announcements that pop up after log-in and on the start screen,
-// and the attachments panel of cards.  The pages (and the pop-up) are
+// attachments, the trash) hook into the shell: their nav entries and
+// routes, the pending announcements that pop up after log-in and on the
+// start screen, and the attachments panel of cards.  The pages (and the pop-up) are
 // separate chunks loaded on first use.
 import type { ComponentType, FunctionComponent } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -14,6 +14,7 @@ import type { Announcement } from './officeTypes';
 export const OFFICE_NAV: [string, Key, boolean][] = [
   ['/announcements', 'nav.announcements', false],
   ['/kb', 'nav.kb', false],
+  ['/trash', 'nav.trash', false],
 ];
 
 /* lazy: a component whose code is loaded on first render (once). */
@@ -46,6 +47,7 @@ const AnnouncementsPage = lazy(() => import('./pages/announcements').then((m) =>
 const PendingDialog = lazy(() => import('./pages/announcements').then((m) => m.PendingDialog), true);
 const KbPage = lazy(() => import('./pages/kb').then((m) => m.KbPage));
 const KbArticlePage = lazy<{ id: number }>(() => import('./pages/kb').then((m) => m.KbArticlePage));
+const TrashPage = lazy(() => import('./pages/trash').then((m) => m.TrashPage));
 
 /* Attachments: the attachments panel of a record (a client, company,
  * inquiry).  Not lazy: the bundler would split the initial bundle in two
@@ -58,6 +60,7 @@ export function officeRoute(path: string) {
   if (match('/announcements', path)) return <AnnouncementsPage />;
   if (match('/kb', path)) return <KbPage />;
   if ((m = match('/kb/:id', path)) && /^\d+$/.test(m.id)) return <KbArticlePage key={m.id} id={+m.id} />;
+  if (match('/trash', path)) return <TrashPage />;
   return null;
 }
 

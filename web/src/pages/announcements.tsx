@@ -2,11 +2,13 @@
 // caller's pending ones one at a time ("I have read it" acknowledges,
 // "Later" puts one off for 30 minutes), and the page: the caller's history
 // (addressed to them or written by them), a new announcement for admins and
-// managers (audience: everyone, or roles and/or departments), and who has
-// read one for its author and admins.  Bodies are shown as the server's
-// body_html: Markdown rendered with every byte of text escaped.
+// managers (audience: everyone, or roles and/or departments), and for its
+// author and admins: editing one (the same form, PATCH with its version),
+// deleting it to the trash (undoable from the toast) and who has read it.
+// Bodies are shown as the server's body_html: Markdown rendered with every
+// byte of text escaped.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, type Page } from '../api';
+import { api, ApiError, type Page } from '../api';
 import { fmtDateTime } from '../fmt';
 import { t, type Key } from '../i18n';
 import { departmentName } from '../names';
@@ -15,8 +17,8 @@ import { isAdmin, lookups, me, toast } from '../store';
 import { confirmDialog, Modal } from '../ui/dialogs';
 import { noErrors, showError, type FormErrors } from '../ui/errors';
 import { FormError, TextArea, TextField } from '../ui/fields';
+import { LoadMore, usePaged } from '../ui/loadMore';
 import '../styles/office.css';
-import { LoadMore } from '../ui/loadMore';
 
 const ROLES: Role[] = ['admin', 'manager', 'agent'];
 
@@ -94,12 +96,16 @@ function fieldMessage(msg: string): string {
   return msg.startsWith('announcements need an audience') ? t('ann.needAudience') : msg;
 }
 
-function NewAnnouncement(p: { onClose: () => void; onSaved: (a: Announcement) => void }) {
-  const [title, setTitle] = useState('');
-  const [body, setBody] = useState('');
-  const [everyone, setEveryone] = useState(true);
-  const [roles, setRoles] = useState<Role[]>([]);
-  const [deps, setDeps] = useState<number[]>([]);
+/* AnnouncementForm: a new announcement, or (rec) an edit of one that
+ * sends its version: a stale one gets the "someone changed it" question,
+ * whose "reload" is onStale (the caller shows the form again on the
+ * current record). */
+function AnnouncementForm(p: { rec?: Announcement; onClose: () => void; onSaved: (a: Announcement) => void; onStale?: () => void }) {
+  const [title, setTitle] = useState(p.rec?.title ?? '');
+  const [body, setBody] = useState(p.rec?.body ?? '');
+  const [everyone, setEveryone] = useState(p.rec?.audience_everyone ?? true);
+  const [roles, setRoles] = useState<Role[]>(p.rec?.audience_roles ?? []);
+  const [deps, setDeps] = useState<number[]>(p.rec?.audience_departments ?? []);
   const [errors, setErrorsRaw] = useState<FormErrors>(noErrors);
   const [busy, setBusy] = useState(false);
   const setErrors = (e: FormErrors) => {
@@ -112,16 +118,16 @@ function NewAnnouncement(p: { onClose: () => void; onSaved: (a: Announcement) =>
     e.preventDefault();
     setErrorsRaw(noErrors);
     setBusy(true);
+    const fields = everyone
+      ? { title, body, audience_everyone: true }
+      : { title, body, audience_everyone: false, audience_roles: roles, audience_departments: deps };
     try {
-      const a = await api.post<Announcement>(
-        '/api/announcements',
-        everyone
-          ? { title, body, audience_everyone: true }
-          : { title, body, audience_everyone: false, audience_roles: roles, audience_departments: deps },
-      );
+      const a = p.rec
+        ? await api.patch<Announcement>(`/api/announcements/${p.rec.id}`, { ...fields, version: p.rec.version })
+        : await api.post<Announcement>('/api/announcements', fields);
       p.onSaved(a);
     } catch (err) {
-      showError(err, { setErrors });
+      showError(err, { setErrors, reload: p.onStale });
     } finally {
       setBusy(false);
     }
@@ -129,7 +135,7 @@ function NewAnnouncement(p: { onClose: () => void; onSaved: (a: Announcement) =>
   const audErr = errors.fields.audience_everyone;
   const departments = lookups.get().departments;
   return (
-    <Modal title={t('ann.new')} onClose={p.onClose} labelId="ann-new-title" wide>
+    <Modal title={p.rec ? t('ann.edit') : t('ann.new')} onClose={p.onClose} labelId="ann-form-title" wide>
       <form onSubmit={submit} noValidate>
         <TextField label={t('field.title')} value={title} onInput={setTitle} required error={errors.fields.title} autoFocus />
         <TextArea label={t('ann.body')} value={body} onInput={setBody} rows={7} required error={errors.fields.body} hint={t('ann.bodyHint')} />
@@ -175,7 +181,7 @@ function NewAnnouncement(p: { onClose: () => void; onSaved: (a: Announcement) =>
         <FormError text={errors.form} />
         <div class="form-actions">
           <button type="submit" class="btn btn-primary" disabled={busy}>
-            {t('ann.publish')}
+            {p.rec ? t('action.save') : t('ann.publish')}
           </button>
           <button type="button" class="btn" onClick={p.onClose}>
             {t('action.cancel')}
@@ -242,31 +248,42 @@ function ReadState({ a }: { a: Announcement }) {
 }
 
 export function AnnouncementsPage() {
-  const [items, setItems] = useState<Announcement[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
+  const list = usePaged<Announcement>((cursor) => api.get<Page<Announcement>>('/api/announcements', { limit: 20, cursor }), []);
+  const { items, cursor } = list;
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<Announcement | null>(null);
   const [receipts, setReceipts] = useState<Announcement | null>(null);
 
-  const load = async (more = false) => {
-    try {
-      const r = await api.get<Page<Announcement>>('/api/announcements', { limit: 20, cursor: more ? cursor : null });
-      setItems((xs) => (more && xs ? [...xs, ...r.items] : r.items));
-      setCursor(r.next_cursor);
-    } catch (e) {
-      showError(e);
-      setItems((xs) => xs ?? []);
-    }
-  };
-  useEffect(() => {
-    load();
-  }, []);
-
-  const replace = (a: Announcement) => setItems((xs) => (xs ?? []).map((x) => (x.id === a.id ? { ...x, receipt: a.receipt } : x)));
+  const put = (a: Announcement) => list.setItems((xs) => xs.map((x) => (x.id === a.id ? a : x)));
 
   const ack = async (a: Announcement) => {
     try {
       const r = await api.post<{ acked_at: string | null; later_until: string | null }>(`/api/announcements/${a.id}/ack`);
-      replace({ ...a, receipt: { acked_at: r.acked_at, later_until: r.later_until } });
+      const receipt = { acked_at: r.acked_at, later_until: r.later_until };
+      list.setItems((xs) => xs.map((x) => (x.id === a.id ? { ...x, receipt } : x)));
+    } catch (e) {
+      showError(e);
+    }
+  };
+
+  /* reopen: after a conflict, the form again on the record as it is now. */
+  const reopen = async (a: Announcement) => {
+    try {
+      const cur = await api.get<Announcement>(`/api/announcements/${a.id}`);
+      put(cur);
+      setEditing(cur);
+    } catch (e) {
+      setEditing(null);
+      if (e instanceof ApiError && e.status === 404) list.setItems((xs) => xs.filter((x) => x.id !== a.id));
+      showError(e);
+    }
+  };
+
+  const undoDelete = async (a: Announcement) => {
+    try {
+      await api.post(`/api/announcements/${a.id}/restore`);
+      list.reload();
+      toast(t('ann.restored'), 'success');
     } catch (e) {
       showError(e);
     }
@@ -276,8 +293,8 @@ export function AnnouncementsPage() {
     if (!(await confirmDialog(t('ann.deleteConfirm'), t('action.delete')))) return;
     try {
       await api.del(`/api/announcements/${a.id}`);
-      setItems((xs) => (xs ?? []).filter((x) => x.id !== a.id));
-      toast(t('common.deleted'), 'success');
+      list.setItems((xs) => xs.filter((x) => x.id !== a.id));
+      toast(t('ann.deleted'), 'success', { label: t('action.undo'), run: () => undoDelete(a) });
     } catch (e) {
       showError(e);
     }
@@ -319,6 +336,11 @@ export function AnnouncementsPage() {
                       {t('ann.read')}
                     </button>
                   )}
+                  {canManage(a) && canWrite() && (
+                    <button type="button" class="btn btn-small" onClick={() => setEditing(a)}>
+                      {t('action.edit')}
+                    </button>
+                  )}
                   {canManage(a) && (
                     <button type="button" class="btn btn-small" onClick={() => setReceipts(a)}>
                       {t('ann.receipts')}
@@ -337,16 +359,29 @@ export function AnnouncementsPage() {
       )}
       {cursor && (
         <div class="list-foot">
-          <LoadMore onMore={() => load(true)} />
+          <LoadMore onMore={list.more} />
         </div>
       )}
       {creating && (
-        <NewAnnouncement
+        <AnnouncementForm
           onClose={() => setCreating(false)}
           onSaved={(a) => {
             setCreating(false);
-            setItems((xs) => [a, ...(xs ?? [])]);
+            list.setItems((xs) => [a, ...xs]);
             toast(t('ann.published'), 'success');
+          }}
+        />
+      )}
+      {editing && (
+        <AnnouncementForm
+          key={editing.id + ':' + editing.version}
+          rec={editing}
+          onClose={() => setEditing(null)}
+          onStale={() => reopen(editing)}
+          onSaved={(a) => {
+            setEditing(null);
+            put(a);
+            toast(t('ann.saved'), 'success');
           }}
         />
       )}

@@ -3,7 +3,7 @@
 // prefixes), filters by a tag, and pages through "load more"; an article
 // shows the server's body_html (Markdown rendered with every byte of text
 // escaped) and its tags; admins and managers create, edit and delete.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, type Page } from '../api';
 import { fmtDateTime } from '../fmt';
 import { t } from '../i18n';
@@ -15,8 +15,8 @@ import { confirmDialog, Modal } from '../ui/dialogs';
 import { noErrors, showError, type FormErrors } from '../ui/errors';
 import { FormError, TextArea, TextField } from '../ui/fields';
 import { Body } from './announcements';
+import { LoadMore, usePaged } from '../ui/loadMore';
 import '../styles/office.css';
-import { LoadMore } from '../ui/loadMore';
 
 function canWrite(): boolean {
   const r = me().role;
@@ -101,38 +101,22 @@ export function KbPage() {
   const { query } = useLocation();
   const [q, setQ] = useState(query.get('q') ?? '');
   const tag = query.get('tag') ?? ''; // tag links navigate: the tag lives in the URL
-  const [items, setItems] = useState<KbArticle[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const [creating, setCreating] = useState(false);
-  const seq = useRef(0);
-  const timer = useRef(0);
   const searched = q.trim();
+  // Typing waits for a pause; the first load goes at once.
+  const list = usePaged<KbArticle>(
+    (cursor) => api.get<Page<KbArticle>>('/api/kb_articles', { q: searched, tag, limit: 20, cursor }),
+    [searched, tag],
+    250,
+  );
+  const { items, cursor } = list;
+  const busy = list.loading;
 
-  const load = async (more = false) => {
-    const mine = ++seq.current;
-    setBusy(true);
-    try {
-      const r = await api.get<Page<KbArticle>>('/api/kb_articles', { q: searched, tag, limit: 20, cursor: more ? cursor : null });
-      if (mine !== seq.current) return;
-      setItems((xs) => (more && xs ? [...xs, ...r.items] : r.items));
-      setCursor(r.next_cursor);
-    } catch (e) {
-      if (mine === seq.current) showError(e);
-    } finally {
-      if (mine === seq.current) setBusy(false);
-    }
-  };
-
-  // Typing waits for a pause; the first load goes at once.  The URL keeps
-  // the search (replaced, not pushed), so "back" from an article returns
-  // to the same list.
+  // The URL keeps the search (replaced, not pushed), so "back" from an
+  // article returns to the same list.
   useEffect(() => {
-    clearTimeout(timer.current);
     const url = '/kb' + (searched || tag ? '?' + new URLSearchParams({ ...(searched ? { q: searched } : {}), ...(tag ? { tag } : {}) }) : '');
     if (url !== location.pathname + location.search) history.replaceState(null, '', url);
-    timer.current = window.setTimeout(() => load(), items === null ? 0 : 250);
-    return () => clearTimeout(timer.current);
   }, [searched, tag]);
 
   return (
@@ -197,7 +181,7 @@ export function KbPage() {
       )}
       {cursor && (
         <div class="list-foot">
-          <LoadMore onMore={() => load(true)} />
+          <LoadMore onMore={list.more} />
         </div>
       )}
       {creating && (
