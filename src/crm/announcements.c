@@ -350,13 +350,27 @@ kt_err announcements_after_write(struct rec_ctx *ctx, int64_t id, json_t *rec, j
 	return rc || !yes ? rc : upsert_ack(ctx, id);
 }
 
-kt_err announcements_before_delete(struct rec_ctx *ctx, int64_t id, json_t *cur)
+/* author_only: the author and admins may delete an announcement and
+ * restore it from the trash, as they alone may change it. */
+static kt_err author_only(struct rec_ctx *ctx, json_t *cur, const char *refusal)
 {
 	if (ctx->user_id && ctx->role != ROLE_ADMIN && !is_author(ctx, cur)) {
-		ctx->message = "Only the author of an announcement or an admin may delete it.";
+		ctx->message = refusal;
 		return ERR_FORBIDDEN;
 	}
 	return ERR_OK;
+}
+
+kt_err announcements_before_delete(struct rec_ctx *ctx, int64_t id, json_t *cur)
+{
+	(void)id;
+	return author_only(ctx, cur, "Only the author of an announcement or an admin may delete it.");
+}
+
+kt_err announcements_before_restore(struct rec_ctx *ctx, int64_t id, json_t *cur)
+{
+	(void)id;
+	return author_only(ctx, cur, "Only the author of an announcement or an admin may restore it.");
 }
 
 /* Each announcement gets body_html, author_name and the caller's receipt

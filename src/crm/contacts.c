@@ -1,7 +1,7 @@
 /* contacts.c: the rules of a client record: a PESEL fills in or must agree
  * with the birth date; records get their creator as owner by default; a
  * new client gets its first activity planned (autoplan); deleting one
- * cancels its planned activities. */
+ * cancels its planned activities, and restoring it plans them again. */
 #include <stdio.h>
 #include <string.h>
 
@@ -45,9 +45,49 @@ kt_err owned_before_write(struct rec_ctx *ctx, json_t *values, json_t *cur)
 }
 
 /* Deleting a client cancels its planned activities (each keeps its
- * history), so none is left pointing at a client in the trash unnoticed. */
+ * history), so none is left pointing at a client in the trash unnoticed;
+ * restoring it plans again those its deletion cancelled and nobody has
+ * touched since: those whose last history entry is that cancellation, at
+ * the moment of the deletion (not one cancelled by hand). */
+#define CLIENT_DELETED "{\"status\":[\"planned\",\"cancelled\"],\"reason\":\"client deleted\"}"
+#define CLIENT_RESTORED "{\"status\":[\"cancelled\",\"planned\"],\"reason\":\"client restored\"}"
+#define MAX_CASCADE 1000
+
+/* set_activities: the activities sel (prepared and bound) finds get
+ * status `to`, each with a history entry of `changes` (JSON text). */
+static kt_err set_activities(struct rec_ctx *ctx, struct db_stmt *sel, const char *to, const char *changes)
+{
+	int64_t ids[MAX_CASCADE];
+	int n = 0;
+	kt_err rc;
+	while ((rc = db_step(sel)) == ERR_ROW && n < MAX_CASCADE)
+		ids[n++] = db_col_int64(sel, 0);
+	db_reset(sel);
+	if (rc != ERR_DONE && rc != ERR_ROW)
+		return rc;
+	struct db_stmt *s;
+	rc = db_prepare(ctx->conn,
+			"UPDATE activities SET status = ?, version = version + 1, updated_at = ?, updated_by = ?"
+			" WHERE id = ?", &s);
+	json_t *ch = rc ? NULL : json_loads(changes, 0, NULL);
+	if (!rc && !ch)
+		rc = ERR_NOMEM;
+	for (int i = 0; i < n && !rc; i++) {
+		db_bind_str(s, 1, to);
+		db_bind_int64(s, 2, ctx->now);
+		ctx->user_id ? db_bind_int64(s, 3, ctx->user_id) : db_bind_null(s, 3);
+		db_bind_int64(s, 4, ids[i]);
+		rc = db_exec_stmt(s);
+		if (!rc)
+			rc = record_history_add(ctx, "activities", ids[i], "update", ch);
+	}
+	json_decref(ch);
+	return rc;
+}
+
 kt_err contacts_before_delete(struct rec_ctx *ctx, int64_t id, json_t *cur)
 {
+	(void)cur;
 	struct db_stmt *s;
 	kt_err rc = db_prepare(ctx->conn,
 			       "SELECT id FROM activities WHERE contact_id = ? AND status = 'planned'"
@@ -55,27 +95,27 @@ kt_err contacts_before_delete(struct rec_ctx *ctx, int64_t id, json_t *cur)
 	if (rc)
 		return rc;
 	db_bind_int64(s, 1, id);
-	int64_t ids[1000];
-	int n = 0;
-	while ((rc = db_step(s)) == ERR_ROW && n < 1000)
-		ids[n++] = db_col_int64(s, 0);
-	db_reset(s);
-	if (rc != ERR_DONE && rc != ERR_ROW)
+	return set_activities(ctx, s, "cancelled", CLIENT_DELETED);
+}
+
+kt_err contacts_before_restore(struct rec_ctx *ctx, int64_t id, json_t *cur)
+{
+	json_t *at = json_object_get(cur, "deleted_at");
+	int64_t deleted = 0;
+	if (!json_is_string(at) || !isotime_parse(json_string_value(at), json_string_length(at), &deleted))
+		return ERR_OK;
+	struct db_stmt *s;
+	kt_err rc = db_prepare(ctx->conn,
+			       "SELECT a.id FROM activities a JOIN history h ON h.id = (SELECT MAX(l.id) FROM history l"
+			       " WHERE l.entity = 'activities' AND l.record_id = a.id)"
+			       " WHERE a.contact_id = ? AND a.status = 'cancelled' AND a.deleted_at IS NULL"
+			       " AND h.at = ? AND h.action = 'update' AND h.changes = ? LIMIT 1000", &s);
+	if (rc)
 		return rc;
-	rc = db_prepare(ctx->conn,
-			"UPDATE activities SET status = 'cancelled', version = version + 1, updated_at = ?, updated_by = ?"
-			" WHERE id = ?", &s);
-	json_t *changes = json_pack("{s:[s,s], s:s}", "status", "planned", "cancelled", "reason", "client deleted");
-	for (int i = 0; i < n && !rc; i++) {
-		db_bind_int64(s, 1, ctx->now);
-		ctx->user_id ? db_bind_int64(s, 2, ctx->user_id) : db_bind_null(s, 2);
-		db_bind_int64(s, 3, ids[i]);
-		rc = db_exec_stmt(s);
-		if (!rc)
-			rc = record_history_add(ctx, "activities", ids[i], "update", changes);
-	}
-	json_decref(changes);
-	return rc;
+	db_bind_int64(s, 1, id);
+	db_bind_int64(s, 2, deleted);
+	db_bind_str(s, 3, CLIENT_DELETED);
+	return set_activities(ctx, s, "planned", CLIENT_RESTORED);
 }
 
 struct owner {

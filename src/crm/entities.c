@@ -37,7 +37,7 @@ static const struct entity CONTACTS = {
 	.custom = true, .default_sort = "-updated_at",
 	.hooks = {.validate = contacts_validate, .before_write = dedupe_contacts_before_write,
 		  .after_write = contacts_after_write, .before_delete = contacts_before_delete,
-		  .scope = scope_owner},
+		  .before_restore = contacts_before_restore, .scope = scope_owner},
 };
 
 static const struct entity ACTION_TYPES = {
@@ -85,7 +85,8 @@ static const struct entity ANNOUNCEMENTS = {
 	.name = "announcements", .fields = announcements_fields, .read_role = ROLE_AGENT,
 	.write_role = ROLE_MANAGER, .default_sort = "-created_at",
 	.hooks = {.validate = announcements_validate, .after_write = announcements_after_write,
-		  .before_delete = announcements_before_delete, .scope = announcements_scope,
+		  .before_delete = announcements_before_delete, .before_restore = announcements_before_restore,
+		  .scope = announcements_scope,
 		  .decorate = announcements_decorate},
 };
 

@@ -23,6 +23,7 @@ kt_err action_types_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, j
 kt_err procedures_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *errors);
 kt_err notes_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *errors);
 kt_err contacts_before_delete(struct rec_ctx *ctx, int64_t id, json_t *cur);
+kt_err contacts_before_restore(struct rec_ctx *ctx, int64_t id, json_t *cur);
 kt_err contacts_after_write(struct rec_ctx *ctx, int64_t id, json_t *rec, json_t *cur);
 struct tz;
 /* contacts_autoplan_time: when autoplan schedules a new client's first activity. */
@@ -33,6 +34,7 @@ kt_err inquiries_before_write(struct rec_ctx *ctx, json_t *values, json_t *cur);
 kt_err announcements_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *errors);
 kt_err announcements_after_write(struct rec_ctx *ctx, int64_t id, json_t *rec, json_t *cur);
 kt_err announcements_before_delete(struct rec_ctx *ctx, int64_t id, json_t *cur);
+kt_err announcements_before_restore(struct rec_ctx *ctx, int64_t id, json_t *cur);
 kt_err announcements_scope(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out);
 kt_err announcements_decorate(struct rec_ctx *ctx, json_t *items);
 /* kb.c: tags, the search document of an article, its HTML, ?tag=. */

@@ -84,6 +84,10 @@ struct entity_hooks {
 	kt_err (*search_doc)(json_t *rec, struct buf *doc);
 	/* before_delete: refuse a delete (e.g. the last admin) or tidy up. */
 	kt_err (*before_delete)(struct rec_ctx *ctx, int64_t id, json_t *cur);
+	/* before_restore: refuse a restore from the trash (who may delete may
+	 * restore) or undo what before_delete tidied; cur is the deleted
+	 * record, deleted_at included. */
+	kt_err (*before_restore)(struct rec_ctx *ctx, int64_t id, json_t *cur);
 	/* scope: the condition (columns prefixed with prefix, e.g. "a.")
 	 * that limits every read of this entity to what the caller may see;
 	 * leave out->sql empty for no limit.  Applied to gets, lists,

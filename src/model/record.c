@@ -622,7 +622,17 @@ kt_err record_restore(struct rec_ctx *ctx, const struct entity *e, int64_t id, j
 {
 	*out = NULL;
 	json_t *rec = NULL;
-	kt_err rc = set_deleted(ctx, e, id, false);
+	/* The deleted record, as the caller may see it: a live one, or one out
+	 * of their sight, is not in their trash (404). */
+	json_t *cur = NULL;
+	kt_err rc = record_get(ctx, e, id, true, &cur);
+	if (!rc && !json_is_string(json_object_get(cur, "deleted_at")))
+		rc = ERR_NOT_FOUND;
+	if (!rc && e->hooks.before_restore)
+		rc = e->hooks.before_restore(ctx, id, cur);
+	json_decref(cur);
+	if (!rc)
+		rc = set_deleted(ctx, e, id, false);
 	if (!rc)
 		rc = record_history_add(ctx, e->name, id, "restore", NULL);
 	if (!rc)

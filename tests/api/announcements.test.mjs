@@ -257,6 +257,12 @@ test('announcements_only_author_or_admin_change_and_delete', async () => {
 	expectStatus(await admin.del(`/api/announcements/${byManager.id}`), 204);
 	assert.ok(!(await pendingIds(agent1)).includes(byManager.id), 'deleted: not pending');
 	expectError(await agent1.get(`/api/announcements/${byManager.id}`), 404, 'not_found');
+	// Who may not delete it may not restore it either; the author may.
+	expectError(await manager.post(`/api/announcements/${byAdmin.id}/restore`), 404, 'not_found');
+	expectStatus(await admin.del(`/api/announcements/${byAdmin.id}`), 204);
+	const refused = expectError(await manager.post(`/api/announcements/${byAdmin.id}/restore`), 403, 'forbidden');
+	assert.match(refused.message, /author/);
+	expectError(await agent1.post(`/api/announcements/${byManager.id}/restore`), 403, 'forbidden');
 	const back = await admin.post(`/api/announcements/${byManager.id}/restore`);
 	expectStatus(back, 200);
 	assert.equal(typeof back.body.body_html, 'string');

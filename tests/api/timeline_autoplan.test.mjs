@@ -287,6 +287,34 @@ test('deleting_a_client_cancels_its_planned_activities', async () => {
 	assert.ok(!all.some((x) => x.id === planned.id || x.id === auto.id), 'no reminders for a deleted client');
 });
 
+test('restoring_a_client_plans_again_what_its_deletion_cancelled', async () => {
+	const c = await contact(agent, { phone: '601 200 308' }); // autoplan: a planned call
+	const meeting = (await agent.post('/api/activities', { kind: 'meeting', subject: 'Spotkanie', starts_at: iso(Date.now() + 86400000), contact_id: c.id })).body;
+	const byHand = (await agent.post('/api/activities', { kind: 'call', subject: 'Odwołany', starts_at: iso(Date.now() + 2 * 86400000), contact_id: c.id })).body;
+	expectStatus(await agent.patch(`/api/activities/${byHand.id}`, { status: 'cancelled', version: byHand.version }), 200);
+	const touched = (await agent.post('/api/activities', { kind: 'task', subject: 'Zmieniony potem', starts_at: iso(Date.now() + 3 * 86400000), contact_id: c.id })).body;
+	const auto = (await activitiesOf(c.id)).find((a) => a.kind === 'call' && a.status === 'planned' && a.id !== byHand.id);
+	assert.ok(auto);
+	expectStatus(await agent.del(`/api/contacts/${c.id}`), 204);
+	// One of the cancelled ones is edited while the client is in the trash: it stays as it was left.
+	const t1 = (await agent.get(`/api/activities/${touched.id}`)).body;
+	assert.equal(t1.status, 'cancelled');
+	expectStatus(await agent.patch(`/api/activities/${touched.id}`, { subject: 'Zmieniony w koszu', version: t1.version }), 200);
+	expectStatus(await agent.post(`/api/contacts/${c.id}/restore`), 200);
+	for (const a of [meeting, auto]) {
+		const g = expectStatus(await agent.get(`/api/activities/${a.id}`), 200);
+		assert.equal(g.status, 'planned', `${a.subject} is planned again`);
+		assert.equal(g.version, a.version + 2, 'cancelled, then planned again');
+		const h = expectStatus(await agent.get(`/api/activities/${a.id}/history`), 200);
+		assert.ok(h.items.some((x) => JSON.stringify(x.changes).includes('client restored')), 'the restore is in its history');
+	}
+	assert.equal((await agent.get(`/api/activities/${byHand.id}`)).body.status, 'cancelled', 'cancelled by hand: stays cancelled');
+	assert.equal((await agent.get(`/api/activities/${touched.id}`)).body.status, 'cancelled', 'edited since: left alone');
+	const r = await agent.get('/api/reminders');
+	const all = ['overdue', 'today', 'tomorrow', 'day_after'].flatMap((b) => r.body[b]);
+	assert.ok(all.some((x) => x.id === meeting.id), 'reminded again');
+});
+
 test('timeline_of_a_company', async () => {
 	const co = await agent.post('/api/companies', { name: uniq('Biuro ') });
 	expectStatus(co, 201);
