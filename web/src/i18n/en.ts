@@ -550,5 +550,5 @@ export const en: Record<keyof typeof pl, string> = {
   'bulk.noSmtp': 'mail is not set up on the server',
   'bulk.noSmtpLong':
     'The server has no outgoing mail set up (KONTAKT_SMTP_URL), so the messages wait in the queue. Ask an administrator to set it up — they will go out by themselves.',
-  'bulk.firstOnly': 'The first {n} recipients are shown.',
+  'bulk.noRecipients': 'No recipients with this status.',
 };

@@ -548,5 +548,5 @@ export const pl = {
   'bulk.noSmtp': 'poczta nie jest skonfigurowana na serwerze',
   'bulk.noSmtpLong':
     'Serwer nie ma skonfigurowanej poczty wychodzącej (KONTAKT_SMTP_URL), więc wiadomości czekają w kolejce. Poproś administratora o konfigurację — wyjdą same.',
-  'bulk.firstOnly': 'Pokazano pierwszych {n} odbiorców.',
+  'bulk.noRecipients': 'Brak odbiorców o tym stanie.',
 };
