@@ -550,5 +550,18 @@ export const en: Record<keyof typeof pl, string> = {
   'bulk.noSmtp': 'mail is not set up on the server',
   'bulk.noSmtpLong':
     'The server has no outgoing mail set up (KONTAKT_SMTP_URL), so the messages wait in the queue. Ask an administrator to set it up — they will go out by themselves.',
+  'nav.sent': 'Sent e-mails',
+  'sent.title': 'Sent e-mails',
+  'sent.intro': 'Your e-mails to many clients at once, newest first.',
+  'sent.introAdmin': 'E-mails to many clients at once, sent by all users, newest first.',
+  'sent.how': 'Send a new one from',
+  'sent.toClients': 'the clients list',
+  'sent.none': 'No e-mails sent yet.',
+  'sent.sending': 'Sending',
+  'sent.when': 'Sent: {at}',
+  'sent.by': 'sender: {name}',
+  'sent.delivery': 'Delivery',
+  'sent.bodyHint': 'Each recipient gets their own name in place of {first_name}, {last_name} and {name}.',
+  'sent.openPage': 'Show in Sent e-mails',
   'bulk.noRecipients': 'No recipients with this status.',
 };

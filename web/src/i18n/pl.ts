@@ -548,5 +548,18 @@ export const pl = {
   'bulk.noSmtp': 'poczta nie jest skonfigurowana na serwerze',
   'bulk.noSmtpLong':
     'Serwer nie ma skonfigurowanej poczty wychodzącej (KONTAKT_SMTP_URL), więc wiadomości czekają w kolejce. Poproś administratora o konfigurację — wyjdą same.',
+  'nav.sent': 'Wysłane e-maile',
+  'sent.title': 'Wysłane e-maile',
+  'sent.intro': 'Twoje e-maile do wielu klientów naraz, od najnowszych.',
+  'sent.introAdmin': 'E-maile do wielu klientów naraz, wysłane przez wszystkich użytkowników, od najnowszych.',
+  'sent.how': 'Nowy e-mail wyślesz z',
+  'sent.toClients': 'listy klientów',
+  'sent.none': 'Nie ma jeszcze wysłanych e-maili.',
+  'sent.sending': 'W trakcie wysyłki',
+  'sent.when': 'Wysyłka: {at}',
+  'sent.by': 'nadawca: {name}',
+  'sent.delivery': 'Stan wysyłki',
+  'sent.bodyHint': 'W miejsce pól {first_name}, {last_name} i {name} każdy odbiorca dostaje swoje imię i nazwisko.',
+  'sent.openPage': 'Pokaż w wysłanych',
   'bulk.noRecipients': 'Brak odbiorców o tym stanie.',
 };

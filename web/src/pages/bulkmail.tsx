@@ -130,7 +130,8 @@ export function BulkMailDialog(p: { ids: number[]; filter: Query; onClose: () =>
   );
 }
 
-/* BulkStatus: the progress right after sending. */
+/* BulkStatus: the progress right after sending; the same lives on at
+ * /bulk_emails/{id} (the Sent e-mails page). */
 function BulkStatus(p: { first: Bulk; onClose: () => void }) {
   const live = useLiveBulk(p.first.id, p.first);
   const b = live.b ?? p.first;
@@ -144,6 +145,9 @@ function BulkStatus(p: { first: Bulk; onClose: () => void }) {
         <button type="button" class="btn btn-primary" onClick={p.onClose}>
           {t('action.close')}
         </button>
+        <a class="btn" href={`/bulk_emails/${b.id}`} onClick={p.onClose}>
+          {t('sent.openPage')}
+        </a>
       </div>
     </Modal>
   );
