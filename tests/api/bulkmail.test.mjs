@@ -94,6 +94,23 @@ test('bulk_email_to_a_filtered_list_reaches_only_visible_clients', async () => {
 	assert.ok(!(expectStatus(await agent3.get('/api/bulk_emails'), 200)).items.some((x) => x.id === r.id));
 });
 
+test('bulk_email_names_each_client_once_however_often_given', async () => {
+	const tag = uniq('raz');
+	const once = await contact(admin, { first_name: 'Jednorazowa', last_name: 'Adresatka', email: `raz.${tag}@example.pl` });
+	const others = [];
+	for (let i = 0; i < 70; i++) others.push((await contact(admin, { last_name: `Bez adresu ${tag} ${i}` })).id);
+	// the repeat far from the first (70 apart) and one right after
+	const r = expectStatus(await admin.post('/api/bulk_emails', { subject: 'S', body: 'B', contact_ids: [once.id, ...others, once.id, others[5], others[5]] }), 201);
+	assert.equal(r.counts.total, 71, 'each client once');
+	const done = await settled(admin, r.id);
+	assert.ok(done);
+	assert.deepEqual({ ...done.counts }, { total: 71, queued: 0, sent: 1, failed: 0, skipped: 70 });
+	assert.equal(done.recipients[0].contact_id, once.id, 'where it first came');
+	assert.equal(new Set(done.recipients.map((x) => x.contact_id)).size, 71);
+	await sleep(300);
+	assert.equal(mailsTo(`raz.${tag}@example.pl`).length, 1, 'one message');
+});
+
 test('bulk_email_list_is_newest_first_with_counts_and_pages_by_cursor', async () => {
 	// agent2 sends nothing else in this file: its list is exactly these three.
 	const agent2 = await srv.session('agent2');
