@@ -129,6 +129,8 @@ static const struct route FIXED[] = {
 	{"GET", "/kb", http_static_get, ROLE_NONE, 0, NULL, 200, NULL},
 	{"GET", "/kb/{id}", http_static_get, ROLE_NONE, 0, NULL, 200, NULL},
 	{"GET", "/trash", http_static_get, ROLE_NONE, 0, NULL, 200, NULL},
+	{"GET", "/bulk_emails", http_static_get, ROLE_NONE, 0, NULL, 200, NULL},
+	{"GET", "/bulk_emails/{id}", http_static_get, ROLE_NONE, 0, NULL, 200, NULL},
 };
 
 #define NFIXED ((int)(sizeof FIXED / sizeof FIXED[0]))

@@ -122,9 +122,6 @@ static char *dup_str(json_t *v)
 
 static kt_err list_add(struct list *l, int64_t id, json_t *email, json_t *first, json_t *last)
 {
-	for (size_t i = l->n; i-- > 0 && i + 64 > l->n;)
-		if (l->v[i].id == id)
-			return ERR_OK;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 64;
 		struct who *v = realloc(l->v, cap * sizeof *v);
@@ -134,6 +131,55 @@ static kt_err list_add(struct list *l, int64_t id, json_t *email, json_t *first,
 		l->cap = cap;
 	}
 	l->v[l->n++] = (struct who){id, dup_str(email), dup_str(first), dup_str(last)};
+	return ERR_OK;
+}
+
+struct pos {
+	int64_t id;
+	size_t at;
+};
+
+static int pos_cmp(const void *a, const void *b)
+{
+	const struct pos *x = a, *y = b;
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* list_dedupe: keeps each client once, where it first comes, so nobody
+ * gets the message twice however often contact_ids names them (anywhere
+ * among up to LIM_BULK_RECIPIENTS: sorted, not compared pairwise). */
+static kt_err list_dedupe(struct list *l)
+{
+	if (l->n < 2)
+		return ERR_OK;
+	struct pos *ix = malloc(l->n * sizeof *ix);
+	bool *drop = calloc(l->n, sizeof *drop);
+	if (!ix || !drop) {
+		free(ix);
+		free(drop);
+		return ERR_NOMEM;
+	}
+	for (size_t i = 0; i < l->n; i++)
+		ix[i] = (struct pos){l->v[i].id, i};
+	qsort(ix, l->n, sizeof *ix, pos_cmp);
+	for (size_t i = 1; i < l->n; i++)
+		if (ix[i].id == ix[i - 1].id)
+			drop[ix[i].at] = true;
+	size_t n = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		if (!drop[i]) {
+			l->v[n++] = l->v[i];
+			continue;
+		}
+		free(l->v[i].email);
+		free(l->v[i].first);
+		free(l->v[i].last);
+	}
+	l->n = n;
+	free(ix);
+	free(drop);
 	return ERR_OK;
 }
 
@@ -262,6 +308,8 @@ kt_err bulkmail_create(struct rec_ctx *ctx, json_t *in, json_t **out)
 		return ERR_INVALID;
 	struct list l = {0};
 	kt_err rc = ids ? by_ids(ctx, ids, &l) : by_filter(ctx, filter, &l);
+	if (!rc)
+		rc = list_dedupe(&l);
 	if (!rc && l.n == 0)
 		rc = rec_error(ctx, "filter", "matches no clients");
 	struct db_stmt *s;

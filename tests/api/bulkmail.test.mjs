@@ -94,6 +94,67 @@ test('bulk_email_to_a_filtered_list_reaches_only_visible_clients', async () => {
 	assert.ok(!(expectStatus(await agent3.get('/api/bulk_emails'), 200)).items.some((x) => x.id === r.id));
 });
 
+test('bulk_email_names_each_client_once_however_often_given', async () => {
+	const tag = uniq('raz');
+	const once = await contact(admin, { first_name: 'Jednorazowa', last_name: 'Adresatka', email: `raz.${tag}@example.pl` });
+	const others = [];
+	for (let i = 0; i < 70; i++) others.push((await contact(admin, { last_name: `Bez adresu ${tag} ${i}` })).id);
+	// the repeat far from the first (70 apart) and one right after
+	const r = expectStatus(await admin.post('/api/bulk_emails', { subject: 'S', body: 'B', contact_ids: [once.id, ...others, once.id, others[5], others[5]] }), 201);
+	assert.equal(r.counts.total, 71, 'each client once');
+	const done = await settled(admin, r.id);
+	assert.ok(done);
+	assert.deepEqual({ ...done.counts }, { total: 71, queued: 0, sent: 1, failed: 0, skipped: 70 });
+	assert.equal(done.recipients[0].contact_id, once.id, 'where it first came');
+	assert.equal(new Set(done.recipients.map((x) => x.contact_id)).size, 71);
+	await sleep(300);
+	assert.equal(mailsTo(`raz.${tag}@example.pl`).length, 1, 'one message');
+});
+
+test('bulk_email_list_is_newest_first_with_counts_and_pages_by_cursor', async () => {
+	// agent2 sends nothing else in this file: its list is exactly these three.
+	const agent2 = await srv.session('agent2');
+	const tag = uniq('lista');
+	const withMail = await contact(agent2, { first_name: 'Lista', last_name: 'Adresowa', email: `l.${tag}@example.pl` });
+	const without = await contact(agent2, { first_name: 'Lista', last_name: 'Bezadresowa' });
+	const made = [];
+	for (const n of [1, 2, 3])
+		made.push(expectStatus(await agent2.post('/api/bulk_emails', { subject: `${tag} nr ${n}`, body: 'B', contact_ids: [withMail.id, without.id] }), 201));
+	for (const b of made) assert.ok(await settled(agent2, b.id), `bulk e-mail ${b.id} sent`);
+	const me = expectStatus(await agent2.get('/api/me'), 200);
+
+	const first = expectStatus(await agent2.get('/api/bulk_emails?limit=2'), 200);
+	assert.deepEqual(first.items.map((x) => x.id), [made[2].id, made[1].id], 'newest first');
+	assert.equal(typeof first.next_cursor, 'string');
+	const it = first.items[0];
+	assert.equal(it.subject, `${tag} nr 3`);
+	assert.equal(it.created_by, me.id);
+	assert.equal(it.status, 'done');
+	assert.match(it.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+	assert.deepEqual({ ...it.counts }, { total: 2, queued: 0, sent: 1, failed: 0, skipped: 1 });
+	assert.ok(!('recipients' in it), 'a list item has no recipients');
+	const second = expectStatus(await agent2.get('/api/bulk_emails?limit=2&cursor=' + encodeURIComponent(first.next_cursor)), 200);
+	assert.deepEqual(second.items.map((x) => x.id), [made[0].id]);
+	assert.equal(second.next_cursor, null);
+
+	// an admin's list holds everyone's, agent3's none of agent2's
+	const all = [];
+	for (let cursor = null, i = 0; i < 50; i++) {
+		const page = expectStatus(await admin.get('/api/bulk_emails?limit=1' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : '')), 200);
+		all.push(...page.items);
+		if (!(cursor = page.next_cursor)) break;
+	}
+	for (const b of made) assert.ok(all.some((x) => x.id === b.id && x.counts.sent === 1), `admin sees ${b.id}`);
+	const ids = all.map((x) => x.id);
+	assert.deepEqual(ids, [...ids].sort((a, b) => b - a), 'newest first across pages');
+	const other = expectStatus(await agent3.get('/api/bulk_emails'), 200);
+	assert.ok(!other.items.some((x) => made.some((b) => b.id === x.id)));
+
+	expectError(await agent2.get('/api/bulk_emails?limit=0'), 400, 'bad_query', ['limit']);
+	expectError(await agent2.get('/api/bulk_emails?cursor=nonsense!'), 400, 'bad_query', ['cursor']);
+	expectError(await agent2.get('/api/bulk_emails?status=sent'), 400, 'bad_query', ['status']);
+});
+
 test('bulk_email_refuses_bad_requests', async () => {
 	const a = await contact(admin, { last_name: 'Adresat', email: 'adresat@example.pl' });
 	const hidden = await contact(admin, { last_name: 'Niewidoczny', email: 'niew@example.pl', visibility: 'private' });

@@ -1,9 +1,10 @@
 // screenshots-data.mjs: the README's screenshots of the data screens
-// (docs/screenshots/{export,import,duplicates,merge,bulk-email,bulk-status}-
-// {desktop,mobile}.png): the clients list with its export menu, the import
-// dialog's report, the duplicates page, the merge view and a bulk e-mail
-// with its progress, at 1280x800 and 360x740, on demo data plus a few
-// likely duplicates, a small CSV file and an SMTP sink.
+// (docs/screenshots/{export,import,duplicates,merge,bulk-email,bulk-status,
+// sent-email,sent}-{desktop,mobile}.png): the clients list with its export
+// menu, the import dialog's report, the duplicates page, the merge view, a
+// bulk e-mail with its progress, its page and the Sent e-mails list, at
+// 1280x800 and 360x740, on demo data plus a few likely duplicates, a small
+// CSV file and an SMTP sink.
 //   KONTAKT_BIN=build/kontakt node tests/e2e/screenshots-data.mjs
 // Not a test (no .test.mjs): run it by hand when these screens change.
 import { execFileSync, spawn } from 'node:child_process';
@@ -78,6 +79,13 @@ try {
 	])
 		ok(await api.post('/api/contacts', { kind: 'customer', ...c }), c.last_name);
 
+	// Two earlier bulk e-mails, for the Sent e-mails list.
+	for (const [subject, body, city] of [
+		['Nowe godziny otwarcia biura', 'Dzień dobry {name},\n\nod 1 grudnia biuro jest czynne od 8:00 do 18:00.', 'Gdańsk'],
+		['Last minute: Chorwacja od 1899 zł', 'Dzień dobry {name},\n\nmamy jeszcze miejsca na wrzesień.', 'Poznań'],
+	])
+		ok(await api.post('/api/bulk_emails', { subject, body, filter: { city } }), subject);
+
 	fs.mkdirSync(OUT, { recursive: true });
 	for (const [name, width, height] of [
 		['desktop', 1280, 800],
@@ -129,6 +137,13 @@ try {
 		await mail.getByRole('button', { name: 'Wyślij' }).click();
 		await page.getByRole('dialog', { name: 'Wysyłka e-maili' }).getByText('Wysyłka zakończona.').waitFor({ timeout: 20000 });
 		await shot('bulk-status');
+
+		await page.getByRole('dialog', { name: 'Wysyłka e-maili' }).getByRole('link', { name: 'Pokaż w wysłanych' }).click();
+		await page.locator('table.bulk-recipients tbody tr').first().waitFor();
+		await shot('sent-email');
+		await page.getByRole('link', { name: 'Wysłane e-maile' }).first().click();
+		await page.locator('.sent-item').first().waitFor();
+		await shot('sent');
 		if (b.errors.length) console.error(b.errors.join('\n'));
 		await b.close();
 	}

@@ -1,8 +1,8 @@
 // office.tsx: how the office features (announcements, the knowledge base,
-// attachments, the trash) hook into the shell: their nav entries and
-// routes, the pending announcements that pop up after log-in and on the
-// start screen, and the attachments panel of cards.  The pages (and the pop-up) are
-// separate chunks loaded on first use.
+// the sent bulk e-mails, attachments, the trash) hook into the shell: their
+// nav entries and routes, the pending announcements that pop up after
+// log-in and on the start screen, and the attachments panel of cards.  The
+// pages (and the pop-up) are separate chunks loaded on first use.
 import type { ComponentType, FunctionComponent } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api';
@@ -14,6 +14,7 @@ import type { Announcement } from './officeTypes';
 export const OFFICE_NAV: [string, Key, boolean][] = [
   ['/announcements', 'nav.announcements', false],
   ['/kb', 'nav.kb', false],
+  ['/bulk_emails', 'nav.sent', false],
   ['/trash', 'nav.trash', false],
 ];
 
@@ -47,6 +48,8 @@ const AnnouncementsPage = lazy(() => import('./pages/announcements').then((m) =>
 const PendingDialog = lazy(() => import('./pages/announcements').then((m) => m.PendingDialog), true);
 const KbPage = lazy(() => import('./pages/kb').then((m) => m.KbPage));
 const KbArticlePage = lazy<{ id: number }>(() => import('./pages/kb').then((m) => m.KbArticlePage));
+const SentMailPage = lazy(() => import('./pages/sentmail').then((m) => m.SentMailPage));
+const SentMailDetail = lazy<{ id: number }>(() => import('./pages/sentmail').then((m) => m.SentMailDetail));
 const TrashPage = lazy(() => import('./pages/trash').then((m) => m.TrashPage));
 
 /* Attachments: the attachments panel of a record (a client, company,
@@ -60,6 +63,8 @@ export function officeRoute(path: string) {
   if (match('/announcements', path)) return <AnnouncementsPage />;
   if (match('/kb', path)) return <KbPage />;
   if ((m = match('/kb/:id', path)) && /^\d+$/.test(m.id)) return <KbArticlePage key={m.id} id={+m.id} />;
+  if (match('/bulk_emails', path)) return <SentMailPage />;
+  if ((m = match('/bulk_emails/:id', path)) && /^\d+$/.test(m.id)) return <SentMailDetail key={m.id} id={+m.id} />;
   if (match('/trash', path)) return <TrashPage />;
   return null;
 }

@@ -1,9 +1,12 @@
 // smtp.mjs: a minimal SMTP sink for the tests (node:net only).  It answers
 // 220 on connect and EHLO/HELO, MAIL FROM, RCPT TO, DATA (with
 // dot-stuffing), RSET, NOOP, QUIT, and keeps every message it accepted as
-// {from, to: [...], data}.  No TLS, no auth: nothing is advertised.
+// {from, to: [...], data}.  No TLS, no auth: nothing is advertised.  A
+// refuse(address) predicate makes it answer RCPT TO for those with 550, as a
+// server does for a mailbox that does not exist.
 //
 //   const sink = await startSmtpSink();            // sink.port, sink.url
+//   startSmtpSink({ refuse: (a) => a.startsWith('nobody@') })
 //   const m = await sink.waitFor((m) => m.to.includes('a@b.pl'), 15000);
 //   parseMessage(m.data) -> {headers, subject, body}
 //   await sink.close();
@@ -78,6 +81,7 @@ function session(sock, messages, sink) {
 				const a = address(arg);
 				if (from === null) reply('503 5.5.1 MAIL first');
 				else if (!a) reply('501 5.5.4 syntax: RCPT TO:<address>');
+				else if (sink.refuse?.(a)) reply(`550 5.1.1 <${a}>: mailbox unavailable`);
 				else {
 					to.push(a);
 					reply('250 2.1.5 ok');
@@ -111,11 +115,11 @@ function session(sock, messages, sink) {
 	sock.on('error', () => {});
 }
 
-/* startSmtpSink: listens on 127.0.0.1 (port 0: any free one). */
-export function startSmtpSink({ port = 0 } = {}) {
+/* startSmtpSink: listens on 127.0.0.1 (port 0: any free one); refuse: see above. */
+export function startSmtpSink({ port = 0, refuse = null } = {}) {
 	const messages = [];
 	const sockets = new Set();
-	const sink = { messages, commands: [], connections: 0 };
+	const sink = { messages, commands: [], connections: 0, refuse };
 	const server = net.createServer((sock) => {
 		sockets.add(sock);
 		sock.on('close', () => sockets.delete(sock));

@@ -1,56 +1,17 @@
 // bulkmail.tsx: one e-mail to the chosen clients or to the whole filtered
 // list (POST /api/bulk_emails), with {first_name} {last_name} {name} filled
-// in per client, then its progress (GET /api/bulk_emails/{id}): counts per
-// status and each recipient's, refreshed while it is being sent.  Loaded
-// on first use.
-import { useEffect, useRef, useState } from 'preact/hooks';
+// in per client, then its progress (bulkStatus.tsx: counts per status and
+// each recipient's, refreshed while it is being sent).  Loaded on first use.
+import { useRef, useState } from 'preact/hooks';
 import { api, ApiError, type Query } from '../api';
-import { fmtDateTime, fmtNumber } from '../fmt';
-import { isKey, t } from '../i18n';
+import { fmtNumber } from '../fmt';
+import { t } from '../i18n';
 import { Modal } from '../ui/dialogs';
 import { errorText, translateFieldMessage } from '../ui/errors';
-import { FormError, SelectField, TextField } from '../ui/fields';
-import { Stats } from '../ui/stats';
-// Also keeps the first bundle whole: rolldown 1.2 splits it in two (+7 KB
-// gzip loaded up front) when a lazy module imports nothing but modules of
-// the first bundle.
-import { fieldLabel } from './dataFields';
-import '../styles/data-pages.css';
-
-interface Recipient {
-  contact_id: number;
-  email: string | null;
-  name: string;
-  status: 'queued' | 'sent' | 'failed' | 'skipped';
-  attempts: number;
-  error: string | null;
-  sent_at: string | null;
-}
-
-interface Bulk {
-  id: number;
-  subject: string;
-  status: 'sending' | 'done';
-  counts: { total: number; queued: number; sent: number; failed: number; skipped: number };
-  recipients: Recipient[];
-  next_cursor: string | null;
-}
+import { FormError, TextField } from '../ui/fields';
+import { BulkProgress, useLiveBulk, type Bulk } from './bulkStatus';
 
 const PLACEHOLDERS = ['first_name', 'last_name', 'name'] as const;
-const STATUSES = ['queued', 'sent', 'failed', 'skipped'] as const;
-
-function statusText(s: string): string {
-  const k = 'bulk.st.' + s;
-  return isKey(k) ? t(k) : s;
-}
-
-/* recipientError: the server's reason in words where it is a known one. */
-function recipientError(e: string | null): string {
-  if (!e) return '';
-  if (e === 'no e-mail address') return t('bulk.noAddress');
-  if (e.includes('KONTAKT_SMTP_URL')) return t('bulk.noSmtp');
-  return e;
-}
 
 function fieldMessage(msg: string): string {
   const m = /^has an unknown placeholder (\S+)/.exec(msg);
@@ -169,102 +130,24 @@ export function BulkMailDialog(p: { ids: number[]; filter: Query; onClose: () =>
   );
 }
 
+/* BulkStatus: the progress right after sending; the same lives on at
+ * /bulk_emails/{id} (the Sent e-mails page). */
 function BulkStatus(p: { first: Bulk; onClose: () => void }) {
-  const [b, setB] = useState<Bulk>(p.first);
-  const [status, setStatus] = useState('');
-  const [failed, setFailed] = useState('');
-
-  useEffect(() => {
-    let stop = false;
-    let timer = 0;
-    const tick = async () => {
-      try {
-        const next = await api.get<Bulk>(`/api/bulk_emails/${p.first.id}`, { limit: 100, status });
-        if (stop) return;
-        setB(next);
-        setFailed('');
-        if (next.status === 'sending') timer = window.setTimeout(tick, 2000);
-      } catch (e) {
-        if (stop) return;
-        setFailed(errorText(e));
-        timer = window.setTimeout(tick, 5000);
-      }
-    };
-    tick();
-    return () => {
-      stop = true;
-      clearTimeout(timer);
-    };
-  }, [status]);
-
-  const c = b.counts;
-  const done = c.total - c.queued;
-  const pct = c.total ? Math.round((done / c.total) * 100) : 100;
-  const stuck = b.status === 'sending' && b.recipients.some((r) => r.error?.includes('KONTAKT_SMTP_URL'));
+  const live = useLiveBulk(p.first.id, p.first);
+  const b = live.b ?? p.first;
   return (
     <Modal title={t('bulk.statusTitle')} onClose={p.onClose} wide labelId="bulk-title">
       <p class="bulk-subject">
         <strong>{b.subject}</strong>
       </p>
-      <p role="status" class="bulk-state">
-        {b.status === 'sending' ? (
-          <>
-            <span class="spinner" aria-hidden="true" /> {t('bulk.sending')}
-          </>
-        ) : (
-          t('bulk.done')
-        )}
-      </p>
-      <div class="bulk-bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label={t('bulk.progress')}>
-        <span style={{ width: pct + '%' }} />
-      </div>
-      <Stats
-        class="bulk-counts"
-        items={[
-          [t('bulk.total'), c.total],
-          [statusText('sent'), c.sent, 'ok'],
-          [statusText('queued'), c.queued],
-          [statusText('failed'), c.failed, c.failed ? 'bad' : ''],
-          [statusText('skipped'), c.skipped, c.skipped ? 'warn' : ''],
-        ]}
-      />
-      {stuck && <p class="notice">{t('bulk.noSmtpLong')}</p>}
-      {failed && <p class="form-error">{failed}</p>}
-      <div class="toolbar bulk-filter">
-        <SelectField label={t('bulk.recipients')} value={status} onChange={setStatus} options={STATUSES.map((s) => [s, statusText(s)])} empty={t('common.all')} />
-      </div>
-      <div class="table-wrap">
-        <table class="list">
-          <thead>
-            <tr>
-              <th>
-                {t('field.person')}, {fieldLabel('contacts', 'email').toLowerCase()}
-              </th>
-              <th>{t('bulk.status')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {b.recipients.map((r) => (
-              <tr key={r.contact_id}>
-                <td class="bulk-who">
-                  <a href={`/clients/${r.contact_id}`}>{r.name || '#' + r.contact_id}</a>
-                  <div class="muted">{r.email ?? '—'}</div>
-                </td>
-                <td>
-                  <span class={'badge bulk-' + r.status}>{statusText(r.status)}</span>
-                  {r.sent_at && <span class="muted"> {fmtDateTime(r.sent_at)}</span>}
-                  {r.error && <div class="muted bulk-err">{recipientError(r.error)}</div>}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {b.next_cursor && <p class="muted">{t('bulk.firstOnly', { n: b.recipients.length })}</p>}
+      <BulkProgress live={live} />
       <div class="form-actions">
         <button type="button" class="btn btn-primary" onClick={p.onClose}>
           {t('action.close')}
         </button>
+        <a class="btn" href={`/bulk_emails/${b.id}`} onClick={p.onClose}>
+          {t('sent.openPage')}
+        </a>
       </div>
     </Modal>
   );
