@@ -201,16 +201,27 @@ test('ui_board_column_shows_more_cards_in_order', async () => {
 	assert.ok(shown.length > 30 && ids.every((id) => shown.includes(id)), `${shown.length} cards shown`);
 });
 
+test('ui_phone_numbers_are_grouped_as_written_in_poland', async () => {
+	// A landline with its area code, a mobile and a toll-free number.
+	const city = 'Telefonowo';
+	for (const [last, phone] of [['Stacjonarny', '22 555 12 34'], ['Komórkowy', '601 200 307'], ['Infolinia', '800 100 200']])
+		assert.equal((await api.post('/api/contacts', { last_name: last, phone, city, visibility: 'company' })).status, 201);
+	await page.goto(`${srv.url}/clients`);
+	await page.getByRole('main').getByLabel('Szukaj').fill(city);
+	for (const shown of ['+48 22 555 12 34', '+48 601 200 307', '+48 800 100 200'])
+		await page.getByText(shown, { exact: true }).first().waitFor();
+});
+
 test('ui_language_switch_to_english_is_kept', async () => {
 	const patched0 = page.waitForResponse((r) => r.url().endsWith('/api/me') && r.request().method() === 'PATCH');
-	await page.getByRole('button', { name: 'EN' }).click();
+	await page.getByRole('button', { name: 'EN', exact: true }).click();
 	assert.equal((await patched0).status(), 200);
 	await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Clients' }).waitFor();
 	await page.getByRole('heading', { name: 'Inquiries' }).waitFor();
 	assert.equal((await api.get('/api/me')).body.locale, 'en');
 	await page.reload();
 	await page.getByRole('button', { name: 'Log out' }).waitFor();
-	await page.getByRole('button', { name: 'PL' }).click();
+	await page.getByRole('button', { name: 'PL', exact: true }).click();
 	await page.getByRole('button', { name: 'Wyloguj' }).waitFor();
 });
 

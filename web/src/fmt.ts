@@ -161,10 +161,19 @@ export function moneyInput(minor: number | null | undefined): string {
   return (minor / 100).toFixed(2).replace('.', getLocale() === 'pl' ? ',' : '.');
 }
 
+/* fmtPhone: a stored Polish number (+48 and nine digits) grouped as it is
+ * written in Poland: mobile and non-geographic numbers (601, 800, 70x...)
+ * as "+48 601 200 307", landlines with their area code as
+ * "+48 22 555 12 34".  Anything else as stored. */
+const PL_NON_GEOGRAPHIC = /^(45|50|51|53|57|60|66|69|72|73|78|79|88|70|80|39|64)/;
 export function fmtPhone(p: string | null | undefined): string {
   if (!p) return '';
-  const m = /^\+48(\d{3})(\d{3})(\d{3})$/.exec(p);
-  return m ? `+48 ${m[1]} ${m[2]} ${m[3]}` : p;
+  const m = /^\+48(\d{9})$/.exec(p);
+  if (!m) return p;
+  const d = m[1];
+  return PL_NON_GEOGRAPHIC.test(d)
+    ? `+48 ${d.slice(0, 3)} ${d.slice(3, 6)} ${d.slice(6)}`
+    : `+48 ${d.slice(0, 2)} ${d.slice(2, 5)} ${d.slice(5, 7)} ${d.slice(7)}`;
 }
 
 /* fmtSize: a file size in bytes as "820 B", "14,2 kB", "3,5 MB" in the user's locale. */
