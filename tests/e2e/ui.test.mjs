@@ -213,6 +213,8 @@ test('ui_phone_numbers_are_grouped_as_written_in_poland', async () => {
 });
 
 test('ui_language_switch_to_english_is_kept', async () => {
+	await page.goto(`${srv.url}/inquiries/board`);
+	await page.getByRole('heading', { name: 'Zapytania' }).waitFor();
 	const patched0 = page.waitForResponse((r) => r.url().endsWith('/api/me') && r.request().method() === 'PATCH');
 	await page.getByRole('button', { name: 'EN', exact: true }).click();
 	assert.equal((await patched0).status(), 200);
