@@ -381,7 +381,9 @@ test('activities_filters_mine_overdue_status_kind_assignee_contact_and_range', a
 	expectStatus(await admin.post('/api/users', { login, password: 'password-123', role: 'agent', department_id: agent.user.department_id }), 201);
 	const me = await srv.login(login, 'password-123');
 	const c = await contact();
-	const base = Date.parse('2031-01-10T00:00:00Z');
+	// the "future" ones years ahead of whatever today is (a fixed 2031 would
+	// turn them overdue, and this test red, on 10 January 2031)
+	const base = Date.parse(`${new Date().getUTCFullYear() + 5}-01-10T00:00:00Z`);
 	const t = (h) => iso(base + h * HOUR);
 	const a = {
 		pastCall: await create(me, { kind: 'call', subject: 'Zaległy telefon', starts_at: at(-5), contact_id: c.id }),

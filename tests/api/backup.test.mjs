@@ -38,8 +38,11 @@ function kontakt(args, input, env = process.env) {
 		p.stdout.on('data', (d) => (stdout += d));
 		p.stderr.on('data', (d) => (stderr += d));
 		p.on('error', reject);
+		p.stdin.on('error', () => {}); // (a command that exits without reading its input)
 		const t = setTimeout(() => p.kill('SIGKILL'), 120000);
-		p.on('exit', (code, signal) => {
+		// 'close', not 'exit': at 'exit' the pipes may still hold output not
+		// yet read, and a refusal's one line on stderr came back empty.
+		p.on('close', (code, signal) => {
 			clearTimeout(t);
 			resolve({ code, signal, stdout, stderr });
 		});

@@ -10,6 +10,7 @@
 import { before, after } from 'node:test';
 import zlib from 'node:zlib';
 import { startServer, test, assert, expectError, expectStatus, pageAll } from './lib/harness.mjs';
+import { localParts } from './lib/tz.mjs';
 
 let srv, admin, agent1, agent3;
 
@@ -136,7 +137,15 @@ test('export_xlsx_has_typed_cells', async () => {
 	// 1985-07-15 is day 31243 of Excel's calendar, with a date style
 	assert.match(cell('C').inner, /<v>31243<\/v>/);
 	assert.match(cell('C').attrs, / s="\d+"/);
-	assert.match(cell('D').inner, /<v>\d+\.\d+<\/v>/, 'created_at as a date and time');
+	// created_at as a date and time: Excel's serial day in the caller's zone
+	// (the admin's, Europe/Warsaw), to the second.  Not a pattern with a
+	// fraction: at local midnight the serial is a whole number.
+	const local = localParts(Date.parse(c.created_at), 'Europe/Warsaw');
+	const serial = Date.parse(`${local.date}T00:00:00Z`) / 86400000 + 25569 + (local.hour * 3600 + local.minute * 60 + local.second) / 86400;
+	const d = /<v>([^<]+)<\/v>/.exec(cell('D').inner);
+	assert.ok(d, `created_at as a number: ${cell('D').inner}`);
+	assert.ok(Math.abs(Number(d[1]) - serial) < 0.5 / 86400, `created_at ${c.created_at} is serial ${serial}, got ${d[1]}`);
+	assert.match(cell('D').attrs, / s="\d+"/, 'with a date-time style');
 	assert.match(cell('E').attrs, /t="b"/);
 	assert.match(cell('F').inner, /<v>1234\.56<\/v>/, 'money as a number');
 	assert.match(cell('G').inner, /<v>43890<\/v>/, '2020-02-29 as a date');

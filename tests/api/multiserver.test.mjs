@@ -140,6 +140,10 @@ test('each_reminder_is_sent_exactly_once_by_two_job_runners', { skip: SKIP, time
 	const ran = (srv) => (srv.logTail(100000).match(/^ts=\S+ [^\n]*event=job_done [^\n]*kind=remind[^\n]*$/gm) ?? [])
 		.map((l) => Date.parse(/^ts=(\S+)/.exec(l)[1]));
 	const span = (ts) => ts.length ? `${new Date(Math.min(...ts)).toISOString().slice(11, 23)}–${new Date(Math.max(...ts)).toISOString().slice(11, 23)}` : '-';
+	// A runner logs job_done after the message is out and the job marked
+	// done: wait for the lines rather than trust the sleep above.
+	const logDeadline = Date.now() + 15000;
+	while (ran(a).length + ran(b).length < N && Date.now() < logDeadline) await sleep(100);
 	const byA = ran(a).length, byB = ran(b).length;
 	t.diagnostic(`reminders sent by server A: ${byA} (${span(ran(a))}), by server B: ${byB} (${span(ran(b))})`);
 	assert.equal(byA + byB, N, 'job_done lines in the two logs');

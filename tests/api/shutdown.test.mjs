@@ -1,6 +1,6 @@
 // shutdown: `kontakt serve` exits 0 on SIGTERM and SIGINT, after finishing
 // the requests in flight.
-import { startServer, test, assert, expectStatus, USERS } from './lib/harness.mjs';
+import { startServer, test, assert, expectStatus, USERS, TIMEOUT_SCALE } from './lib/harness.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -15,13 +15,24 @@ async function waitExit(srv, ms = 10000) {
 	});
 }
 
-test('shutdown_on_sigterm_exits_0_after_requests_in_flight', async () => {
+/* sessionReplies: how many POST /api/session the server has answered (its log). */
+const sessionReplies = (srv) => (srv.logTail(100000).match(/event=http [^\n]*path="\/api\/session"/g) ?? []).length;
+
+test('shutdown_on_sigterm_exits_0_after_requests_in_flight', async (t) => {
 	const srv = await startServer();
 	try {
-		// log-ins take tens of milliseconds each on the hashing workers
-		const inflight = ['agent1', 'agent2', 'agent3', 'manager'].map((l) => srv.tryLogin(l, USERS[l].password));
-		await sleep(30);
+		// Log-ins take tens of milliseconds each on the two hashing workers:
+		// eight of them are in flight for a few rounds.  SIGTERM once the
+		// server has answered the first, not after a fixed sleep: a request
+		// that has not reached the server by then (a slow machine, ASan) is
+		// refused, not in flight, and would fail this test by chance.
+		const logins = ['agent1', 'agent2', 'agent3', 'manager'];
+		const inflight = [...logins, ...logins].map((l) => srv.tryLogin(l, USERS[l].password));
+		const deadline = Date.now() + 10000 * TIMEOUT_SCALE;
+		while (sessionReplies(srv) === 0 && Date.now() < deadline) await sleep(5);
+		assert.ok(sessionReplies(srv) > 0, 'the server answered a log-in');
 		srv.signal('SIGTERM');
+		t.diagnostic(`SIGTERM with ${inflight.length - sessionReplies(srv)} of ${inflight.length} log-ins unanswered`);
 		const results = await Promise.all(inflight.map((p) => p.catch((e) => ({ status: 'error: ' + e.message }))));
 		for (const r of results) assert.equal(r.status, 200, `a request in flight was finished: ${r.status}`);
 		const exit = await waitExit(srv);

@@ -121,9 +121,13 @@ test('data_export_of_inquiries_and_activities_has_their_filters_and_columns', as
 	]) {
 		await page.goto(srv.url + path);
 		await page.getByRole('searchbox', { name: label }).fill(search);
-		await page.waitForTimeout(400); // the search waits for typing to stop
 		await page.getByText('Eksport', { exact: true }).click();
-		const href = await page.getByRole('link', { name: /Plik CSV/ }).getAttribute('href');
+		// The search waits for typing to stop (250 ms) before the list and its
+		// export link take it: wait for the link, not a fixed 400 ms.
+		const csvLink = page.getByRole('link', { name: /Plik CSV/ });
+		const q = async () => new URL(await csvLink.getAttribute('href'), srv.url).searchParams.get('q');
+		for (const until = Date.now() + 10000; (await q()) !== search && Date.now() < until;) await page.waitForTimeout(50);
+		const href = await csvLink.getAttribute('href');
 		assert.equal(new URL(href, srv.url).searchParams.get('q'), search, path);
 		const r = await page.request.get(srv.url + href);
 		assert.equal(r.status(), 200, `${path}: ${await r.text()}`);

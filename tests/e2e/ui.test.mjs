@@ -6,14 +6,18 @@
 // files are served.  One server and one browser for the whole file.
 import { after, before } from 'node:test';
 import { assert, startServer, test, USERS } from '../api/lib/harness.mjs';
+import { atOrAfter, iso, localParts } from '../api/lib/tz.mjs';
 import { launch, login } from './lib/browser.mjs';
 
 const ADMIN = USERS.admin;
+const ZONE = 'Europe/Warsaw'; // the users' zone
 let srv, api, b, page;
 
-/* The date n days from now in Europe/Warsaw (the users' zone), YYYY-MM-DD. */
+/* The date n days after today in Europe/Warsaw, YYYY-MM-DD: counted in
+ * calendar days (not n * 24 hours, which from 23:xx on the eve of the
+ * spring change lands a day too far). */
 function warsawDate(n = 0) {
-	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw' }).format(new Date(Date.now() + n * 86400000));
+	return addDays(localParts(Date.now(), ZONE).date, n);
 }
 
 function addDays(ymd, n) {
@@ -81,8 +85,12 @@ test('ui_planned_call_shows_in_reminders_and_in_the_calendar', async () => {
 	assert.equal(state.activity.kind, 'call');
 	assert.equal(state.activity.status, 'planned');
 
+	const asked = warsawDate(0); // Warsaw's date as the start page asks for its reminders
 	await page.getByRole('link', { name: 'Start' }).click();
-	const group = page.locator('.rem-tomorrow');
+	await page.locator('.rem-today, .rem-tomorrow', { hasText: 'Oddzwonić E2E' }).first().waitFor();
+	// In tomorrow's group; in today's only if Warsaw's midnight passed since `tomorrow` was chosen.
+	const groups = new Set([asked, warsawDate(0)].map((d) => (d === tomorrow ? '.rem-today' : '.rem-tomorrow')));
+	const group = page.locator([...groups].join(', '), { hasText: 'Oddzwonić E2E' });
 	await group.getByText('Oddzwonić E2E').waitFor();
 	await group.getByRole('link', { name: 'Jan Kowalski-E2E' }).first().waitFor();
 
@@ -91,7 +99,9 @@ test('ui_planned_call_shows_in_reminders_and_in_the_calendar', async () => {
 });
 
 test('ui_dragging_the_call_in_the_calendar_moves_it_to_another_day', async () => {
-	const from = warsawDate(1);
+	// The call's own day (not "tomorrow" again: midnight may have passed since).
+	const was = localParts(Date.parse(state.activity.starts_at), ZONE);
+	const from = was.date;
 	// Stay inside the week shown (weeks start on Monday).
 	const sunday = new Date(from + 'T12:00:00Z').getUTCDay() === 0;
 	const to = addDays(from, sunday ? -1 : 1);
@@ -110,8 +120,11 @@ test('ui_dragging_the_call_in_the_calendar_moves_it_to_another_day', async () =>
 	const r = await patched;
 	assert.equal(r.status(), 200, await r.text());
 	const a = await api.get(`/api/activities/${state.activity.id}`);
-	const moved = Date.parse(a.body.starts_at) - Date.parse(state.activity.starts_at);
-	assert.equal(moved, (sunday ? -1 : 1) * 86400000, `moved by a day: ${a.body.starts_at}`);
+	// A day in the calendar is a local day: the same time of day on the other
+	// date, which is 23 or 25 hours away when the move crosses a change of
+	// daylight-saving time (two weekends a year), else 24.
+	const want = iso(atOrAfter(`${to} ${was.wall.slice(11)}`, ZONE));
+	assert.equal(a.body.starts_at, want, `moved by a day, from ${state.activity.starts_at} (${was.wall} in Warsaw) to ${to}`);
 	state.activity = a.body;
 });
 
