@@ -95,7 +95,7 @@ kt_err ical_feed(struct db_conn *c, const char *token, int64_t now, char **out)
 			"SELECT a.id, a.subject, a.status, a.starts_at, a.ends_at, a.kind, a.place, a.note,"
 			" c.first_name, c.last_name, c.phone FROM activities a LEFT JOIN contacts c ON c.id = a.contact_id"
 			" WHERE a.assignee_id = ? AND a.deleted_at IS NULL AND a.starts_at >= ? AND a.starts_at < ?"
-			" ORDER BY a.starts_at LIMIT 5000", &s);
+			" ORDER BY a.starts_at, a.id LIMIT 5000", &s);
 	if (rc)
 		return rc;
 	db_bind_int64(s, 1, user);

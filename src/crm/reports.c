@@ -133,7 +133,7 @@ kt_err inquiries_report(struct rec_ctx *ctx, int32_t from, int32_t to, enum repo
 		 " SUM(CASE WHEN i.outcome = 'lost' THEN 1 ELSE 0 END), COALESCE(SUM(i.value), 0),"
 		 " COALESCE(SUM(CASE WHEN i.outcome = 'won' THEN i.value ELSE 0 END), 0)"
 		 " FROM inquiries i WHERE i.deleted_at IS NULL AND i.created_at >= ? AND i.created_at < ?%s%s%s"
-		 " GROUP BY %s ORDER BY 3 DESC LIMIT 1000",
+		 " GROUP BY %s ORDER BY 3 DESC, 1 LIMIT 1000",
 		 key_sql[g], label_sql[g], c.sql[0] ? " AND (" : "", c.sql, c.sql[0] ? ")" : "", key_sql[g]);
 	struct db_stmt *s;
 	rc = db_prepare(ctx->conn, sql, &s);

@@ -86,7 +86,7 @@ static kt_err pinned(struct rec_ctx *ctx, const char *link, int64_t id, json_t *
 	char sql[1400];
 	snprintf(sql, sizeof sql,
 		 "SELECT id FROM activities WHERE %s = ? AND status = 'planned' AND starts_at < ?"
-		 " AND deleted_at IS NULL%s%.1100s%s ORDER BY starts_at LIMIT 50", link,
+		 " AND deleted_at IS NULL%s%.1100s%s ORDER BY starts_at, id LIMIT 50", link,
 		 cond.sql[0] ? " AND (" : "", cond.sql, cond.sql[0] ? ")" : "");
 	struct db_stmt *s;
 	rc = db_prepare(ctx->conn, sql, &s);
