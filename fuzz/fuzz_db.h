@@ -8,15 +8,31 @@
 #ifndef KT_FUZZ_DB_H
 #define KT_FUZZ_DB_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jsonw.h"
 #include "core/log.h"
 #include "crm/entities.h"
 #include "db/db.h"
 #include "db/migrate.h"
 #include "model/record.h"
+
+/* fuzz_text_same: the text a reply of v would carry (jsonw) is the text
+ * jansson writes for it, and there is one; both are printed when not. */
+static inline bool fuzz_text_same(const json_t *v)
+{
+	size_t n = 0;
+	char *ours = jsonw_dumps(v, &n), *theirs = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	bool same = ours && theirs && strcmp(ours, theirs) == 0 && n == strlen(theirs);
+	if (!same)
+		fprintf(stderr, "jsonw: %s\njansson: %s\n", ours ? ours : "(none)", theirs ? theirs : "(none)");
+	free(ours);
+	free(theirs);
+	return same;
+}
 
 /* Every request of the harnesses happens at this moment (2027-01-15). */
 #define FUZZ_NOW 1800000000

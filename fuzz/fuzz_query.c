@@ -134,9 +134,7 @@ static json_t *check_page(json_t *out, int64_t limit)
 	json_t *it;
 	json_array_foreach(items, i, it)
 		CHECK(json_integer_value(json_object_get(it, "id")) > 0);
-	char *t = json_dumps(out, 0);
-	CHECK(t != NULL);
-	free(t);
+	CHECK(fuzz_text_same(out));
 	return next;
 }
 

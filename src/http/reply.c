@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/jsonw.h"
 #include "core/log.h"
 #include "core/app.h"
 #include "http/http_int.h"
@@ -116,14 +117,15 @@ kt_err http_reply_stream(struct http_req *req, int status, const char *content_t
 
 kt_err http_reply_json(struct http_req *req, int status, json_t *body)
 {
-	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	size_t len = 0;
+	char *text = body ? jsonw_dumps(body, &len) : NULL;
 	json_decref(body);
 	drop_file(req);
 	if (!text)
 		return ERR_NOMEM;
 	free(req->reply);
 	req->reply = text;
-	req->reply_len = strlen(text);
+	req->reply_len = len;
 	req->status = status;
 	req->content_type = "application/json; charset=utf-8";
 	return ERR_OK;
