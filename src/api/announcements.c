@@ -1,6 +1,6 @@
 /* announcements.c: the routes of announcements beyond the generic ones
  * (list, create, read, update, delete, restore, history): the caller's
- * pending ones, ack, later and the read receipts.  Rules are
+ * pending ones, ack, later, the read receipts and showing one again.  Rules are
  * src/crm/announcements.c's. */
 #include "api/api.h"
 #include "crm/announcements.h"
@@ -24,6 +24,11 @@ kt_err api_announcements_ack(struct http_req *req)
 kt_err api_announcements_later(struct http_req *req)
 {
 	return api_write_id(req, announcements_later, 200);
+}
+
+kt_err api_announcements_reannounce(struct http_req *req)
+{
+	return api_write_id(req, announcements_reannounce, 200);
 }
 
 kt_err api_announcements_receipts(struct http_req *req)

@@ -78,6 +78,7 @@ kt_err api_announcements_pending(struct http_req *req);
 kt_err api_announcements_ack(struct http_req *req);
 kt_err api_announcements_later(struct http_req *req);
 kt_err api_announcements_receipts(struct http_req *req);
+kt_err api_announcements_reannounce(struct http_req *req);
 kt_err api_kb_list(struct http_req *req);
 kt_err api_attachments_upload(struct http_req *req);
 kt_err api_attachments_list(struct http_req *req);

@@ -72,6 +72,8 @@ static const struct route FIXED[] = {
 	 "remind me in 30 minutes"},
 	{"GET", "/api/announcements/{id}/receipts", api_announcements_receipts, ROLE_AGENT, 0, NULL, 200,
 	 "who read it and when (its author and admins)"},
+	{"POST", "/api/announcements/{id}/reannounce", api_announcements_reannounce, ROLE_MANAGER, 0, NULL, 200,
+	 "show it again to everyone it is addressed to, as unread (its author and admins)"},
 	{"GET", "/api/kb_articles", api_kb_list, ROLE_AGENT, 0, NULL, 200,
 	 "articles; with q= ranked full-text search (prefixes, any case and diacritics); tag, sort, limit, cursor"},
 	/* Its body cap comes from KONTAKT_ATTACHMENT_MAX_MB in api_routes_new. */

@@ -350,8 +350,8 @@ kt_err announcements_after_write(struct rec_ctx *ctx, int64_t id, json_t *rec, j
 	return rc || !yes ? rc : upsert_ack(ctx, id);
 }
 
-/* author_only: the author and admins may delete an announcement and
- * restore it from the trash, as they alone may change it. */
+/* author_only: the author and admins may delete an announcement, restore
+ * it from the trash and show it again, as they alone may change it. */
 static kt_err author_only(struct rec_ctx *ctx, json_t *cur, const char *refusal)
 {
 	if (ctx->user_id && ctx->role != ROLE_ADMIN && !is_author(ctx, cur)) {
@@ -471,6 +471,32 @@ kt_err announcements_pending(struct rec_ctx *ctx, json_t **out)
 		*out = json_pack("{sO}", "items", items);
 	json_decref(items);
 	return rc ? rc : *out ? ERR_OK : ERR_NOMEM;
+}
+
+kt_err announcements_reannounce(struct rec_ctx *ctx, int64_t id, json_t **out)
+{
+	*out = NULL;
+	const struct entity *e = entities_find("announcements");
+	json_t *rec = NULL;
+	kt_err rc = record_get(ctx, e, id, false, &rec);
+	if (!rc)
+		rc = author_only(ctx, rec, "Only the author of an announcement or an admin may show it again.");
+	json_decref(rec);
+	struct db_stmt *s = NULL;
+	if (!rc)
+		rc = db_prepare(ctx->conn, "DELETE FROM announcement_receipts WHERE announcement_id = ? AND user_id <> ?", &s);
+	if (!rc) {
+		db_bind_int64(s, 1, id);
+		db_bind_int64(s, 2, ctx->user_id);
+		rc = db_exec_stmt(s);
+	}
+	if (!rc)
+		rc = record_history_add(ctx, "announcements", id, "reannounce", NULL);
+	if (!rc)
+		rc = record_get(ctx, e, id, false, out);
+	if (!rc)
+		rc = record_decorate(ctx, e, *out);
+	return rc;
 }
 
 kt_err announcements_receipts(struct rec_ctx *ctx, int64_t id, json_t **out)

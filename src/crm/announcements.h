@@ -29,4 +29,10 @@ kt_err announcements_later(struct rec_ctx *ctx, int64_t id, json_t **out);
  * its author and admins may ask (ERR_FORBIDDEN otherwise). */
 kt_err announcements_receipts(struct rec_ctx *ctx, int64_t id, json_t **out);
 
+/* announcements_reannounce: shows announcement id again to everyone it is
+ * addressed to (after an edit that matters): every receipt but the
+ * caller's is cleared, so it is pending again until read again; recorded
+ * in its history.  Its author and admins only (403); *out the record. */
+kt_err announcements_reannounce(struct rec_ctx *ctx, int64_t id, json_t **out);
+
 #endif

@@ -218,6 +218,32 @@ test('announcements_receipts_only_for_author_and_admins', async () => {
 	expectError(await admin.get('/api/announcements/999999/receipts'), 404, 'not_found');
 });
 
+test('announcements_reannounce_shows_it_again_to_those_who_read_it', async () => {
+	const a = await announce(manager, { audience_departments: [krakow] });
+	expectStatus(await agent1.post(`/api/announcements/${a.id}/ack`), 200);
+	expectStatus(await agent2.post(`/api/announcements/${a.id}/later`), 200);
+	assert.ok(!(await pendingIds(agent1)).includes(a.id) && !(await pendingIds(agent2)).includes(a.id));
+	// Only its author and admins; agents may not write announcements at all.
+	expectError(await admin.post('/api/announcements/999999/reannounce'), 404, 'not_found');
+	const other = await announce(admin, { audience_departments: [krakow] });
+	expectError(await manager.post(`/api/announcements/${other.id}/reannounce`), 403, 'forbidden');
+	expectError(await agent1.post(`/api/announcements/${a.id}/reannounce`), 403, 'forbidden');
+	const r = expectStatus(await manager.post(`/api/announcements/${a.id}/reannounce`), 200);
+	assert.equal(r.id, a.id);
+	assert.equal(r.version, a.version, 'the announcement itself is unchanged');
+	for (const who of [agent1, agent2]) assert.ok((await pendingIds(who)).includes(a.id), `pending again for ${who.user.login}`);
+	const rc = expectStatus(await manager.get(`/api/announcements/${a.id}/receipts`), 200);
+	assert.equal(rc.read, 1, 'only the author has read it now');
+	const h = expectStatus(await manager.get(`/api/announcements/${a.id}/history`), 200);
+	assert.ok(h.items.some((x) => x.action === 'reannounce'), 'in its history');
+	// Read again, it stays read.
+	expectStatus(await agent1.post(`/api/announcements/${a.id}/ack`), 200);
+	assert.ok(!(await pendingIds(agent1)).includes(a.id));
+	// Out of the caller's sight (Gdańsk is not its audience), or deleted: 404.
+	expectStatus(await admin.del(`/api/announcements/${a.id}`), 204);
+	expectError(await manager.post(`/api/announcements/${a.id}/reannounce`), 404, 'not_found');
+});
+
 test('announcements_history_lists_what_was_addressed_to_me', async () => {
 	const toGdansk = await announce(admin, { audience_departments: [gdansk] });
 	const toAll = await announce(admin);

@@ -209,10 +209,16 @@ test('announcement_edited_in_its_form_and_a_stale_edit_asks_to_reload', async ()
 	assert.equal(await dlg.getByLabel('Tytuł').inputValue(), 'Szkolenie z wiz — nowy termin', 'the current record, not the stale typing');
 	const stillV3 = expectStatus(await manager.get(`/api/announcements/${a.id}`), 200);
 	assert.equal(stillV3.title, 'Szkolenie z wiz — nowy termin', 'the stale save wrote nothing');
+	// An agent has read it; a change that matters is shown to them again.
+	expectStatus(await agent1.post(`/api/announcements/${a.id}/ack`), 200);
+	const pendingOf = async (c) => expectStatus(await c.get('/api/announcements/pending'), 200).items.map((x) => x.id);
+	assert.ok(!(await pendingOf(agent1)).includes(a.id));
 	await dlg.getByLabel('Tytuł').fill('Szkolenie odwołane');
+	await dlg.getByLabel('Pokaż ponownie wszystkim adresatom jako nieprzeczytane').check();
 	await dlg.getByRole('button', { name: 'Zapisz' }).click();
 	await dlg.waitFor({ state: 'detached' });
 	await page.locator('.ann', { hasText: 'Szkolenie odwołane' }).locator('.prose', { hasText: 'Sala 2' }).waitFor();
+	assert.ok((await pendingOf(agent1)).includes(a.id), 'pending again for the agent who had read it');
 	const v4 = expectStatus(await manager.get(`/api/announcements/${a.id}`), 200);
 	assert.equal(v4.title, 'Szkolenie odwołane');
 	assert.equal(v4.body, 'Sala 2, we **środę** o 11:00.', "the other person's change is kept");

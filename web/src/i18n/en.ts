@@ -358,6 +358,7 @@ export const en: Record<keyof typeof pl, string> = {
   'ann.deleteConfirm': 'Delete this announcement? It goes to the trash and its audience no longer sees it.',
   'ann.edit': 'Edit announcement',
   'ann.saved': 'Announcement saved',
+  'ann.showAgain': 'Show it again to everyone it is addressed to, as unread',
   'ann.deleted': 'Announcement moved to the trash',
   'ann.restored': 'Announcement restored',
   'kb.title': 'Knowledge base',

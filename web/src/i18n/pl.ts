@@ -356,6 +356,7 @@ export const pl = {
   'ann.deleteConfirm': 'Usunąć to ogłoszenie? Trafi do kosza, a adresaci przestaną je widzieć.',
   'ann.edit': 'Edytuj ogłoszenie',
   'ann.saved': 'Zapisano zmiany w ogłoszeniu',
+  'ann.showAgain': 'Pokaż ponownie wszystkim adresatom jako nieprzeczytane',
   'ann.deleted': 'Ogłoszenie przeniesiono do kosza',
   'ann.restored': 'Przywrócono ogłoszenie',
   'kb.title': 'Baza wiedzy',

@@ -3,7 +3,8 @@
 // "Later" puts one off for 30 minutes), and the page: the caller's history
 // (addressed to them or written by them), a new announcement for admins and
 // managers (audience: everyone, or roles and/or departments), and for its
-// author and admins: editing one (the same form, PATCH with its version),
+// author and admins: editing one (the same form, PATCH with its version,
+// optionally shown again to everyone as unread),
 // deleting it to the trash (undoable from the toast) and who has read it.
 // Bodies are shown as the server's body_html: Markdown rendered with every
 // byte of text escaped.
@@ -16,7 +17,7 @@ import type { Announcement, Receipts, Role } from '../officeTypes';
 import { isAdmin, lookups, me, toast } from '../store';
 import { confirmDialog, Modal } from '../ui/dialogs';
 import { noErrors, showError, type FormErrors } from '../ui/errors';
-import { FormError, TextArea, TextField } from '../ui/fields';
+import { CheckField, FormError, TextArea, TextField } from '../ui/fields';
 import { LoadMore, usePaged } from '../ui/loadMore';
 import '../styles/office.css';
 
@@ -106,6 +107,7 @@ function AnnouncementForm(p: { rec?: Announcement; onClose: () => void; onSaved:
   const [everyone, setEveryone] = useState(p.rec?.audience_everyone ?? true);
   const [roles, setRoles] = useState<Role[]>(p.rec?.audience_roles ?? []);
   const [deps, setDeps] = useState<number[]>(p.rec?.audience_departments ?? []);
+  const [again, setAgain] = useState(false);
   const [errors, setErrorsRaw] = useState<FormErrors>(noErrors);
   const [busy, setBusy] = useState(false);
   const setErrors = (e: FormErrors) => {
@@ -122,9 +124,11 @@ function AnnouncementForm(p: { rec?: Announcement; onClose: () => void; onSaved:
       ? { title, body, audience_everyone: true }
       : { title, body, audience_everyone: false, audience_roles: roles, audience_departments: deps };
     try {
-      const a = p.rec
+      let a = p.rec
         ? await api.patch<Announcement>(`/api/announcements/${p.rec.id}`, { ...fields, version: p.rec.version })
         : await api.post<Announcement>('/api/announcements', fields);
+      // An edit that matters: everyone sees it again, as unread.
+      if (p.rec && again) a = await api.post<Announcement>(`/api/announcements/${a.id}/reannounce`);
       p.onSaved(a);
     } catch (err) {
       showError(err, { setErrors, reload: p.onStale });
@@ -178,6 +182,7 @@ function AnnouncementForm(p: { rec?: Announcement; onClose: () => void; onSaved:
             </fieldset>
           </div>
         )}
+        {p.rec && <CheckField label={t('ann.showAgain')} checked={again} onChange={setAgain} />}
         <FormError text={errors.form} />
         <div class="form-actions">
           <button type="submit" class="btn btn-primary" disabled={busy}>
