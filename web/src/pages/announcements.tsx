@@ -17,7 +17,7 @@ import type { Announcement, Receipts, Role } from '../officeTypes';
 import { isAdmin, lookups, me, toast } from '../store';
 import { confirmDialog, Modal } from '../ui/dialogs';
 import { noErrors, showError, type FormErrors } from '../ui/errors';
-import { CheckField, FormError, TextArea, TextField } from '../ui/fields';
+import { CheckField, FormActions, FormError, TextArea, TextField } from '../ui/fields';
 import { LoadMore, usePaged } from '../ui/loadMore';
 import '../styles/office.css';
 
@@ -184,14 +184,7 @@ function AnnouncementForm(p: { rec?: Announcement; onClose: () => void; onSaved:
         )}
         {p.rec && <CheckField label={t('ann.showAgain')} checked={again} onChange={setAgain} />}
         <FormError text={errors.form} />
-        <div class="form-actions">
-          <button type="submit" class="btn btn-primary" disabled={busy}>
-            {p.rec ? t('action.save') : t('ann.publish')}
-          </button>
-          <button type="button" class="btn" onClick={p.onClose}>
-            {t('action.cancel')}
-          </button>
-        </div>
+        <FormActions label={p.rec ? t('action.save') : t('ann.publish')} busy={busy} onCancel={p.onClose} />
       </form>
     </Modal>
   );

@@ -8,7 +8,7 @@ import { fmtNumber } from '../fmt';
 import { t } from '../i18n';
 import { Modal } from '../ui/dialogs';
 import { errorText, translateFieldMessage } from '../ui/errors';
-import { FormError, TextField } from '../ui/fields';
+import { FormActions, FormError, TextField } from '../ui/fields';
 import { BulkProgress, useLiveBulk, type Bulk } from './bulkStatus';
 
 const PLACEHOLDERS = ['first_name', 'last_name', 'name'] as const;
@@ -117,14 +117,7 @@ export function BulkMailDialog(p: { ids: number[]; filter: Query; onClose: () =>
           ))}
         </div>
         <FormError text={formError} />
-        <div class="form-actions">
-          <button type="submit" class="btn btn-primary" disabled={busy}>
-            {busy ? t('common.wait') : t('bulk.send')}
-          </button>
-          <button type="button" class="btn" onClick={p.onClose}>
-            {t('action.cancel')}
-          </button>
-        </div>
+        <FormActions label={busy ? t('common.wait') : t('bulk.send')} busy={busy} onCancel={p.onClose} />
       </form>
     </Modal>
   );

@@ -14,7 +14,7 @@ import type { Activity, ActivityKind, Change, Company, Contact, CustomField, Inq
 import { ActivityForm, KINDS, kindLabel, toggleDone } from '../ui/activityForm';
 import { confirmDialog, Modal } from '../ui/dialogs';
 import { noErrors, showError, type FormErrors } from '../ui/errors';
-import { FormError, SelectField, TextArea } from '../ui/fields';
+import { FormActions, FormError, SelectField, TextArea } from '../ui/fields';
 import { RecordForm, selectOptions } from '../ui/recordForm';
 import { KindBadge, StatusBadge } from './home';
 import { companySpecs, contactSpecs } from './specs';
@@ -187,14 +187,7 @@ function Timeline(p: { base: 'contacts' | 'companies'; id: number; linkKey: 'con
         <form class="note-form" onSubmit={addNote}>
           <TextArea label={t('card.noteBody')} value={note} onInput={setNote} rows={3} error={noteErr.fields.body} required />
           <FormError text={noteErr.form} />
-          <div class="form-actions">
-            <button type="submit" class="btn btn-primary">
-              {t('card.addNote')}
-            </button>
-            <button type="button" class="btn" onClick={() => setNoteOpen(false)}>
-              {t('action.cancel')}
-            </button>
-          </div>
+          <FormActions label={t('card.addNote')} onCancel={() => setNoteOpen(false)} />
         </form>
       )}
       {pinned.length > 0 && (
@@ -288,14 +281,7 @@ function FinishDialog(p: { contact: Contact; onClose: () => void; onDone: (c: Co
         />
         <TextArea label={t('finish.note')} value={note} onInput={setNote} error={errors.fields.note} />
         <FormError text={errors.form} />
-        <div class="form-actions">
-          <button type="submit" class="btn btn-primary">
-            {t('finish.submit')}
-          </button>
-          <button type="button" class="btn" onClick={p.onClose}>
-            {t('action.cancel')}
-          </button>
-        </div>
+        <FormActions label={t('finish.submit')} onCancel={p.onClose} />
       </form>
     </Modal>
   );

@@ -15,7 +15,7 @@ import type { Company } from '../types';
 import { Modal } from '../ui/dialogs';
 import { dupHref, dupName, dupText, type DupEntity, type DupRecord } from '../ui/duplicates';
 import { showError } from '../ui/errors';
-import { SelectField } from '../ui/fields';
+import { FormActions, SelectField } from '../ui/fields';
 import { customText, fieldLabel, FIELDS, valueText } from './dataFields';
 import '../styles/data-pages.css';
 import { LoadMore } from '../ui/loadMore';
@@ -390,14 +390,7 @@ function MergeDialog(p: { entity: DupEntity; group: Group; onClose: () => void; 
         </label>
       )}
       <p class="merge-summary">{t('merge.summary', { n: others.length, name: dupName(p.entity, keptRec) })}</p>
-      <div class="form-actions">
-        <button type="button" class="btn btn-primary" disabled={busy} onClick={submit}>
-          {busy ? t('common.wait') : t('merge.confirm')}
-        </button>
-        <button type="button" class="btn" onClick={p.onClose}>
-          {t('action.cancel')}
-        </button>
-      </div>
+      <FormActions label={busy ? t('common.wait') : t('merge.confirm')} busy={busy} onGo={submit} onCancel={p.onClose} />
     </Modal>
   );
 }

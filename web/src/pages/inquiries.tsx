@@ -13,7 +13,7 @@ import { me, toast } from '../store';
 import type { Change, Contact, Inquiry, Status } from '../types';
 import { Modal } from '../ui/dialogs';
 import { noErrors, showError, type FormErrors } from '../ui/errors';
-import { CheckField, FormError, SelectField, TextArea, TextField } from '../ui/fields';
+import { CheckField, FormActions, FormError, SelectField, TextArea, TextField } from '../ui/fields';
 import { Lookup } from '../ui/lookup';
 import { selectOptions, userOptions } from '../ui/recordForm';
 import { ExportMenu } from '../ui/transfer';
@@ -129,16 +129,7 @@ export function InquiryForm(p: { rec?: Inquiry | null; onSaved: (i: Inquiry) => 
       <div class="span-2">
         <FormError text={errors.form || fe.custom || fe.visibility || ''} />
       </div>
-      <div class="form-actions span-2">
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {r ? t('action.save') : t('action.create')}
-        </button>
-        {p.onCancel && (
-          <button type="button" class="btn" onClick={p.onCancel}>
-            {t('action.cancel')}
-          </button>
-        )}
-      </div>
+      <FormActions class="span-2" label={r ? t('action.save') : t('action.create')} busy={busy} onCancel={p.onCancel} />
     </form>
   );
 }
@@ -298,14 +289,7 @@ function LostDialog(p: { onClose: () => void; onPick: (reason: number) => void }
           options={closeReasons('inquiries').map((r) => [String(r.id), tn(r)])}
           error={err}
         />
-        <div class="form-actions">
-          <button type="submit" class="btn btn-primary">
-            {t('outcome.lost')}
-          </button>
-          <button type="button" class="btn" onClick={p.onClose}>
-            {t('action.cancel')}
-          </button>
-        </div>
+        <FormActions label={t('outcome.lost')} onCancel={p.onClose} />
       </form>
     </Modal>
   );

@@ -13,7 +13,7 @@ import { navigate, useLocation } from '../router';
 import { me, toast } from '../store';
 import { confirmDialog, Modal } from '../ui/dialogs';
 import { noErrors, showError, type FormErrors } from '../ui/errors';
-import { FormError, TextArea, TextField } from '../ui/fields';
+import { FormActions, FormError, TextArea, TextField } from '../ui/fields';
 import { Body } from './announcements';
 import { LoadMore, usePaged } from '../ui/loadMore';
 import '../styles/office.css';
@@ -84,14 +84,7 @@ function ArticleForm(p: { rec?: KbArticle; onClose: () => void; onSaved: (a: KbA
         <TextField label={t('kb.tags')} value={tags} onInput={setTags} hint={t('kb.tagsHint')} error={errors.fields.tags} />
         <TextArea label={t('kb.body')} value={body} onInput={setBody} rows={14} hint={t('ann.bodyHint')} error={errors.fields.body} />
         <FormError text={errors.form} />
-        <div class="form-actions">
-          <button type="submit" class="btn btn-primary" disabled={busy}>
-            {p.rec ? t('action.save') : t('action.create')}
-          </button>
-          <button type="button" class="btn" onClick={p.onClose}>
-            {t('action.cancel')}
-          </button>
-        </div>
+        <FormActions label={p.rec ? t('action.save') : t('action.create')} busy={busy} onCancel={p.onClose} />
       </form>
     </Modal>
   );

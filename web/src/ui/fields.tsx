@@ -2,6 +2,7 @@
 // to it with aria-describedby, and aria-invalid marks it for screen readers.
 import type { ComponentChildren, JSX } from 'preact';
 import { useId } from 'preact/hooks';
+import { t } from '../i18n';
 
 interface Base {
   label: string;
@@ -162,6 +163,24 @@ export function FormError({ text }: { text: string }) {
   return (
     <div class="form-error" role="alert">
       {text}
+    </div>
+  );
+}
+
+/* FormActions: a form's main button and Cancel (when onCancel is given).
+ * The main button submits the form, or runs onGo when given (a dialog
+ * without a form); busy disables it. */
+export function FormActions(p: { label: string; onCancel?: () => void; onGo?: () => void; busy?: boolean; class?: string }) {
+  return (
+    <div class={'form-actions' + (p.class ? ' ' + p.class : '')}>
+      <button type={p.onGo ? 'button' : 'submit'} class="btn btn-primary" disabled={p.busy} onClick={p.onGo}>
+        {p.label}
+      </button>
+      {p.onCancel && (
+        <button type="button" class="btn" onClick={p.onCancel}>
+          {t('action.cancel')}
+        </button>
+      )}
     </div>
   );
 }

@@ -11,7 +11,7 @@ import { lookups } from '../store';
 import type { CustomField, Rec } from '../types';
 import { DuplicateNotice, type DupEntity, type DupRecord } from './duplicates';
 import { noErrors, showError, type FormErrors } from './errors';
-import { CheckField, ColorField, FormError, SelectField, TextArea, TextField, type Option } from './fields';
+import { CheckField, ColorField, FormActions, FormError, SelectField, TextArea, TextField, type Option } from './fields';
 import { Lookup } from './lookup';
 
 export type SpecType =
@@ -283,16 +283,7 @@ export function RecordForm<T extends Rec>(p: {
         <FormError text={errors.form || fe.custom || ''} />
         {dups && <DuplicateNotice entity={p.entity as DupEntity} candidates={dups} busy={busy} onCreateAnyway={() => submit(null, true)} />}
       </div>
-      <div class="form-actions span-2">
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {p.submitLabel ?? t('action.save')}
-        </button>
-        {p.onCancel && (
-          <button type="button" class="btn" onClick={p.onCancel}>
-            {t('action.cancel')}
-          </button>
-        )}
-      </div>
+      <FormActions class="span-2" label={p.submitLabel ?? t('action.save')} busy={busy} onCancel={p.onCancel} />
     </form>
   );
 }
