@@ -3,12 +3,15 @@
  * migration applied and a small office in it (departments, four users of
  * each role, custom fields of every type, companies, clients with shared
  * names, activities with and without a time, inquiries, notes, articles).
- * Header-only: scripts/fuzz builds one .c per harness.  Not here: any
- * check of what a harness finds. */
+ * Header-only: scripts/fuzz builds one .c per harness.  Also what those
+ * harnesses share: CHECK, libFuzzer's initialiser (which opens the
+ * database) and fuzz_pick (an entity and an actor from one byte).  Not
+ * here: what a harness checks. */
 #ifndef KT_FUZZ_DB_H
 #define KT_FUZZ_DB_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,6 +213,37 @@ static void fuzz_db_open(void)
 	if (db_exec(fuzz_conn, "UPDATE contacts SET deleted_at = 1799990000 WHERE id = 8") ||
 	    db_exec(fuzz_conn, "UPDATE companies SET deleted_at = 1799990000 WHERE id = 4"))
 		fuzz_die("trash", db_errmsg(fuzz_conn));
+}
+
+/* CHECK: a harness's assertion; a failure names the harness's line and
+ * aborts, which libFuzzer reports as a crash with its input kept. */
+#define CHECK(x)                                                                     \
+	do {                                                                         \
+		if (!(x)) {                                                          \
+			fprintf(stderr, "%s:%d: CHECK(%s)\n", __FILE__, __LINE__, #x); \
+			abort();                                                     \
+		}                                                                    \
+	} while (0)
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	fuzz_db_open();
+	return 0;
+}
+
+/* fuzz_pick: the entity bits 0-3 of b name (modulo their number) and the
+ * actor bits 4-5 name. */
+static inline void fuzz_pick(uint8_t b, const struct entity **e, const struct fuzz_actor **a)
+{
+	const struct entity *const *all = entities_all();
+	int n = 0;
+	while (all[n])
+		n++;
+	*e = all[(b & 0x0f) % n];
+	*a = &FUZZ_ACTORS[(b >> 4) & 3];
 }
 
 #endif

@@ -21,23 +21,6 @@
 #include "crm/import.h"
 #include "fuzz_db.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(x)                                                                              \
-	do {                                                                                  \
-		if (!(x)) {                                                                   \
-			fprintf(stderr, "fuzz_import: %s:%d: CHECK(%s)\n", __FILE__, __LINE__, #x); \
-			abort();                                                              \
-		}                                                                             \
-	} while (0)
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	fuzz_db_open();
-	return 0;
-}
-
 static int64_t max_id(const struct entity *e)
 {
 	struct rec_ctx ctx;

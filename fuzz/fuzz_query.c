@@ -27,24 +27,7 @@
 #include "http/unescape.h"
 #include "fuzz_db.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(x)                                                                             \
-	do {                                                                                 \
-		if (!(x)) {                                                                  \
-			fprintf(stderr, "fuzz_query: %s:%d: CHECK(%s)\n", __FILE__, __LINE__, #x); \
-			abort();                                                             \
-		}                                                                            \
-	} while (0)
-
 #define MAX_PAGES 64
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	fuzz_db_open();
-	return 0;
-}
 
 /* unescape: http_unescape, checked: a C string no longer than before. */
 static void unescape(char *s)
@@ -234,12 +217,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	const struct entity *const *all = entities_all();
-	int n = 0;
-	while (all[n])
-		n++;
-	const struct entity *e = all[(data[0] & 0x0f) % n];
-	const struct fuzz_actor *a = &FUZZ_ACTORS[(data[0] >> 4) & 3];
+	const struct entity *e;
+	const struct fuzz_actor *a;
+	fuzz_pick(data[0], &e, &a);
 	int mode = data[0] >> 6;
 	/* A request line holds no NUL: the query ends at the first one. */
 	size_t len = strnlen((const char *)data + 1, size - 1);

@@ -22,23 +22,6 @@
 #include "core/utf8.h"
 #include "fuzz_db.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(x)                                                                       \
-	do {                                                                           \
-		if (!(x)) {                                                            \
-			fprintf(stderr, "fuzz_record: %s:%d: CHECK(%s)\n", __FILE__, __LINE__, #x); \
-			abort();                                                       \
-		}                                                                      \
-	} while (0)
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	fuzz_db_open();
-	return 0;
-}
-
 static void fail(const char *what, const struct entity *e, kt_err rc, struct rec_ctx *ctx, json_t *body)
 {
 	char *errs = ctx->errors ? json_dumps(ctx->errors, 0) : NULL;
@@ -156,12 +139,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	const struct entity *const *all = entities_all();
-	int n = 0;
-	while (all[n])
-		n++;
-	const struct entity *e = all[(data[0] & 0x0f) % n];
-	const struct fuzz_actor *a = &FUZZ_ACTORS[(data[0] >> 4) & 3];
+	const struct entity *e;
+	const struct fuzz_actor *a;
+	fuzz_pick(data[0], &e, &a);
 	if (a->role < e->write_role) /* the router answers 403 */
 		a = &FUZZ_ACTORS[0];
 	bool update = data[0] & 0x40;
