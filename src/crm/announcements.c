@@ -481,7 +481,6 @@ kt_err announcements_reannounce(struct rec_ctx *ctx, int64_t id, json_t **out)
 	kt_err rc = record_get(ctx, e, id, false, &rec);
 	if (!rc)
 		rc = author_only(ctx, rec, "Only the author of an announcement or an admin may show it again.");
-	json_decref(rec);
 	struct db_stmt *s = NULL;
 	if (!rc)
 		rc = db_prepare(ctx->conn, "DELETE FROM announcement_receipts WHERE announcement_id = ? AND user_id <> ?", &s);
@@ -492,11 +491,15 @@ kt_err announcements_reannounce(struct rec_ctx *ctx, int64_t id, json_t **out)
 	}
 	if (!rc)
 		rc = record_history_add(ctx, "announcements", id, "reannounce", NULL);
+	/* The record is unchanged; its receipt for the caller is decorated now. */
 	if (!rc)
-		rc = record_get(ctx, e, id, false, out);
-	if (!rc)
-		rc = record_decorate(ctx, e, *out);
-	return rc;
+		rc = record_decorate(ctx, e, rec);
+	if (rc) {
+		json_decref(rec);
+		return rc;
+	}
+	*out = rec;
+	return ERR_OK;
 }
 
 kt_err announcements_receipts(struct rec_ctx *ctx, int64_t id, json_t **out)
