@@ -206,6 +206,9 @@ before(async () => {
 	await activity('aGdep', 'agent3', { visibility: 'department', contact_id: F.cGdep.id }, GDANSK_HIDDEN);
 	await activity('aK2priv', 'agent2', { visibility: 'private', contact_id: F.cK2priv.id }, AGENT2_HIDDEN);
 	await activity('aGco', 'agent3', { visibility: 'company', contact_id: F.cGco.id }, []);
+	// hidden work on a client agent1 sees
+	await activity('aGonVis', 'agent3', { visibility: 'private', contact_id: F.cVis.id, company_id: F.coVis.id }, GDANSK_HIDDEN);
+	await inquiry('iGonVis', 'agent3', 'private', GDANSK_HIDDEN, { contact_id: F.cVis.id });
 	await autoplanned('autoGpriv', 'cGpriv', 'agent3', GDANSK_HIDDEN);
 	await autoplanned('autoGdep', 'cGdep', 'agent3', GDANSK_HIDDEN);
 	await autoplanned('autoK2priv', 'cK2priv', 'agent2', AGENT2_HIDDEN);
@@ -278,7 +281,16 @@ function unzip(buf) {
 	return files;
 }
 
-/* fetchText: {status, text} of GET path as login: the raw bytes as UTF-8,
+/* unpercent: v with %XX escapes decoded (RFC 5987 file names), if it can be. */
+function unpercent(v) {
+	try {
+		return decodeURIComponent(v);
+	} catch {
+		return v;
+	}
+}
+
+/* fetchText: {status, text, body} of GET path as login: the raw bytes as UTF-8,
  * an XLSX's every entry unzipped, an iCal feed unfolded (no login). */
 async function fetchText(login, p) {
 	const headers = p.startsWith('/ical/') ? {} : C[login].headersFor('GET');
@@ -288,7 +300,9 @@ async function fetchText(login, p) {
 	if (res.status === 200 && buf.length >= 4 && buf.readUInt32LE(0) === 0x04034b50)
 		text = Object.entries(unzip(buf)).map(([n, b]) => `${n}\n${b.toString('utf8')}`).join('\n');
 	if (p.startsWith('/ical/')) text = text.replace(/\r?\n[ \t]/g, '').replace(/\\([,;\\])/g, '$1');
-	return { status: res.status, text, type: res.headers.get('content-type') || '' };
+	// the headers are part of the reply (a file name in Content-Disposition)
+	const head = [...res.headers].map(([k, v]) => `${k}: ${v} ${unpercent(v)}`).join('\n');
+	return { status: res.status, text: `${head}\n\n${text}`, body: text };
 }
 
 /* forbidden: [{where: 'fixture.kind', text}] of markers hidden from login. */
@@ -351,7 +365,7 @@ function routes() {
 	const ids = (entity) => Object.values(F).filter((f) => f.entity === entity && f.hiddenFrom.size).map((f) => f.id);
 	for (const who of ['agent3', 'agent2', 'agent1'])
 		add('filters', '/api/activities', `/api/activities?assignee_id=${U[who].id}&limit=500`);
-	for (const id of ids('contacts')) {
+	for (const id of [...ids('contacts'), F.cVis.id]) {
 		add('filters', '/api/activities', `/api/activities?contact_id=${id}&limit=500`);
 		add('filters', '/api/inquiries', `/api/inquiries?contact_id=${id}&limit=500`);
 		add('notes_attachments', '/api/notes', `/api/notes?contact_id=${id}&limit=500`);
@@ -427,7 +441,7 @@ async function run(families) {
 		for (const login of VIEWERS) {
 			const p = r.path === '@ical' ? feedUrl[login] : r.path;
 			const res = await fetchText(login, p);
-			if (r.expect && res.status !== r.expect) found.push(`GET ${p} as ${login}: status ${res.status}, expected ${r.expect}: ${res.text.slice(0, 120)}`);
+			if (r.expect && res.status !== r.expect) found.push(`GET ${p} as ${login}: status ${res.status}, expected ${r.expect}: ${res.body.slice(0, 120)}`);
 			const leaks = leaksIn(login, res.text);
 			if (leaks.length) found.push(`GET ${p} as ${login} (${res.status}): ${leaks.join(', ')}`);
 		}
@@ -572,7 +586,7 @@ test('leaks_positive_controls_the_routes_carry_linked_data', async () => {
 	for (const [login, p, want] of cases) {
 		const r = await fetchText(login, p);
 		if (r.status !== 200) {
-			missing.push(`GET ${p} as ${login}: ${r.status} ${r.text.slice(0, 120)}`);
+			missing.push(`GET ${p} as ${login}: ${r.status} ${r.body.slice(0, 120)}`);
 			continue;
 		}
 		const low = r.text.toLowerCase();
