@@ -19,6 +19,9 @@
 #define LIM_PER_IP_SHARE     2               /* one address holds at most 1/this of them */
 #define LIM_FD_RESERVE       256             /* descriptors kept for files, the database, pipes */
 #define LIM_LISTEN_BACKLOG   1024            /* pending connections per listening socket */
+#define LIM_COND_SQL         4096            /* bytes of one visibility condition's SQL
+					      * (a record's rule and its parents' rules) */
+#define LIM_LINK_BATCH       32              /* linked records read by one statement */
 #define LIM_LIST_DEFAULT     50              /* list page size when none asked */
 #define LIM_LIST_MAX         500             /* largest list page */
 #define LIM_TEXT_DEFAULT     500             /* characters of a short text field */

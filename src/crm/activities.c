@@ -318,26 +318,10 @@ kt_err activities_list_param(struct rec_ctx *ctx, const char *key, const char *v
 	return ERR_OK;
 }
 
-/* Lists of activities carry the linked client's name, so a task list
- * reads "Call — Jan Nowak" without a request per row. */
+/* Lists of activities carry the linked client as the caller may see it
+ * (name, or only its id with "hidden"), so a task list reads
+ * "Call — Jan Nowak" without a request per row. */
 kt_err activities_decorate(struct rec_ctx *ctx, json_t *items)
 {
-	struct db_stmt *s;
-	kt_err rc = db_prepare(ctx->conn, "SELECT first_name, last_name FROM contacts WHERE id = ?", &s);
-	size_t i;
-	json_t *a;
-	json_array_foreach(items, i, a) {
-		if (rc)
-			break;
-		json_t *cid = json_object_get(a, "contact_id");
-		if (!json_is_integer(cid))
-			continue;
-		db_bind_int64(s, 1, json_integer_value(cid));
-		if (db_step(s) == ERR_ROW) {
-			const char *f = db_col_text(s, 0, NULL), *l = db_col_text(s, 1, NULL);
-			json_object_set_new(a, "contact_name", json_sprintf("%s%s%s", f ? f : "", f && *f ? " " : "", l ? l : ""));
-		}
-		db_reset(s);
-	}
-	return rc;
+	return record_links_fill(ctx, entities_find("contacts"), "contact_id", "contact", NULL, items);
 }

@@ -7,6 +7,7 @@
 
 #include "core/buf.h"
 #include "core/isotime.h"
+#include "core/limits.h"
 #include "core/tz.h"
 #include "crm/entities.h"
 #include "db/db.h"
@@ -14,30 +15,30 @@
 #define PER_LIST 50     /* items per bucket; "counts" gives the totals */
 #define CAL_MAX 2000
 
-/* Activity columns plus the linked client's name and phone. */
-static kt_err select_with_client(const struct entity *e, struct buf *sql, const char *where)
+/* Activity columns; the linked client comes from with_clients. */
+static kt_err select_activities(const struct entity *e, struct buf *sql, const char *where)
 {
 	kt_err rc = buf_puts(sql, "SELECT ");
 	if (!rc)
 		rc = record_select_cols(e, "a.", sql);
 	if (!rc)
-		rc = buf_printf(sql, ", c.first_name, c.last_name, c.phone FROM activities a"
-				     " LEFT JOIN contacts c ON c.id = a.contact_id WHERE a.deleted_at IS NULL AND %s", where);
+		rc = buf_printf(sql, " FROM activities a WHERE a.deleted_at IS NULL AND %s", where);
 	return rc;
 }
 
-static json_t *row_with_client(const struct entity *e, struct db_stmt *s, const struct rec_proj *proj)
+static json_t *row_typed(const struct entity *e, struct db_stmt *s, const struct rec_proj *proj)
 {
 	json_t *o = record_row_json_proj(e, s, proj);
 	json_object_set_new(o, "type", json_string(strcmp(e->name, "activities") == 0 ? "activity" : "inquiry"));
-	int k = record_ncols(e);
-	if (o && !db_col_is_null(s, k + 1)) {
-		const char *f = db_col_text(s, k, NULL), *l = db_col_text(s, k + 1, NULL);
-		json_object_set_new(o, "contact_name", json_sprintf("%s%s%s", f ? f : "", f && *f ? " " : "", l ? l : ""));
-		json_object_set_new(o, "contact_phone", db_col_is_null(s, k + 2) ? json_null()
-										  : json_string(db_col_text(s, k + 2, NULL)));
-	}
 	return o;
+}
+
+/* with_clients: each item's client as the caller may see it ("contact":
+ * name and phone, or only its id with "hidden"). */
+static kt_err with_clients(struct rec_ctx *ctx, json_t *items)
+{
+	static const char *const extra[] = {"phone", NULL};
+	return record_links_fill(ctx, entities_find("contacts"), "contact_id", "contact", extra, items);
 }
 
 static kt_err fill(struct rec_ctx *ctx, const char *sql, int64_t a, int64_t b, const struct rec_proj *proj, json_t *list)
@@ -52,9 +53,9 @@ static kt_err fill(struct rec_ctx *ctx, const char *sql, int64_t a, int64_t b, c
 	db_bind_int64(s, 3, b);
 	db_bind_int64(s, 4, PER_LIST);
 	while ((rc = db_step(s)) == ERR_ROW)
-		json_array_append_new(list, row_with_client(e, s, proj));
+		json_array_append_new(list, row_typed(e, s, proj));
 	db_reset(s);
-	return rc == ERR_DONE ? ERR_OK : rc;
+	return rc == ERR_DONE ? with_clients(ctx, list) : rc;
 }
 
 /* count_between: a COUNT over an index range [a, b) (integers, or the
@@ -90,8 +91,7 @@ static kt_err open_inquiries(struct rec_ctx *ctx, const struct tz *tz, const str
 	if (!rc)
 		rc = record_select_cols(e, "i.", &sql);
 	if (!rc)
-		rc = buf_puts(&sql, ", c.first_name, c.last_name, c.phone FROM inquiries i LEFT JOIN contacts c ON c.id = i.contact_id"
-				    " WHERE i.deleted_at IS NULL AND i.handler_id = ? AND i.outcome = 'open'"
+		rc = buf_puts(&sql, " FROM inquiries i WHERE i.deleted_at IS NULL AND i.handler_id = ? AND i.outcome = 'open'"
 				    " AND i.planned_close_date >= ? AND i.planned_close_date < ?"
 				    " ORDER BY i.planned_close_date, i.id LIMIT ?");
 	struct db_stmt *s = NULL;
@@ -113,9 +113,9 @@ static kt_err open_inquiries(struct rec_ctx *ctx, const struct tz *tz, const str
 		db_bind_int64(s, 4, PER_LIST);
 		json_t *list = json_object_get(res, names[i]);
 		while ((rc = db_step(s)) == ERR_ROW)
-			json_array_append_new(list, row_with_client(e, s, proj));
+			json_array_append_new(list, row_typed(e, s, proj));
 		db_reset(s);
-		rc = rc == ERR_DONE ? ERR_OK : rc;
+		rc = rc == ERR_DONE ? with_clients(ctx, list) : rc;
 		int64_t n = 0;
 		if (!rc)
 			rc = count_between(ctx, "SELECT COUNT(*) FROM inquiries WHERE handler_id = ? AND outcome = 'open'"
@@ -137,7 +137,7 @@ kt_err agenda_reminders(struct rec_ctx *ctx, const struct tz *tz, const struct r
 	static const char *const names[] = {"overdue", "today", "tomorrow", "day_after"};
 	struct buf sql;
 	buf_init(&sql, 8192);
-	kt_err rc = select_with_client(entities_find("activities"), &sql,
+	kt_err rc = select_activities(entities_find("activities"), &sql,
 				       "a.assignee_id = ? AND a.status = 'planned' AND a.starts_at >= ? AND a.starts_at < ?"
 				       " ORDER BY a.starts_at, a.id LIMIT ?");
 	json_t *res = json_object(), *counts = json_object();
@@ -171,19 +171,20 @@ kt_err agenda_calendar(struct rec_ctx *ctx, int64_t from, int64_t to, int64_t us
 	kt_err src = record_scope(ctx, entities_find("activities"), "a.", &cond);
 	if (src)
 		return src;
-	char where[2400];
-	snprintf(where, sizeof where, "%s%s%s%s",
-		 department_id ? "a.assignee_id IN (SELECT id FROM users WHERE department_id = ? AND deleted_at IS NULL)"
-			       : "a.assignee_id = ?",
-		 " AND a.starts_at >= ? AND a.starts_at < ? AND (a.ends_at > ? OR a.starts_at >= ?) AND a.status <> 'cancelled'",
-		 cond.sql[0] ? " AND (" : "", cond.sql);
-	snprintf(where + strlen(where), sizeof where - strlen(where), "%s ORDER BY a.starts_at, a.id LIMIT ?",
-		 cond.sql[0] ? ")" : "");
+	struct buf where;
+	buf_init(&where, 2 * LIM_COND_SQL);
+	kt_err rc = buf_printf(&where, "%s%s%s%s%s ORDER BY a.starts_at, a.id LIMIT ?",
+			       department_id ? "a.assignee_id IN (SELECT id FROM users WHERE department_id = ? AND deleted_at IS NULL)"
+					     : "a.assignee_id = ?",
+			       " AND a.starts_at >= ? AND a.starts_at < ? AND (a.ends_at > ? OR a.starts_at >= ?) AND a.status <> 'cancelled'",
+			       cond.sql[0] ? " AND (" : "", cond.sql, cond.sql[0] ? ")" : "");
 	struct buf sql;
-	buf_init(&sql, 8192);
+	buf_init(&sql, 4 * LIM_COND_SQL);
 	/* An activity lasts at most 7 days, so one starting before from - 7 d
 	 * cannot overlap: the index range stays bounded. */
-	kt_err rc = select_with_client(entities_find("activities"), &sql, where);
+	if (!rc)
+		rc = select_activities(entities_find("activities"), &sql, buf_cstr(&where));
+	buf_clear(&where);
 	struct db_stmt *s = NULL;
 	if (!rc)
 		rc = db_prepare(ctx->conn, buf_cstr(&sql), &s);
@@ -205,9 +206,13 @@ kt_err agenda_calendar(struct rec_ctx *ctx, int64_t from, int64_t to, int64_t us
 	const struct entity *e = entities_find("activities");
 	int n = 0;
 	while ((rc = db_step(s)) == ERR_ROW && n++ < CAL_MAX)
-		json_array_append_new(items, row_with_client(e, s, proj));
+		json_array_append_new(items, row_typed(e, s, proj));
 	db_reset(s);
 	bool truncated = rc == ERR_ROW;
+	if (rc == ERR_DONE || rc == ERR_ROW) {
+		kt_err lr = with_clients(ctx, items);
+		rc = lr ? lr : rc;
+	}
 	if (rc != ERR_DONE && rc != ERR_ROW) {
 		json_decref(items);
 		return rc;

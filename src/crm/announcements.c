@@ -235,7 +235,7 @@ static kt_err addressed(struct rec_ctx *ctx, int64_t id, bool *yes)
 	kt_err rc = audience_cond(ctx, "", &a);
 	if (rc)
 		return rc;
-	char sql[1200];
+	char sql[1200 + LIM_COND_SQL];
 	snprintf(sql, sizeof sql, "SELECT 1 FROM announcements WHERE id = ? AND deleted_at IS NULL AND (%s)", a.sql);
 	struct db_stmt *s;
 	rc = db_prepare(ctx->conn, sql, &s);

@@ -187,9 +187,12 @@ kt_err contacts_after_write(struct rec_ctx *ctx, int64_t id, json_t *rec, json_t
 	snprintf(subject, sizeof subject, "%s: %s%s%s", phone ? (en ? "First call" : "Pierwszy telefon")
 							    : (en ? "First e-mail" : "Pierwszy e-mail"),
 		 first && *first ? first : "", first && *first ? " " : "", last ? last : "");
-	json_t *in = json_pack("{s:s, s:s, s:s, s:I, s:I, s:i}", "kind", phone ? "call" : "email", "subject", subject,
+	/* The activity is about the client and names it: it is no more visible
+	 * than the client (the engine also hides it wherever the client is). */
+	json_t *vis = json_object_get(rec, "visibility");
+	json_t *in = json_pack("{s:s, s:s, s:s, s:I, s:I, s:i, s:s}", "kind", phone ? "call" : "email", "subject", subject,
 			       "starts_at", when, "assignee_id", json_integer_value(owner), "contact_id", (json_int_t)id,
-			       "duration_min", 15);
+			       "duration_min", 15, "visibility", json_is_string(vis) ? json_string_value(vis) : "company");
 	json_t *out = NULL;
 	/* The owner may sit in another department than an agent creating the
 	 * client; autoplan acts for the office, not for the caller. */

@@ -402,8 +402,8 @@ static kt_err load_member(struct rec_ctx *ctx, const struct table *t, const stru
 			  struct member *m, bool *found)
 {
 	*found = false;
-	char sql[2048];
-	snprintf(sql, sizeof sql, "%s%s%.1100s%s", t->detail, scope->sql[0] ? " AND (" : "", scope->sql,
+	char sql[2048 + LIM_COND_SQL];
+	snprintf(sql, sizeof sql, "%s%s%s%s", t->detail, scope->sql[0] ? " AND (" : "", scope->sql,
 		 scope->sql[0] ? ")" : "");
 	struct db_stmt *s;
 	kt_err rc = db_prepare(ctx->conn, sql, &s);

@@ -8,6 +8,12 @@
 #include "crm/rules.h"
 #include "model/fields.h"
 
+/* What names a record where another links to it (record_links_fill). */
+static const char *const NAME[] = {"name", NULL};
+static const char *const PERSON_NAME[] = {"first_name", "last_name", NULL};
+static const char *const TITLE[] = {"title", NULL};
+static const char *const SUBJECT[] = {"subject", NULL};
+
 static const struct entity DEPARTMENTS = {
 	.name = "departments", .fields = departments_fields, .read_role = ROLE_AGENT,
 	.write_role = ROLE_ADMIN, .default_sort = "name",
@@ -16,6 +22,7 @@ static const struct entity DEPARTMENTS = {
 
 static const struct entity USERS = {
 	.name = "users", .fields = users_fields, .read_role = ROLE_AGENT, .write_role = ROLE_ADMIN, .default_sort = "name",
+	.title = NAME,
 	.hooks = {.validate = users_validate, .before_write = users_before_write,
 		  .after_write = users_after_write, .before_delete = users_before_delete},
 };
@@ -28,13 +35,13 @@ static const struct entity CUSTOM_FIELDS = {
 
 static const struct entity COMPANIES = {
 	.name = "companies", .fields = companies_fields, .read_role = ROLE_AGENT, .write_role = ROLE_AGENT, .searchable = true,
-	.custom = true, .default_sort = "-updated_at",
+	.custom = true, .default_sort = "-updated_at", .title = NAME,
 	.hooks = {.before_write = dedupe_companies_before_write, .scope = scope_owner},
 };
 
 static const struct entity CONTACTS = {
 	.name = "contacts", .fields = contacts_fields, .read_role = ROLE_AGENT, .write_role = ROLE_AGENT, .searchable = true,
-	.custom = true, .default_sort = "-updated_at",
+	.custom = true, .default_sort = "-updated_at", .title = PERSON_NAME,
 	.hooks = {.validate = contacts_validate, .before_write = dedupe_contacts_before_write,
 		  .after_write = contacts_after_write, .before_delete = contacts_before_delete,
 		  .before_restore = contacts_before_restore, .scope = scope_owner},
@@ -47,7 +54,7 @@ static const struct entity ACTION_TYPES = {
 
 static const struct entity ACTIVITIES = {
 	.name = "activities", .fields = activities_fields, .read_role = ROLE_AGENT, .write_role = ROLE_AGENT,
-	.searchable = true, .default_sort = "-updated_at",
+	.searchable = true, .default_sort = "-updated_at", .keeper = "assignee_id", .title = SUBJECT,
 	.hooks = {.validate = activities_validate, .before_write = activities_before_write,
 		  .after_write = activities_after_write, .before_delete = activities_before_delete,
 		  .list_param = activities_list_param, .scope = scope_assignee, .decorate = activities_decorate},
@@ -56,7 +63,7 @@ static const struct entity ACTIVITIES = {
 static const struct entity NOTES = {
 	.name = "notes", .fields = notes_fields, .read_role = ROLE_AGENT, .write_role = ROLE_AGENT,
 	.default_sort = "-created_at",
-	.hooks = {.validate = notes_validate, .scope = scope_notes},
+	.hooks = {.validate = notes_validate},
 };
 
 static const struct entity PROCEDURES = {
@@ -77,7 +84,7 @@ static const struct entity CLOSE_REASONS = {
 
 static const struct entity INQUIRIES = {
 	.name = "inquiries", .fields = inquiries_fields, .read_role = ROLE_AGENT, .write_role = ROLE_AGENT,
-	.searchable = true, .custom = true, .default_sort = "-updated_at",
+	.searchable = true, .custom = true, .default_sort = "-updated_at", .title = TITLE,
 	.hooks = {.validate = inquiries_validate, .before_write = inquiries_before_write, .scope = scope_handler},
 };
 

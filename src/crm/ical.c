@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "core/b64.h"
+#include "core/buf.h"
+#include "crm/rules.h"
 #include "db/db.h"
 
 static void hash_hex(const char *s, char out[65])
@@ -91,16 +93,34 @@ kt_err ical_feed(struct db_conn *c, const char *token, int64_t now, char **out)
 	db_reset(s);
 	if (rc != ERR_ROW)
 		return rc == ERR_DONE ? ERR_NOT_FOUND : rc;
-	rc = db_prepare(c,
-			"SELECT a.id, a.subject, a.status, a.starts_at, a.ends_at, a.kind, a.place, a.note,"
-			" c.first_name, c.last_name, c.phone FROM activities a LEFT JOIN contacts c ON c.id = a.contact_id"
-			" WHERE a.assignee_id = ? AND a.deleted_at IS NULL AND a.starts_at >= ? AND a.starts_at < ?"
-			" ORDER BY a.starts_at, a.id LIMIT 5000", &s);
+	/* The feed is the user's own: their tasks, with each client as they
+	 * may see it (a hidden one adds nothing to the description). */
+	struct rec_ctx ctx;
+	rc = scope_user_ctx(c, user, now, &ctx);
 	if (rc)
 		return rc;
-	db_bind_int64(s, 1, user);
-	db_bind_int64(s, 2, now - 90 * 86400);
-	db_bind_int64(s, 3, now + 366 * 86400);
+	struct rec_cond cond;
+	struct buf sql;
+	buf_init(&sql, 4 * LIM_COND_SQL);
+	rc = buf_puts(&sql, "SELECT a.id, a.subject, a.status, a.starts_at, a.ends_at, a.kind, a.place, a.note,"
+			    " c.first_name, c.last_name, c.phone FROM activities a");
+	if (!rc)
+		rc = scope_join(&ctx, "contacts", "c.", "c.id = a.contact_id", &sql, &cond);
+	if (!rc)
+		rc = buf_puts(&sql, " WHERE a.assignee_id = ? AND a.deleted_at IS NULL AND a.starts_at >= ? AND a.starts_at < ?"
+				    " ORDER BY a.starts_at, a.id LIMIT 5000");
+	if (!rc)
+		rc = db_prepare(c, buf_cstr(&sql), &s);
+	buf_clear(&sql);
+	int idx = 1;
+	if (!rc)
+		rc = record_bind_cond(s, &idx, &cond);
+	json_decref(cond.args);
+	if (rc)
+		return rc;
+	db_bind_int64(s, idx++, user);
+	db_bind_int64(s, idx++, now - 90 * 86400);
+	db_bind_int64(s, idx++, now + 366 * 86400);
 	icalcomponent *cal = icalcomponent_vanew(ICAL_VCALENDAR_COMPONENT, icalproperty_new_version("2.0"),
 						 icalproperty_new_prodid("-//Kontakt//CRM//PL"),
 						 icalproperty_new_calscale("GREGORIAN"), (void *)0);

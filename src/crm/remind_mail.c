@@ -9,6 +9,7 @@
 #include "core/app.h"
 #include "core/buf.h"
 #include "core/tz.h"
+#include "crm/rules.h"
 #include "db/db.h"
 #include "jobs/mailer.h"
 
@@ -25,17 +26,52 @@ static void copy(struct db_stmt *s, int col, char *out, size_t cap)
 	snprintf(out, cap, "%s", t ? t : "");
 }
 
-static kt_err load(struct db_conn *c, int64_t id, struct facts *f)
+/* assignee_of: who the reminder goes to. */
+static kt_err assignee_of(struct db_conn *c, int64_t id, int64_t *user)
 {
 	struct db_stmt *s;
-	kt_err rc = db_prepare(c,
-			       "SELECT a.subject, a.status, a.kind, a.place, a.starts_at, a.deleted_at,"
-			       " u.email, u.name, u.locale, u.time_zone, c.first_name, c.last_name, c.phone"
-			       " FROM activities a JOIN users u ON u.id = a.assignee_id"
-			       " LEFT JOIN contacts c ON c.id = a.contact_id WHERE a.id = ?", &s);
+	kt_err rc = db_prepare(c, "SELECT assignee_id FROM activities WHERE id = ?", &s);
 	if (rc)
 		return rc;
 	db_bind_int64(s, 1, id);
+	rc = db_step(s);
+	*user = rc == ERR_ROW && !db_col_is_null(s, 0) ? db_col_int64(s, 0) : 0;
+	db_reset(s);
+	return rc == ERR_ROW ? (*user ? ERR_OK : ERR_NOT_FOUND) : rc == ERR_DONE ? ERR_NOT_FOUND : rc;
+}
+
+/* load: the activity, its assignee and its client as the assignee may
+ * see it (a client hidden from them is not named in their e-mail). */
+static kt_err load(struct db_conn *c, int64_t id, int64_t now, struct facts *f)
+{
+	int64_t user;
+	kt_err rc = assignee_of(c, id, &user);
+	struct rec_ctx ctx;
+	if (!rc)
+		rc = scope_user_ctx(c, user, now, &ctx);
+	if (rc)
+		return rc;
+	struct rec_cond cond;
+	struct buf sql;
+	buf_init(&sql, 4 * LIM_COND_SQL);
+	rc = buf_puts(&sql, "SELECT a.subject, a.status, a.kind, a.place, a.starts_at, a.deleted_at,"
+			    " u.email, u.name, u.locale, u.time_zone, c.first_name, c.last_name, c.phone"
+			    " FROM activities a JOIN users u ON u.id = a.assignee_id");
+	if (!rc)
+		rc = scope_join(&ctx, "contacts", "c.", "c.id = a.contact_id", &sql, &cond);
+	if (!rc)
+		rc = buf_puts(&sql, " WHERE a.id = ?");
+	struct db_stmt *s = NULL;
+	if (!rc)
+		rc = db_prepare(c, buf_cstr(&sql), &s);
+	buf_clear(&sql);
+	int idx = 1;
+	if (!rc)
+		rc = record_bind_cond(s, &idx, &cond);
+	json_decref(cond.args);
+	if (rc)
+		return rc;
+	db_bind_int64(s, idx, id);
 	rc = db_step(s);
 	if (rc == ERR_ROW) {
 		copy(s, 0, f->subject, sizeof f->subject);
@@ -83,7 +119,7 @@ kt_err remind_mail_job(struct app *app, struct db_conn *c, json_t *payload, char
 	int64_t planned = json_integer_value(json_object_get(payload, "starts_at"));
 	struct facts f;
 	memset(&f, 0, sizeof f);
-	kt_err rc = load(c, id, &f);
+	kt_err rc = load(c, id, app_now(app), &f);
 	if (rc == ERR_NOT_FOUND)
 		return ERR_OK;
 	if (rc)

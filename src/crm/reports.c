@@ -65,7 +65,7 @@ kt_err inquiries_board(struct rec_ctx *ctx, json_t *params, json_t **out)
 		struct rec_cond c;
 		rc = scoped(ctx, "inquiries", "", &c);
 		struct db_stmt *s = NULL;
-		char sql[1400];
+		char sql[1400 + LIM_COND_SQL];
 		/* Counted up to BOARD_COUNT_CAP: a column of old won inquiries
 		 * must not make every board view scan them all.  In id order, so
 		 * the walk takes the (status_id, id) index and reads the table in
@@ -126,7 +126,7 @@ kt_err inquiries_report(struct rec_ctx *ctx, int32_t from, int32_t to, enum repo
 	kt_err rc = scoped(ctx, "inquiries", "i.", &c);
 	if (rc)
 		return rc;
-	char sql[2200];
+	char sql[2200 + LIM_COND_SQL];
 	snprintf(sql, sizeof sql,
 		 "SELECT %s AS k, MIN(%s), COUNT(*),"
 		 " SUM(CASE WHEN i.outcome = 'open' THEN 1 ELSE 0 END), SUM(CASE WHEN i.outcome = 'won' THEN 1 ELSE 0 END),"
@@ -201,7 +201,7 @@ kt_err contacts_report(struct rec_ctx *ctx, int32_t from, int32_t to, json_t **o
 	kt_err rc = scoped(ctx, "contacts", "c.", &c);
 	if (rc)
 		return rc;
-	char sql[1600];
+	char sql[1600 + LIM_COND_SQL];
 	snprintf(sql, sizeof sql,
 		 "SELECT h.changes, COUNT(*) FROM history h JOIN contacts c ON c.id = h.record_id"
 		 " WHERE h.entity = 'contacts' AND h.action = 'finish' AND h.at >= ? AND h.at < ?%s%s%s"

@@ -46,8 +46,19 @@ kt_err kb_articles_list_param(struct rec_ctx *ctx, const char *key, const char *
 kt_err scope_owner(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out);
 kt_err scope_assignee(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out);
 kt_err scope_handler(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out);
-kt_err scope_notes(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out);
 kt_err scope_department(struct rec_ctx *ctx, json_t *values, json_t *cur, const char *person);
+/* scope_user_ctx: the engine context of user_id (role and department read
+ * from the users table), for work done for someone outside a request (a
+ * reminder e-mail, a calendar feed): it reads under that person's scope.
+ * ERR_NOT_FOUND for no such user. */
+kt_err scope_user_ctx(struct db_conn *c, int64_t user_id, int64_t now, struct rec_ctx *out);
+/* scope_join: appends " LEFT JOIN entity alias ON on AND (scope)" to sql:
+ * the joined columns are NULL where ctx may not see the row.  alias ends
+ * with '.' ("c."); cond gets the scope, whose arguments bind in the join's
+ * place (caller frees cond->args). */
+struct buf;
+kt_err scope_join(struct rec_ctx *ctx, const char *entity, const char *alias, const char *on, struct buf *sql,
+		  struct rec_cond *cond);
 /* owned_before_write: a new record's owner_id defaults to its creator. */
 kt_err owned_before_write(struct rec_ctx *ctx, json_t *values, json_t *cur);
 /* dedupe.c: owned_before_write plus the name keys of the duplicate scan. */

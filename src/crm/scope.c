@@ -4,10 +4,15 @@
  * their department, and what they handle or created.  A record's
  * department is its responsible person's (owner, assignee, handler).
  * These conditions are spliced into the SQL of every read, so pages and
- * counts are right and a hidden record simply does not exist (404). */
+ * counts are right and a hidden record simply does not exist (404).  What
+ * a record hangs on (a note's client) adds its own rule: the engine
+ * composes them (src/model/links.c, F_PARENT). */
 #include <stdio.h>
 #include <string.h>
 
+#include "core/buf.h"
+#include "crm/accounts.h"
+#include "crm/entities.h"
 #include "crm/rules.h"
 #include "db/db.h"
 
@@ -45,32 +50,6 @@ kt_err scope_handler(struct rec_ctx *ctx, const char *prefix, struct rec_cond *o
 	return rule(ctx, prefix, "handler_id", out);
 }
 
-/* Notes follow the client, company or inquiry they belong to. */
-kt_err scope_notes(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out)
-{
-	out->sql[0] = '\0';
-	out->args = NULL;
-	if (ctx->role == ROLE_ADMIN || ctx->user_id == 0)
-		return ERR_OK;
-	const char *p = prefix[0] ? prefix : "notes.";
-	struct rec_cond c, i;
-	kt_err rc = rule(ctx, "c.", "owner_id", &c);
-	if (!rc)
-		rc = rule(ctx, "i.", "handler_id", &i);
-	if (rc) {
-		json_decref(c.args);
-		return rc;
-	}
-	snprintf(out->sql, sizeof out->sql,
-		 "(%.20scontact_id IS NULL OR EXISTS (SELECT 1 FROM contacts c WHERE c.id = %.20scontact_id AND (%.350s)))"
-		 " AND (%.20sinquiry_id IS NULL OR EXISTS (SELECT 1 FROM inquiries i WHERE i.id = %.20sinquiry_id AND (%.350s)))",
-		 p, p, c.sql, p, p, i.sql);
-	out->args = c.args;
-	json_array_extend(out->args, i.args);
-	json_decref(i.args);
-	return ERR_OK;
-}
-
 /* scope_department: the department of a record is its responsible
  * person's, set when it is created or handed to someone else. */
 kt_err scope_department(struct rec_ctx *ctx, json_t *values, json_t *cur, const char *person)
@@ -95,4 +74,39 @@ kt_err scope_department(struct rec_ctx *ctx, json_t *values, json_t *cur, const 
 		dep = json_integer(ctx->department_id);
 	json_object_set_new(values, "department_id", dep ? dep : json_null());
 	return ERR_OK;
+}
+
+kt_err scope_user_ctx(struct db_conn *c, int64_t user_id, int64_t now, struct rec_ctx *out)
+{
+	memset(out, 0, sizeof *out);
+	out->conn = c;
+	out->now = now;
+	out->default_cc = "48";
+	out->lookup = entities_find;
+	struct db_stmt *s;
+	kt_err rc = db_prepare(c, "SELECT role, department_id FROM users WHERE id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_int64(s, 1, user_id);
+	rc = db_step(s);
+	if (rc == ERR_ROW) {
+		out->user_id = user_id;
+		out->role = accounts_role_parse(db_col_text(s, 0, NULL));
+		out->department_id = db_col_is_null(s, 1) ? 0 : db_col_int64(s, 1);
+		/* A role this server does not know sees what an agent sees. */
+		if (out->role == ROLE_NONE)
+			out->role = ROLE_AGENT;
+	}
+	db_reset(s);
+	return rc == ERR_ROW ? ERR_OK : rc == ERR_DONE ? ERR_NOT_FOUND : rc;
+}
+
+kt_err scope_join(struct rec_ctx *ctx, const char *entity, const char *alias, const char *on, struct buf *sql,
+		  struct rec_cond *cond)
+{
+	kt_err rc = record_scope(ctx, entities_find(entity), alias, cond);
+	if (!rc)
+		rc = buf_printf(sql, " LEFT JOIN %s %.*s ON %s%s%s%s", entity, (int)strlen(alias) - 1, alias, on,
+				cond->sql[0] ? " AND (" : "", cond->sql, cond->sql[0] ? ")" : "");
+	return rc;
 }

@@ -83,10 +83,10 @@ static kt_err pinned(struct rec_ctx *ctx, const char *link, int64_t id, json_t *
 	kt_err rc = record_scope(ctx, entities_find("activities"), "", &cond);
 	if (rc)
 		return rc;
-	char sql[1400];
+	char sql[1400 + LIM_COND_SQL];
 	snprintf(sql, sizeof sql,
 		 "SELECT id FROM activities WHERE %s = ? AND status = 'planned' AND starts_at < ?"
-		 " AND deleted_at IS NULL%s%.1100s%s ORDER BY starts_at, id LIMIT 50", link,
+		 " AND deleted_at IS NULL%s%s%s ORDER BY starts_at, id LIMIT 50", link,
 		 cond.sql[0] ? " AND (" : "", cond.sql, cond.sql[0] ? ")" : "");
 	struct db_stmt *s;
 	rc = db_prepare(ctx->conn, sql, &s);

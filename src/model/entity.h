@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/limits.h"
 
 struct db_conn;
 struct buf;
@@ -18,7 +19,7 @@ struct rec_ctx;
 /* A condition an entity adds to a list query (or to every read of it):
  * SQL with '?' placeholders and their values (integers or strings). */
 struct rec_cond {
-	char sql[1024];
+	char sql[LIM_COND_SQL];
 	json_t *args;           /* array, owned by the engine once set */
 };
 
@@ -54,6 +55,8 @@ enum fflag {
 	F_NONEMPTY = 1 << 8,    /* a given text must not be empty */
 	F_NULLABLE = 1 << 9,    /* the column may be NULL: null clears an enum; an F_SORT
 				 * list pages through the NULLs too */
+	F_PARENT = 1 << 10,     /* FT_REF: the record hangs on the one it names and is
+				 * never visible where that one is not (record_scope) */
 };
 
 struct field {
@@ -109,6 +112,13 @@ struct entity {
 	bool searchable;                /* has a search index (<name>_fts) */
 	bool custom;                    /* has custom fields */
 	const char *default_sort;       /* e.g. "-updated_at" */
+	/* keeper: the column naming the person who does the work (a task's
+	 * assignee): they and the record's creator see it even where an
+	 * F_PARENT link hides it (the linked record itself stays hidden). */
+	const char *keeper;
+	/* title: the fields whose values, joined by spaces, name a record
+	 * where another record links to it (record_links_fill). */
+	const char *const *title;
 	struct entity_hooks hooks;
 };
 

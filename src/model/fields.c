@@ -121,10 +121,10 @@ const struct field activities_fields[] = {
 	{.name = "goal", .type = FT_TEXT, .max = 1000},
 	{.name = "assignee_id", .type = FT_REF, .flags = F_FILTER, .ref = "users"},
 	{.name = "parent_id", .type = FT_REF, .flags = F_FILTER, .ref = "activities"},
-	{.name = "contact_id", .type = FT_REF, .flags = F_FILTER, .ref = "contacts"},
-	{.name = "company_id", .type = FT_REF, .flags = F_FILTER, .ref = "companies"},
-	{.name = "inquiry_id", .type = FT_REF, .flags = F_FILTER, .ref = "inquiries"},
-	{.name = "deal_id", .type = FT_INT, .flags = F_FILTER, .min = 1, .max = INT64_MAX},
+	{.name = "contact_id", .type = FT_REF, .flags = F_FILTER | F_PARENT, .ref = "contacts"},
+	{.name = "company_id", .type = FT_REF, .flags = F_FILTER | F_PARENT, .ref = "companies"},
+	{.name = "inquiry_id", .type = FT_REF, .flags = F_FILTER | F_PARENT, .ref = "inquiries"},
+	{.name = "deal_id", .type = FT_REF, .flags = F_FILTER | F_PARENT, .ref = "deals"},
 	{.name = "remind_before_min", .type = FT_INT, .min = 0, .max = 43200},
 	{.name = "done_at", .type = FT_TIME, .flags = F_READONLY},
 	{.name = "visibility", .type = FT_ENUM, .flags = F_FILTER, .values = VISIBILITIES, .def = "\"company\""},
@@ -136,10 +136,10 @@ const struct field activities_fields[] = {
 
 const struct field notes_fields[] = {
 	{.name = "body", .type = FT_TEXT, .flags = F_REQUIRED, .max = LIM_TEXT_LONG},
-	{.name = "contact_id", .type = FT_REF, .flags = F_FILTER, .ref = "contacts"},
-	{.name = "company_id", .type = FT_REF, .flags = F_FILTER, .ref = "companies"},
-	{.name = "inquiry_id", .type = FT_REF, .flags = F_FILTER, .ref = "inquiries"},
-	{.name = "deal_id", .type = FT_INT, .flags = F_FILTER, .min = 1, .max = INT64_MAX},
+	{.name = "contact_id", .type = FT_REF, .flags = F_FILTER | F_PARENT, .ref = "contacts"},
+	{.name = "company_id", .type = FT_REF, .flags = F_FILTER | F_PARENT, .ref = "companies"},
+	{.name = "inquiry_id", .type = FT_REF, .flags = F_FILTER | F_PARENT, .ref = "inquiries"},
+	{.name = "deal_id", .type = FT_REF, .flags = F_FILTER | F_PARENT, .ref = "deals"},
 	{0},
 };
 

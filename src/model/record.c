@@ -242,15 +242,6 @@ kt_err rec_bind_value(struct db_stmt *s, int idx, const struct field *f, json_t 
 	}
 }
 
-kt_err record_scope(struct rec_ctx *ctx, const struct entity *e, const char *prefix, struct rec_cond *out)
-{
-	out->sql[0] = '\0';
-	out->args = NULL;
-	if (!e || !e->hooks.scope)
-		return ERR_OK;
-	return e->hooks.scope(ctx, prefix, out);
-}
-
 kt_err record_bind_cond(struct db_stmt *s, int *idx, const struct rec_cond *cond)
 {
 	size_t j;
@@ -267,15 +258,21 @@ kt_err record_bind_cond(struct db_stmt *s, int *idx, const struct rec_cond *cond
 
 kt_err record_exists(struct rec_ctx *ctx, const char *table, int64_t id)
 {
+	const struct entity *e = ctx->lookup ? ctx->lookup(table) : NULL;
+	if (ctx->lookup && !e)
+		return ERR_NOT_FOUND; /* a kind of record this server does not have */
 	struct rec_cond cond;
-	kt_err rc = record_scope(ctx, ctx->lookup ? ctx->lookup(table) : NULL, "", &cond);
+	kt_err rc = record_scope(ctx, e, "", &cond);
 	if (rc)
 		return rc;
-	char sql[1200];
-	snprintf(sql, sizeof sql, "SELECT 1 FROM %.64s WHERE id = ? AND deleted_at IS NULL%s%s%s", table,
-		 cond.sql[0] ? " AND (" : "", cond.sql, cond.sql[0] ? ")" : "");
+	struct buf sql;
+	buf_init(&sql, 2 * LIM_COND_SQL);
+	rc = buf_printf(&sql, "SELECT 1 FROM %s WHERE id = ? AND deleted_at IS NULL%s%s%s", table,
+			cond.sql[0] ? " AND (" : "", cond.sql, cond.sql[0] ? ")" : "");
 	struct db_stmt *s;
-	rc = db_prepare(ctx->conn, sql, &s);
+	if (!rc)
+		rc = db_prepare(ctx->conn, buf_cstr(&sql), &s);
+	buf_clear(&sql);
 	if (!rc) {
 		int idx = 2;
 		db_bind_int64(s, 1, id);

@@ -32,8 +32,10 @@ struct rec_ctx {
 	const struct entity *(*lookup)(const char *name);
 };
 
-/* record_scope: the visibility condition of e for ctx with prefix;
- * out->sql is "" when the caller sees everything.  Caller frees out->args. */
+/* record_scope: the visibility condition of e for ctx with prefix (links.c):
+ * e's own rule (its scope hook) and, for each F_PARENT field, that the
+ * record it names is empty or visible; out->sql is "" when the caller sees
+ * everything.  Caller frees out->args. */
 kt_err record_scope(struct rec_ctx *ctx, const struct entity *e, const char *prefix, struct rec_cond *out);
 /* record_bind_cond: binds cond's arguments from *idx on (advanced). */
 kt_err record_bind_cond(struct db_stmt *s, int *idx, const struct rec_cond *cond);
@@ -79,6 +81,13 @@ kt_err record_history(struct rec_ctx *ctx, const struct entity *e, int64_t id, j
 /* record_history_add: writes one history row (changes is borrowed). */
 kt_err record_history_add(struct rec_ctx *ctx, const char *entity, int64_t id, const char *action,
 			  json_t *changes);
+/* record_links_fill: for each object of items whose field link holds an
+ * id, sets item[key] to what the caller may see of that record of target:
+ * {"id", "name" (target's title fields), extra columns...}, or
+ * {"id", "hidden": true} when target's scope hides it (or it is gone).
+ * One statement per LIM_LINK_BATCH distinct ids. */
+kt_err record_links_fill(struct rec_ctx *ctx, const struct entity *target, const char *link, const char *key,
+			 const char *const *extra, json_t *items);
 /* record_exists: ERR_OK when table has a live row id, else ERR_NOT_FOUND. */
 kt_err record_exists(struct rec_ctx *ctx, const char *table, int64_t id);
 

@@ -494,11 +494,11 @@ test('activity_read_alone_carries_the_client_name_as_lists_do', async () => {
 	expectStatus(c, 201, 'POST /api/contacts');
 	const a = await create(admin, { contact_id: c.body.id });
 	const name = `Łucja ${c.body.last_name}`;
-	assert.equal(a.contact_name, name, 'the create reply');
-	assert.equal((await get(a.id)).contact_name, name, 'GET by id');
+	assert.equal(a.contact.name, name, 'the create reply');
+	assert.equal((await get(a.id)).contact.name, name, 'GET by id');
 	const listed = (await admin.get(`/api/activities?contact_id=${c.body.id}`)).body.items;
-	assert.equal(listed[0].contact_name, name, 'the list');
+	assert.equal(listed[0].contact.name, name, 'the list');
 	const done = await edit(admin, a.id, { status: 'done' });
 	expectStatus(done, 200, 'PATCH');
-	assert.equal(done.body.contact_name, name, 'the update reply');
+	assert.equal(done.body.contact.name, name, 'the update reply');
 });

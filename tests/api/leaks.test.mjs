@@ -214,8 +214,11 @@ before(async () => {
 	await autoplanned('autoK2priv', 'cK2priv', 'agent2', AGENT2_HIDDEN);
 	await activity('aMain', 'agent3', { visibility: 'private' }, GDANSK_HIDDEN);
 	const soon = iso(Date.now() + 2 * 60000); // its reminder e-mail is due at once
-	await activity('vAct1', 'admin', { visibility: 'company', assignee_id: U.agent1.id, contact_id: F.cGpriv.id, company_id: F.coVis.id, starts_at: soon, remind_before_min: 2 }, []);
-	await activity('vAct2', 'admin', { visibility: 'company', assignee_id: U.agent1.id, contact_id: F.cK2priv.id, company_id: F.coGpriv.id, inquiry_id: F.iGpriv.id, starts_at: soon, remind_before_min: 2 }, []);
+	// Company-wide tasks of agent1 about clients agent1 may not see: the
+	// assignee keeps the task (not the client); the Kraków manager, who sees
+	// neither the Gdańsk client nor is assigned, sees no more than the client.
+	await activity('vAct1', 'admin', { visibility: 'company', assignee_id: U.agent1.id, contact_id: F.cGpriv.id, company_id: F.coVis.id, starts_at: soon, remind_before_min: 2 }, ['manager']);
+	await activity('vAct2', 'admin', { visibility: 'company', assignee_id: U.agent1.id, contact_id: F.cK2priv.id, company_id: F.coGpriv.id, inquiry_id: F.iGpriv.id, starts_at: soon, remind_before_min: 2 }, ['manager']);
 	await activity('vActCtrl', 'admin', { visibility: 'company', assignee_id: U.agent1.id, contact_id: F.cVis.id, starts_at: soon, remind_before_min: 2 }, []);
 	await activity('aSub', 'admin', { visibility: 'company', assignee_id: U.agent1.id, parent_id: F.aMain.id }, []);
 	const today = localDate(Date.now(), 'Europe/Warsaw');

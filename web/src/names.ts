@@ -1,13 +1,19 @@
 // names.ts: how records are named on screen, and the settings lists
 // (users, statuses, action types, ...) loaded once after log-in.
 import { api, type Page } from './api';
-import { tn } from './i18n';
+import { t, tn } from './i18n';
 import { lookups } from './store';
-import type { ActionType, Activity, CloseReason, Company, Contact, CustomField, Department, Status, User } from './types';
+import type { ActionType, Activity, CloseReason, Company, Contact, CustomField, Department, LinkedClient, Status, User } from './types';
 
 export function contactName(c: Pick<Contact, 'first_name' | 'last_name'> | null | undefined): string {
   if (!c) return '';
   return [c.first_name, c.last_name].filter(Boolean).join(' ');
+}
+
+/** clientLabel: a linked client's name, or a note that the reader may not see it. */
+export function clientLabel(c: LinkedClient | null | undefined): string {
+  if (!c) return '';
+  return c.hidden ? t('link.hiddenClient') : (c.name ?? '');
 }
 
 export function companyName(c: Company | null | undefined): string {

@@ -82,8 +82,7 @@ export interface Activity extends Rec {
   done_at: string | null;
   // reminders and calendar add these
   type?: 'activity' | 'inquiry';
-  contact_name?: string;
-  contact_phone?: string | null;
+  contact?: LinkedClient;
 }
 
 export interface Inquiry extends Rec {
@@ -100,8 +99,16 @@ export interface Inquiry extends Rec {
   closed_at: string | null;
   custom: Record<string, unknown>;
   type?: 'inquiry';
-  contact_name?: string;
-  contact_phone?: string | null;
+  contact?: LinkedClient;
+}
+
+/** A linked client as the reader may see it: its name (and phone in the
+ * agenda), or only its id with hidden when its visibility hides it. */
+export interface LinkedClient {
+  id: number;
+  name?: string;
+  phone?: string | null;
+  hidden?: boolean;
 }
 
 export interface Status extends Rec {

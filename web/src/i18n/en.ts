@@ -99,6 +99,7 @@ export const en: Record<keyof typeof pl, string> = {
   'home.day_after': 'The day after',
   'home.nothing': 'Nothing planned for the next days.',
   'home.inquiry': 'Inquiry',
+  'link.hiddenClient': 'a client you cannot see',
   'home.myInquiries': 'My open inquiries',
   'home.noInquiries': 'No open inquiries.',
 

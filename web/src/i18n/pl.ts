@@ -97,6 +97,7 @@ export const pl = {
   'home.day_after': 'Pojutrze',
   'home.nothing': 'Nic zaplanowanego na najbliższe dni.',
   'home.inquiry': 'Zapytanie',
+  'link.hiddenClient': 'klient niewidoczny dla Ciebie',
   'home.myInquiries': 'Moje otwarte zapytania',
   'home.noInquiries': 'Brak otwartych zapytań.',
 

@@ -15,7 +15,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import { isoZ, offsetMin, userZone, wall, wallToMs } from '../fmt';
 import { getLocale, t } from '../i18n';
-import { actionTypeOf } from '../names';
+import { actionTypeOf, clientLabel } from '../names';
 import { lookups, me } from '../store';
 import type { Activity } from '../types';
 import { ActivityForm } from '../ui/activityForm';
@@ -44,7 +44,7 @@ function toEvent(a: Activity): EventInput {
   const end = a.ends_at && a.ends_at !== start ? a.ends_at : isoZ(Date.parse(start) + Math.max(a.duration_min, 15) * 60000);
   return {
     id: String(a.id),
-    title: a.subject + (a.contact_name ? ' — ' + a.contact_name : ''),
+    title: a.subject + (a.contact ? ' — ' + clientLabel(a.contact) : ''),
     start,
     end,
     backgroundColor: at?.background ?? undefined,

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type Page } from '../api';
 import { t, tn, type Key } from '../i18n';
 import { fmtDate, fmtDateTime, fmtMoney, fmtPhone, fmtTime } from '../fmt';
-import { actionTypeOf, statusOf } from '../names';
+import { actionTypeOf, clientLabel, statusOf } from '../names';
 import { me } from '../store';
 import type { Activity, Inquiry, Reminders } from '../types';
 import { ActivityForm, kindLabel, toggleDone } from '../ui/activityForm';
@@ -46,7 +46,7 @@ function ReminderRow(p: { a: Activity; group: keyof Reminders; onDone: () => voi
         <span class="kind-badge kind-inquiry">{t('home.inquiry')}</span>
         <span class="reminder-main">
           <a href={`/inquiries/${i.id}`}>{i.title}</a>
-          {i.contact_name && <span class="muted"> · {i.contact_name}</span>}
+          {i.contact && <span class="muted"> · {clientLabel(i.contact)}</span>}
         </span>
       </li>
     );
@@ -62,11 +62,15 @@ function ReminderRow(p: { a: Activity; group: keyof Reminders; onDone: () => voi
         {a.contact_id && (
           <span class="muted">
             {' · '}
-            <a href={`/clients/${a.contact_id}`}>{a.contact_name}</a>
-            {a.contact_phone && (
+            {a.contact?.hidden ? (
+              clientLabel(a.contact)
+            ) : (
+              <a href={`/clients/${a.contact_id}`}>{a.contact?.name}</a>
+            )}
+            {a.contact?.phone && (
               <>
                 {' · '}
-                <a href={'tel:' + a.contact_phone}>{fmtPhone(a.contact_phone)}</a>
+                <a href={'tel:' + a.contact.phone}>{fmtPhone(a.contact.phone)}</a>
               </>
             )}
           </span>

@@ -9,11 +9,11 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type Page } from '../api';
 import { fmtDateTime, fmtPhone } from '../fmt';
 import { t, type Key } from '../i18n';
-import { contactName, userName } from '../names';
+import { clientLabel, contactName, userName } from '../names';
 import type { Role } from '../officeTypes';
 import { navigate, useLocation } from '../router';
 import { isAdmin, me, toast } from '../store';
-import type { Rec } from '../types';
+import type { LinkedClient, Rec } from '../types';
 import { showError } from '../ui/errors';
 import { TextField } from '../ui/fields';
 import { LoadMore, usePaged } from '../ui/loadMore';
@@ -74,7 +74,7 @@ const SPECS: Spec[] = [
     search: true,
     fields: 'kind,subject,starts_at,contact_id,' + STD,
     name: (r) => str(r.subject),
-    meta: (r) => line(t(('kind.' + str(r.kind)) as Key), fmtDateTime(str(r.starts_at)), str(r.contact_name)),
+    meta: (r) => line(t(('kind.' + str(r.kind)) as Key), fmtDateTime(str(r.starts_at)), clientLabel(r.contact as LinkedClient | undefined)),
   },
   {
     kind: 'announcements',
