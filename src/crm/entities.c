@@ -36,7 +36,8 @@ static const struct entity CUSTOM_FIELDS = {
 static const struct entity COMPANIES = {
 	.name = "companies", .fields = companies_fields, .read_role = ROLE_AGENT, .write_role = ROLE_AGENT, .searchable = true,
 	.custom = true, .default_sort = "-updated_at", .title = NAME,
-	.hooks = {.before_write = dedupe_companies_before_write, .scope = scope_owner},
+	.hooks = {.before_write = dedupe_companies_before_write, .scope = scope_companies,
+		  .decorate = scope_companies_decorate},
 };
 
 static const struct entity CONTACTS = {
@@ -44,7 +45,8 @@ static const struct entity CONTACTS = {
 	.custom = true, .default_sort = "-updated_at", .title = PERSON_NAME,
 	.hooks = {.validate = contacts_validate, .before_write = dedupe_contacts_before_write,
 		  .after_write = contacts_after_write, .before_delete = contacts_before_delete,
-		  .before_restore = contacts_before_restore, .scope = scope_owner},
+		  .before_restore = contacts_before_restore, .scope = scope_contacts,
+		  .decorate = scope_contacts_decorate},
 };
 
 static const struct entity ACTION_TYPES = {

@@ -44,6 +44,13 @@ kt_err kb_articles_decorate(struct rec_ctx *ctx, json_t *items);
 kt_err kb_articles_list_param(struct rec_ctx *ctx, const char *key, const char *value, struct rec_cond *out);
 /* scope.c: the visibility rules, by the column naming the responsible person. */
 kt_err scope_owner(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out);
+/* Clients and companies: the owner rule, and the assignee of an open task
+ * about one may open it; the decorate hooks mark such records "access":
+ * "task". */
+kt_err scope_contacts(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out);
+kt_err scope_companies(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out);
+kt_err scope_contacts_decorate(struct rec_ctx *ctx, json_t *items);
+kt_err scope_companies_decorate(struct rec_ctx *ctx, json_t *items);
 kt_err scope_assignee(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out);
 kt_err scope_handler(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out);
 kt_err scope_department(struct rec_ctx *ctx, json_t *values, json_t *cur, const char *person);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/limits.h"
 #include "crm/accounts.h"
 #include "crm/entities.h"
 #include "crm/rules.h"
@@ -38,6 +39,98 @@ static kt_err rule(struct rec_ctx *ctx, const char *p, const char *person, struc
 kt_err scope_owner(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out)
 {
 	return rule(ctx, prefix, "owner_id", out);
+}
+
+/* grant: the subquery of the clients (link "contact_id") or companies
+ * ("company_id") that the caller has an open task about. */
+#define GRANT "SELECT %s FROM activities WHERE assignee_id = ? AND status = 'planned' AND deleted_at IS NULL" \
+	      " AND %s IS NOT NULL"
+
+/* The person a task is assigned to may open the client (or company) it is
+ * about while the task is open: read it, add notes and activities.  Nobody
+ * else gains anything, and what else hangs on the client keeps its own
+ * rule. */
+static kt_err owner_or_task(struct rec_ctx *ctx, const char *prefix, const char *table, const char *link,
+			    struct rec_cond *out)
+{
+	kt_err rc = rule(ctx, prefix, "owner_id", out);
+	if (rc || !out->sql[0])
+		return rc;
+	char own[sizeof out->sql];
+	snprintf(own, sizeof own, "%s", out->sql);
+	char sub[300];
+	snprintf(sub, sizeof sub, GRANT, link, link);
+	int n = snprintf(out->sql, sizeof out->sql, "%s OR %s%sid IN (%s)", own, prefix[0] ? prefix : table,
+			 prefix[0] ? "" : ".", sub);
+	if (n < 0 || (size_t)n >= sizeof out->sql)
+		return ERR_INTERNAL;
+	return json_array_append_new(out->args, json_integer(ctx->user_id)) ? ERR_NOMEM : ERR_OK;
+}
+
+kt_err scope_contacts(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out)
+{
+	return owner_or_task(ctx, prefix, "contacts", "contact_id", out);
+}
+
+kt_err scope_companies(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out)
+{
+	return owner_or_task(ctx, prefix, "companies", "company_id", out);
+}
+
+/* mark_granted: "access": "task" on each of items (of table) the caller
+ * sees only through an open task of theirs, so the card can say why. */
+static kt_err mark_granted(struct rec_ctx *ctx, const char *table, json_t *items)
+{
+	if (ctx->role == ROLE_ADMIN || ctx->user_id == 0 || !json_array_size(items))
+		return ERR_OK;
+	struct rec_cond own;
+	kt_err rc = rule(ctx, "", "owner_id", &own);
+	if (rc)
+		return rc;
+	struct buf sql;
+	buf_init(&sql, 2 * LIM_COND_SQL);
+	rc = buf_printf(&sql, "SELECT id FROM %s WHERE id IN (?", table);
+	for (int i = 1; i < LIM_LINK_BATCH && !rc; i++)
+		rc = buf_puts(&sql, ", ?");
+	if (!rc)
+		rc = buf_printf(&sql, ") AND NOT (%s)", own.sql);
+	struct db_stmt *s = NULL;
+	if (!rc)
+		rc = db_prepare(ctx->conn, buf_cstr(&sql), &s);
+	buf_clear(&sql);
+	size_t n = json_array_size(items);
+	for (size_t at = 0; at < n && !rc; at += LIM_LINK_BATCH) {
+		for (size_t k = 0; k < LIM_LINK_BATCH; k++) {
+			json_t *it = json_array_get(items, at + k < n ? at + k : at);
+			db_bind_int64(s, (int)k + 1, json_integer_value(json_object_get(it, "id")));
+		}
+		int idx = LIM_LINK_BATCH + 1;
+		rc = record_bind_cond(s, &idx, &own);
+		while (!rc && (rc = db_step(s)) == ERR_ROW) {
+			int64_t id = db_col_int64(s, 0);
+			for (size_t k = at; k < n && k < at + LIM_LINK_BATCH; k++) {
+				json_t *it = json_array_get(items, k);
+				if (json_integer_value(json_object_get(it, "id")) == id)
+					json_object_set_new(it, "access", json_string("task"));
+			}
+			rc = ERR_OK;
+		}
+		db_reset(s);
+		if (rc == ERR_DONE)
+			rc = ERR_OK;
+	}
+	json_decref(own.args);
+	return rc;
+}
+
+kt_err scope_contacts_decorate(struct rec_ctx *ctx, json_t *items)
+{
+	return mark_granted(ctx, "contacts", items);
+}
+
+kt_err scope_companies_decorate(struct rec_ctx *ctx, json_t *items)
+{
+	return mark_granted(ctx, "companies", items);
 }
 
 kt_err scope_assignee(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out)

@@ -27,6 +27,8 @@ export interface Department extends Rec {
 }
 
 export interface Contact extends Rec {
+  /** "task": seen only through an open task assigned to the reader */
+  access?: 'task';
   first_name: string;
   last_name: string;
   kind: 'lead' | 'customer' | 'company_contact';
@@ -46,6 +48,8 @@ export interface Contact extends Rec {
 }
 
 export interface Company extends Rec {
+  /** "task": seen only through an open task assigned to the reader */
+  access?: 'task';
   name: string;
   nip: string | null;
   regon: string | null;

@@ -235,6 +235,8 @@ export const pl = {
   'card.pinned': 'Zaległe zadania',
   'card.empty': 'Brak wpisów.',
   'card.people': 'Osoby w firmie',
+  'card.taskAccess': 'Widzisz tego klienta, bo masz przypisane zadanie.',
+  'card.taskAccessCompany': 'Widzisz tę firmę, bo masz przypisane zadanie.',
   'card.archivedNotice': 'Ten klient jest w archiwum. Notatki i zadania można dodawać bez przywracania.',
   'card.archivedEdit': 'Ten klient jest w archiwum. Przywrócić go, aby edytować dane?',
   'finish.open': 'Zakończ obsługę',

@@ -371,6 +371,7 @@ export function ClientCard({ id }: { id: number }) {
         </div>
       </div>
       {c.archived && <p class="notice">{t('card.archivedNotice')}</p>}
+      {c.access === 'task' && <p class="notice">{t('card.taskAccess')}</p>}
       <div class="card-grid">
         <div>
           <section class="panel" aria-labelledby="det-title">
@@ -470,6 +471,7 @@ export function CompanyCard({ id }: { id: number }) {
           )}
         </div>
       </div>
+      {c.access === 'task' && <p class="notice">{t('card.taskAccessCompany')}</p>}
       <div class="card-grid">
         <div>
           <section class="panel" aria-labelledby="det-title">
