@@ -60,6 +60,15 @@ test('visibility_a_done_task_names_its_hidden_client_as_hidden', async () => {
 	await page.getByText('Nie znaleziono').first().waitFor();
 });
 
+test('visibility_a_page_of_a_record_that_is_not_there_says_so_instead_of_loading', async () => {
+	for (const [path, back] of [['/inquiries/999999', 'Zapytania'], ['/clients/999999', 'Klienci'], ['/companies/999999', 'Firmy'], ['/kb/999999', 'Baza wiedzy']]) {
+		await page.goto(srv.url + path);
+		await page.getByRole('alert').getByText('Nie znaleziono.').waitFor();
+		await page.locator('main').getByRole('link', { name: back, exact: true }).waitFor();
+		assert.equal(await page.getByText('Wczytywanie…').count(), 0, `${path} stops loading`);
+	}
+});
+
 test('visibility_pages_have_no_console_errors', () => {
 	// A card of a client I may not see answers 404 (the page says so).
 	assert.deepEqual(b.errors.filter((e) => !/status of 404/.test(e)), []);

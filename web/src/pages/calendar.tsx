@@ -149,7 +149,9 @@ export function CalendarPage() {
         patch(a, { duration_min: mins }, info.revert);
       },
       eventDidMount: (info) => {
-        const a = info.event.extendedProps.a as Activity;
+        // The block drawn while a slot is selected (selectMirror) is no activity.
+        const a = info.event.extendedProps.a as Activity | undefined;
+        if (info.isMirror || !a) return;
         info.el.setAttribute('data-activity', String(a.id));
         info.el.setAttribute('title', info.event.title);
       },

@@ -19,6 +19,7 @@ import { RecordForm, selectOptions } from '../ui/recordForm';
 import { KindBadge, StatusBadge } from './home';
 import { companySpecs, contactSpecs } from './specs';
 import { LoadMore } from '../ui/loadMore';
+import { loadFailure, Pending } from '../ui/pending';
 
 function customValue(f: CustomField, v: unknown): string {
   if (v === null || v === undefined || v === '') return '';
@@ -301,16 +302,15 @@ export function ClientCard({ id }: { id: number }) {
       setC(r);
       setCompany(r.company_id ? await api.get<Company>(`/api/companies/${r.company_id}`).catch(() => null) : null);
     } catch (e) {
-      setFailed(t('err.notFound'));
-      showError(e);
+      if (c) showError(e);
+      else setFailed(loadFailure(e));
     }
   };
   useEffect(() => {
     load();
   }, [id]);
 
-  if (failed) return <section class="page"><p class="form-error">{failed}</p></section>;
-  if (!c) return <p class="muted loading">{t('common.loading')}</p>;
+  if (!c) return <Pending failed={failed} back="/clients" backLabel={t('clients.title')} />;
 
   const patch = async (body: Record<string, unknown>) => {
     try {
@@ -439,6 +439,8 @@ export function CompanyCard({ id }: { id: number }) {
   const [people, setPeople] = useState<Contact[]>([]);
   const [editing, setEditing] = useState(false);
 
+  const [failed, setFailed] = useState('');
+
   const load = async () => {
     try {
       const [r, p] = await Promise.all([
@@ -449,13 +451,14 @@ export function CompanyCard({ id }: { id: number }) {
       setC(r);
       setPeople(p.items);
     } catch (e) {
-      showError(e);
+      if (c) showError(e);
+      else setFailed(loadFailure(e));
     }
   };
   useEffect(() => {
     load();
   }, [id]);
-  if (!c) return <p class="muted loading">{t('common.loading')}</p>;
+  if (!c) return <Pending failed={failed} back="/clients?tab=companies" backLabel={t('clients.companies')} />;
   return (
     <section class="page card">
       <nav class="crumbs" aria-label={t('nav.crumbs')}>

@@ -20,6 +20,7 @@ import { ExportMenu } from '../ui/transfer';
 import { ChangeText } from './card';
 import { StatusBadge } from './home';
 import { LoadMore } from '../ui/loadMore';
+import { loadFailure, Pending } from '../ui/pending';
 
 type VisChoice = 'me' | 'department' | 'other' | 'company';
 
@@ -480,6 +481,7 @@ export function InquiryPage({ id }: { id: number }) {
   const [commentErr, setCommentErr] = useState<FormErrors>(noErrors);
   const [editing, setEditing] = useState(false);
   const [lostOpen, setLostOpen] = useState(false);
+  const [failed, setFailed] = useState('');
 
   const load = async () => {
     try {
@@ -491,13 +493,14 @@ export function InquiryPage({ id }: { id: number }) {
       setHistory(h.items);
       setContact(r.contact_id ? await api.get<Contact>(`/api/contacts/${r.contact_id}`).catch(() => null) : null);
     } catch (e) {
-      showError(e);
+      if (i) showError(e);
+      else setFailed(loadFailure(e));
     }
   };
   useEffect(() => {
     load();
   }, [id]);
-  if (!i) return <p class="muted loading">{t('common.loading')}</p>;
+  if (!i) return <Pending failed={failed} back="/inquiries" backLabel={t('inquiries.title')} />;
 
   const close = async (outcome: 'won' | 'lost' | 'open', reason?: number) => {
     try {

@@ -13,6 +13,7 @@ import { navigate, useLocation } from '../router';
 import { me, toast } from '../store';
 import { confirmDialog, Modal } from '../ui/dialogs';
 import { noErrors, showError, type FormErrors } from '../ui/errors';
+import { loadFailure, Pending } from '../ui/pending';
 import { FormActions, FormError, TextArea, TextField } from '../ui/fields';
 import { Body } from './announcements';
 import { LoadMore, usePaged } from '../ui/loadMore';
@@ -193,27 +194,20 @@ export function KbPage() {
 
 export function KbArticlePage({ id }: { id: number }) {
   const [a, setA] = useState<KbArticle | null>(null);
-  const [failed, setFailed] = useState(false);
+  const [failed, setFailed] = useState('');
   const [editing, setEditing] = useState(false);
   const load = async () => {
     try {
       setA(await api.get<KbArticle>(`/api/kb_articles/${id}`));
     } catch (e) {
-      setFailed(true);
-      showError(e);
+      if (a) showError(e);
+      else setFailed(loadFailure(e));
     }
   };
   useEffect(() => {
     load();
   }, [id]);
-  if (failed)
-    return (
-      <section class="page">
-        <p class="form-error">{t('err.notFound')}</p>
-        <a href="/kb">{t('kb.title')}</a>
-      </section>
-    );
-  if (!a) return <p class="muted loading">{t('common.loading')}</p>;
+  if (!a) return <Pending failed={failed} back="/kb" backLabel={t('kb.title')} />;
   const remove = async () => {
     if (!(await confirmDialog(t('kb.deleteConfirm'), t('action.delete')))) return;
     try {
