@@ -188,7 +188,7 @@ static void run_export(const struct entity *e, const struct fuzz_actor *a, json_
 	struct rec_ctx ctx;
 	fuzz_ctx(&ctx, a);
 	struct export *x = NULL;
-	kt_err rc = export_open(&ctx, e, params, "Europe/Warsaw", &x);
+	kt_err rc = export_open(&ctx, e, params, "Europe/Warsaw", "pl", &x);
 	if (rc) {
 		check_refusal(e, rc, &ctx, params);
 		rec_ctx_clear(&ctx);

@@ -1,5 +1,5 @@
 /* transfer.c: GET /api/<entity>/export?format=csv|xlsx (the list as a
- * file, streamed) and POST /api/contacts/import, /api/companies/import (a
+ * file, streamed; CSV separated as the caller's locale expects, or ?sep=) and POST /api/contacts/import, /api/companies/import (a
  * text/csv body, ?dry_run=1, ?map={...}, ?skip_duplicates=1).  Both run on
  * a worker (ROUTE_SLOW); a CSV export then streams from the server's
  * thread on this request's connection, which the export keeps until done. */
@@ -22,7 +22,7 @@ kt_err api_transfer_export(struct http_req *req)
 	api_ctx(req, &ctx);
 	json_t *params = http_query(req);
 	struct export *x = NULL;
-	kt_err rc = params ? export_open(&ctx, e, params, req->auth.time_zone, &x) : ERR_NOMEM;
+	kt_err rc = params ? export_open(&ctx, e, params, req->auth.time_zone, req->auth.locale, &x) : ERR_NOMEM;
 	json_decref(params);
 	if (rc)
 		return api_fail(req, &ctx, rc);

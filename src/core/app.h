@@ -15,6 +15,7 @@ struct app {
 	const char *data_dir;           /* KONTAKT_DATA_DIR */
 	const char *smtp_url;           /* KONTAKT_SMTP_URL */
 	const char *smtp_from;          /* KONTAKT_SMTP_FROM */
+	bool smtp_allow_plaintext;      /* KONTAKT_SMTP_ALLOW_PLAINTEXT: no STARTTLS required off this machine */
 	const char *web_dir;            /* serve the UI from here instead of the embedded copy */
 	const char *backup_password;    /* scheduled backups need one */
 	int backup_keep;                /* scheduled backups kept */

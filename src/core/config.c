@@ -31,18 +31,19 @@ kt_err config_set(struct config *c, const char *key, const char *value)
 	struct {
 		const char *name;
 		int *slot;
-		long max;
+		long min, max;
 	} ints[] = {
-		{"threads", &c->threads, 256}, {"backup_interval_h", &c->backup_interval_h, 24 * 365},
-		{"backup_keep", &c->backup_keep, 10000}, {"cookie_secure", &c->cookie_secure, 1},
-		{"conn_timeout_s", &c->conn_timeout_s, 3600},
+		{"threads", &c->threads, 1, 256}, {"backup_interval_h", &c->backup_interval_h, 1, 24 * 365},
+		{"backup_keep", &c->backup_keep, 1, 10000}, {"cookie_secure", &c->cookie_secure, 0, 1},
+		{"conn_timeout_s", &c->conn_timeout_s, 1, 3600},
+		{"smtp_allow_plaintext", &c->smtp_allow_plaintext, 0, 1},
 	};
 	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
 		if (strcmp(ints[i].name, key) != 0)
 			continue;
 		char *end;
 		long n = strtol(value, &end, 10);
-		if (!*value || *end || n < (strcmp(key, "cookie_secure") == 0 ? 0 : 1) || n > ints[i].max)
+		if (!*value || *end || n < ints[i].min || n > ints[i].max)
 			return ERR_INVALID;
 		*ints[i].slot = (int)n;
 		return ERR_OK;
@@ -77,6 +78,7 @@ void config_load_env(struct config *c)
 		{"KONTAKT_LOG_LEVEL", "log_level"}, {"KONTAKT_BACKUP_PASSWORD", "backup_password"},
 		{"KONTAKT_BACKUP_INTERVAL_H", "backup_interval_h"}, {"KONTAKT_BACKUP_KEEP", "backup_keep"},
 		{"KONTAKT_COOKIE_SECURE", "cookie_secure"}, {"KONTAKT_CONN_TIMEOUT_S", "conn_timeout_s"},
+		{"KONTAKT_SMTP_ALLOW_PLAINTEXT", "smtp_allow_plaintext"},
 	};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
 		const char *v = getenv(map[i].env);

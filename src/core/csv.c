@@ -1,6 +1,7 @@
-/* csv.c: see csv.h.  One pass over the bytes per record; field bytes are
- * copied (quotes undone) into one buffer per record, so a field is a
- * plain C string however it was quoted. */
+/* csv.c: see csv.h.  The reader makes one pass over the bytes per record;
+ * field bytes are copied (quotes undone) into one buffer per record, so a
+ * field is a plain C string however it was quoted.  The writer is
+ * csv_put_cell at the end. */
 #include "core/csv.h"
 
 #include <stdint.h>
@@ -246,4 +247,38 @@ kt_err csv_next(struct csv *c, bool *eof)
 		c->fields[i].n = end - c->off[i];
 	}
 	return ERR_OK;
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+bool csv_guarded(const char *s, size_t n)
+{
+	if (n && (s[0] == '\t' || s[0] == '\r'))
+		return true;
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
+		i++;
+	return i < n && memchr("=+-@'", s[i], 5) != NULL;
+}
+
+kt_err csv_put_cell(struct buf *out, const char *s, size_t n, bool text, char sep)
+{
+	bool guard = text && csv_guarded(s, n);
+	bool quote = n && (s[0] == ' ' || s[n - 1] == ' ');
+	for (size_t i = 0; i < n && !quote; i++)
+		quote = s[i] == sep || memchr(",;\"\r\n\t", s[i], 6) != NULL;
+	kt_err rc = quote ? buf_putc(out, '"') : ERR_OK;
+	if (!rc && guard)
+		rc = buf_putc(out, '\'');
+	if (!quote)
+		return rc ? rc : buf_append(out, s, n);
+	for (size_t i = 0; i < n && !rc;) {
+		const char *q = memchr(s + i, '"', n - i);
+		size_t k = q ? (size_t)(q - (s + i)) + 1 : n - i;
+		rc = buf_append(out, s + i, k);
+		if (!rc && q)
+			rc = buf_putc(out, '"');
+		i += k;
+	}
+	return rc ? rc : buf_putc(out, '"');
 }

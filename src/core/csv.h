@@ -1,8 +1,9 @@
-/* csv.h: a CSV reader for imports (RFC 4180): quoted fields with doubled
- * quotes and line breaks inside, CRLF or LF (or CR) line ends, a UTF-8 BOM,
- * and the separator of the header line (',' or ';' as Polish spreadsheets
- * write it, or a tab).  Text that is not UTF-8 is read as Windows-1250 and
- * converted; control bytes are refused as binary junk, with the line.
+/* csv.h: CSV (RFC 4180) both ways.  The reader, for imports: quoted fields
+ * with doubled quotes and line breaks inside, CRLF or LF (or CR) line ends,
+ * a UTF-8 BOM, and the separator of the header line (',' or ';' as Polish
+ * spreadsheets write it, or a tab); text that is not UTF-8 is read as
+ * Windows-1250, control bytes are refused as binary junk, with the line.
+ * The cell writer, for exports: quoting and the spreadsheet formula guard.
  * Deliberately not here: other encodings, comments, guessing a header. */
 #ifndef KT_CSV_H
 #define KT_CSV_H
@@ -44,6 +45,22 @@ kt_err csv_open(struct csv *c, const char *data, size_t len);
  * LIM_CSV_FIELD bytes or more than LIM_CSV_COLUMNS fields. */
 kt_err csv_next(struct csv *c, bool *eof);
 void csv_clear(struct csv *c);
+
+/* csv_guarded: whether a text cell s[0..n) gets the formula guard, a
+ * leading "'": when it starts with a tab or CR, or its first character
+ * after white space (space, tab, CR, LF) is = + - @ (a spreadsheet would
+ * run it as a formula: "=1+1", "  =cmd", "@SUM(1)", "-2+3", "+48 601...")
+ * or ' (so a value that really starts with a quote keeps it: the reader
+ * drops one quote only where the writer put one).  The import uses it to
+ * undo the guard: a cell "'" + t with csv_guarded(t) holds t. */
+bool csv_guarded(const char *s, size_t n);
+/* csv_put_cell: appends the cell s[0..n) to out.  text: a text cell, which
+ * gets the formula guard (numbers and booleans never do, so -12.5 stays a
+ * number).  The cell is quoted (quotes doubled) when it holds sep, ',',
+ * ';', '"', CR, LF or tab, or starts or ends with a space: quoting every
+ * possible separator keeps a cell whole in whatever separator the
+ * spreadsheet assumes. */
+kt_err csv_put_cell(struct buf *out, const char *s, size_t n, bool text, char sep);
 
 /* csv_cp1250_to_utf8: converts in[0..len) into out (cap >= 3 * len + 1
  * always suffices), NUL-terminated; returns the bytes written, or 0 with

@@ -1,20 +1,22 @@
-/* table.c: see table.h. */
+/* table.c: see table.h.  CSV cells are written by csv_put_cell (quoting,
+ * the formula guard for text). */
 #include "core/table.h"
 
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
-static kt_err csv_field(struct buf *out, json_t *v)
+#include "core/csv.h"
+
+static kt_err csv_field(struct buf *out, json_t *v, char sep)
 {
 	char num[64];
 	const char *s = num;
 	if (json_is_string(v))
-		s = json_string_value(v);
-	else if (json_is_integer(v))
+		return csv_put_cell(out, json_string_value(v), json_string_length(v), true, sep);
+	if (json_is_integer(v))
 		snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
 	else if (json_is_real(v))
 		snprintf(num, sizeof num, "%.15g", json_real_value(v));
@@ -22,27 +24,18 @@ static kt_err csv_field(struct buf *out, json_t *v)
 		s = json_is_true(v) ? "true" : "false";
 	else
 		s = "";
-	/* A leading = + - @ would be run as a formula by spreadsheet programs. */
-	bool formula = json_is_string(v) && s[0] && strchr("=+-@\t\r", s[0]);
-	if (!formula && !strpbrk(s, ",\"\r\n"))
-		return buf_puts(out, s);
-	kt_err rc = buf_putc(out, '"');
-	if (!rc && formula)
-		rc = buf_putc(out, '\'');
-	for (; *s && !rc; s++)
-		rc = *s == '"' ? buf_puts(out, "\"\"") : buf_putc(out, *s);
-	return rc ? rc : buf_putc(out, '"');
+	return csv_put_cell(out, s, strlen(s), false, sep);
 }
 
-kt_err table_csv_row(struct buf *out, json_t *row)
+kt_err table_csv_row(struct buf *out, json_t *row, char sep)
 {
 	size_t i;
 	json_t *v;
 	kt_err rc = ERR_OK;
 	json_array_foreach(row, i, v) {
-		if (i && (rc = buf_putc(out, ',')) != ERR_OK)
+		if (i && (rc = buf_putc(out, sep)) != ERR_OK)
 			return rc;
-		if ((rc = csv_field(out, v)) != ERR_OK)
+		if ((rc = csv_field(out, v, sep)) != ERR_OK)
 			return rc;
 	}
 	return buf_puts(out, "\r\n");
@@ -52,13 +45,13 @@ kt_err table_csv(json_t *header, json_t *rows, struct buf *out)
 {
 	kt_err rc = buf_puts(out, "\xEF\xBB\xBF");
 	if (!rc)
-		rc = table_csv_row(out, header);
+		rc = table_csv_row(out, header, ',');
 	size_t i;
 	json_t *r;
 	json_array_foreach(rows, i, r) {
 		if (rc)
 			break;
-		rc = table_csv_row(out, r);
+		rc = table_csv_row(out, r, ',');
 	}
 	return rc;
 }

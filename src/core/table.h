@@ -10,10 +10,12 @@
 
 #include "core/buf.h"
 
-/* table_csv_row: appends one CSV line of the JSON array row to out. */
-kt_err table_csv_row(struct buf *out, json_t *row);
+/* table_csv_row: appends one CSV line of the JSON array row to out, cells
+ * separated by sep; strings are text cells (quoted and guarded against
+ * formulas by csv_put_cell), numbers and booleans are not guarded. */
+kt_err table_csv_row(struct buf *out, json_t *row, char sep);
 /* table_csv: header (array of strings) and rows (array of arrays) -> out,
- * starting with the UTF-8 BOM. */
+ * starting with the UTF-8 BOM, separated by ','. */
 kt_err table_csv(json_t *header, json_t *rows, struct buf *out);
 /* table_xlsx: the same as an .xlsx file's bytes in *out (malloc'd, caller
  * frees) of *len bytes; tmpdir holds the temporary file libxlsxwriter needs. */

@@ -735,11 +735,13 @@ kt_err bulkmail_job(struct app *app, struct db_conn *c, json_t *payload, char *e
 			rc = bulkmail_render(b->subject, m->first, m->last, &subject);
 			if (!rc)
 				rc = bulkmail_render(b->body, m->first, m->last, &body);
-			char name[420];
-			snprintf(name, sizeof name, "%.200s%s%.200s", m->first, *m->first && *m->last ? " " : "", m->last);
+			/* The client's name as it is, whole characters (mailer_send
+			 * encodes it, so it cannot add a recipient or a header). */
+			char name[sizeof m->first + sizeof m->last];
+			snprintf(name, sizeof name, "%s%s%s", m->first, *m->first && *m->last ? " " : "", m->last);
 			struct mail mail = {.from = app->smtp_from, .to = m->email, .to_name = name,
 					    .subject = buf_cstr(&subject), .body = buf_cstr(&body)};
-			kt_err sr = rc ? rc : mailer_send(app->smtp_url, &mail, why, sizeof why);
+			kt_err sr = rc ? rc : mailer_send(app->smtp_url, app->smtp_allow_plaintext, &mail, why, sizeof why);
 			if (sr) {
 				failures = true;
 				o.status = m->attempts + 1 >= LIM_BULK_ATTEMPTS ? "failed" : "queued";

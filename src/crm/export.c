@@ -1,7 +1,8 @@
 /* export.c: see export.h.  Pages come from record_list (LIM_EXPORT_PAGE
  * rows, following next_cursor), so an export sees exactly what the list
  * with the same parameters shows; each column knows its type, so XLSX
- * gets dates as dates, money as numbers, and CSV plain RFC 4180 text. */
+ * gets dates as dates, money as numbers, and CSV RFC 4180 text with the
+ * formula guard on text cells only (csv_put_cell), so numbers stay numbers. */
 #include "crm/export.h"
 
 #include <stdio.h>
@@ -34,6 +35,7 @@ struct export {
 	struct column cols[LIM_EXPORT_COLUMNS];
 	int ncols;
 	bool xlsx, own_conn, started, done;
+	char sep;               /* CSV separator: ';' for Polish users, ',' for English, or ?sep= */
 	char tz[65];
 	struct buf out;         /* CSV bytes not handed out yet */
 	size_t sent;
@@ -197,8 +199,18 @@ static kt_err next_page(struct export *x)
 	return ERR_OK;
 }
 
+/* sep_of: the separator ?sep= names (";", "," or "tab"), or 0. */
+static char sep_of(const char *v)
+{
+	if (!v)
+		return 0;
+	if (strcmp(v, ";") == 0 || strcmp(v, ",") == 0)
+		return v[0];
+	return strcmp(v, "tab") == 0 ? '\t' : 0;
+}
+
 kt_err export_open(struct rec_ctx *ctx, const struct entity *e, json_t *params, const char *time_zone,
-		   struct export **out)
+		   const char *locale, struct export **out)
 {
 	*out = NULL;
 	struct export *x = calloc(1, sizeof *x);
@@ -209,6 +221,9 @@ kt_err export_open(struct rec_ctx *ctx, const struct entity *e, json_t *params, 
 	x->ctx.stash = NULL;
 	x->e = e;
 	snprintf(x->tz, sizeof x->tz, "%s", time_zone && *time_zone ? time_zone : "UTC");
+	/* What a spreadsheet in the user's language splits on: Polish Excel's
+	 * list separator is ';' (',' is its decimal comma). */
+	x->sep = locale && strcmp(locale, "en") == 0 ? ',' : ';';
 	buf_init(&x->out, (size_t)64 * 1024 * 1024);
 	x->params = json_object();
 	kt_err rc = x->params ? ERR_OK : ERR_NOMEM;
@@ -222,7 +237,11 @@ kt_err export_open(struct rec_ctx *ctx, const struct entity *e, json_t *params, 
 			format = json_string_value(v);
 		else if (strcmp(k, "columns") == 0)
 			columns = json_string_value(v);
-		else if (strcmp(k, "limit") == 0 || strcmp(k, "cursor") == 0)
+		else if (strcmp(k, "sep") == 0) {
+			x->sep = sep_of(json_string_value(v));
+			if (!x->sep)
+				rc = bad(&x->ctx, k, "must be ; (semicolon), , (comma) or tab: the CSV separator");
+		} else if (strcmp(k, "limit") == 0 || strcmp(k, "cursor") == 0)
 			rc = bad(&x->ctx, k, "is not a parameter of an export (it has every row)");
 		else
 			json_object_set(x->params, k, v);
@@ -322,7 +341,7 @@ static kt_err csv_rows(struct export *x)
 			json_array_append_new(row, json_string(x->cols[i].name));
 		rc = buf_puts(&x->out, "\xEF\xBB\xBF");
 		if (!rc)
-			rc = table_csv_row(&x->out, row);
+			rc = table_csv_row(&x->out, row, x->sep);
 	}
 	size_t i;
 	json_t *item;
@@ -332,7 +351,7 @@ static kt_err csv_rows(struct export *x)
 		json_array_clear(row);
 		for (int c = 0; c < x->ncols; c++)
 			json_array_append_new(row, csv_value(&x->cols[c], value_of(&x->cols[c], item)));
-		rc = table_csv_row(&x->out, row);
+		rc = table_csv_row(&x->out, row, x->sep);
 		x->rows++;
 	}
 	json_decref(row);

@@ -14,12 +14,14 @@
 struct export;
 
 /* export_open: params are the query (the list's parameters plus
- * format=csv|xlsx and columns=a,b,custom.x); reads the first page so a
- * bad parameter is reported now (ERR_BAD_QUERY, ctx->errors).  The export
- * reads through ctx->conn (with ctx's caller) until it is freed; time_zone
- * is the zone XLSX times are shown in. */
+ * format=csv|xlsx, columns=a,b,custom.x and sep=;|,|tab); reads the first
+ * page so a bad parameter is reported now (ERR_BAD_QUERY, ctx->errors).
+ * The export reads through ctx->conn (with ctx's caller) until it is
+ * freed; time_zone is the zone XLSX times are shown in; locale ("pl",
+ * "en") picks the CSV separator when sep is not given: ';' for Polish,
+ * ',' for English. */
 kt_err export_open(struct rec_ctx *ctx, const struct entity *e, json_t *params, const char *time_zone,
-		   struct export **out);
+		   const char *locale, struct export **out);
 /* export_is_xlsx: which format was asked for. */
 bool export_is_xlsx(const struct export *x);
 /* export_own_conn: the export releases its connection when freed. */

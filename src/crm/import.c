@@ -507,9 +507,13 @@ static kt_err row_in(struct run *r, const struct csv *c, json_t **in, json_t **e
 		while (n && isspace((unsigned char)s[n - 1]))
 			n--;
 		/* Our exports (and others') write '+48... to keep spreadsheet
-		 * programs from reading a formula: the quote is no data. */
-		if (n > 1 && s[0] == '\'' && strchr("=+-@", s[1]))
+		 * programs from reading a formula: the quote is no data where
+		 * our writer would have put one (csv_guarded). */
+		if (n > 1 && s[0] == '\'' && csv_guarded(s + 1, n - 1)) {
 			s++, n--;
+			while (n && isspace((unsigned char)*s))
+				s++, n--;
+		}
 		if (!n)
 			continue;
 		char *t = strndup(s, n);

@@ -152,7 +152,7 @@ kt_err remind_mail_job(struct app *app, struct db_conn *c, json_t *payload, char
 	struct mail m = {.from = app->smtp_from, .to = f.to, .to_name = f.to_name, .subject = subject,
 			 .body = buf_cstr(&body)};
 	if (!rc)
-		rc = mailer_send(app->smtp_url, &m, err, errcap);
+		rc = mailer_send(app->smtp_url, app->smtp_allow_plaintext, &m, err, errcap);
 	buf_clear(&body);
 	return rc;
 }

@@ -1,16 +1,21 @@
-/* mailer.c: see mailer.h.  The message is built in memory (headers, a
- * base64-encoded UTF-8 body) and handed to libcurl's SMTP client. */
+/* mailer.c: see mailer.h.  The message is built in memory (headers by
+ * core/mime, a base64-encoded UTF-8 body) and handed to libcurl's SMTP
+ * client, with the one recipient as the whole envelope. */
 #include "jobs/mailer.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
 #include <sodium.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "core/buf.h"
+#include "core/mime.h"
 
 struct reader {
 	const char *p;
@@ -27,31 +32,8 @@ static size_t read_cb(char *dst, size_t size, size_t n, void *arg)
 	return k;
 }
 
-/* "=?UTF-8?B?...?=" when s is not plain ASCII. */
-static kt_err encoded_word(struct buf *b, const char *s)
-{
-	bool ascii = true;
-	for (const char *p = s; *p; p++)
-		if ((unsigned char)*p >= 0x80 || *p == '\r' || *p == '\n')
-			ascii = false;
-	if (ascii)
-		return buf_puts(b, s);
-	size_t n = strlen(s), cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
-	char *enc = malloc(cap);
-	if (!enc)
-		return ERR_NOMEM;
-	sodium_bin2base64(enc, cap, (const unsigned char *)s, n, sodium_base64_VARIANT_ORIGINAL);
-	kt_err rc = buf_printf(b, "=?UTF-8?B?%s?=", enc);
-	free(enc);
-	return rc;
-}
-
-static bool header_safe(const char *s)
-{
-	return s && !strpbrk(s, "\r\n<>");
-}
-
-static kt_err build(const struct mail *m, struct buf *b)
+/* build: the message to m->to (an address mime_addr took) from from. */
+static kt_err build(const struct mail *m, const char *from, const char *to, struct buf *b)
 {
 	char date[64];
 	time_t now = time(NULL);
@@ -62,19 +44,15 @@ static kt_err build(const struct mail *m, struct buf *b)
 	randombytes_buf(rnd, sizeof rnd);
 	char id[25];
 	sodium_bin2hex(id, sizeof id, rnd, sizeof rnd);
-	const char *domain = strchr(m->from, '@') ? strchr(m->from, '@') + 1 : "kontakt.local";
-	kt_err rc = buf_printf(b, "Date: %s\r\nMessage-ID: <%s@%s>\r\nFrom: <%s>\r\nTo: ", date, id, domain, m->from);
-	if (!rc && m->to_name && *m->to_name) {
-		rc = encoded_word(b, m->to_name);
-		if (!rc)
-			rc = buf_putc(b, ' ');
-	}
+	kt_err rc = buf_printf(b, "Date: %s\r\nMessage-ID: <%s@%s>\r\n", date, id, strchr(from, '@') + 1);
 	if (!rc)
-		rc = buf_printf(b, "<%s>\r\nSubject: ", m->to);
+		rc = mime_header_mailbox(b, "From", NULL, from);
 	if (!rc)
-		rc = encoded_word(b, m->subject);
+		rc = mime_header_mailbox(b, "To", m->to_name, to);
 	if (!rc)
-		rc = buf_puts(b, "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+		rc = mime_header_text(b, "Subject", m->subject);
+	if (!rc)
+		rc = buf_puts(b, "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
 				 "Content-Transfer-Encoding: base64\r\n\r\n");
 	size_t n = strlen(m->body);
 	size_t cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
@@ -93,19 +71,60 @@ static kt_err build(const struct mail *m, struct buf *b)
 	return rc;
 }
 
-kt_err mailer_send(const char *smtp_url, const struct mail *m, char *err, size_t errcap)
+bool mailer_url_loopback(const char *url)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL;
+	bool loop = false;
+	/* curl's own parser: the host it checks is the host libcurl connects to */
+	if (u && url && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && strcasecmp(scheme, "smtp") == 0) {
+		unsigned char a[16];
+		size_t n = strlen(host);
+		char v6[64];
+		if (strcasecmp(host, "localhost") == 0)
+			loop = true;
+		else if (inet_pton(AF_INET, host, a) == 1)
+			loop = a[0] == 127;
+		else if (n > 2 && n - 2 < sizeof v6 && host[0] == '[' && host[n - 1] == ']') {
+			memcpy(v6, host + 1, n - 2);
+			v6[n - 2] = '\0';
+			loop = inet_pton(AF_INET6, v6, a) == 1 && memcmp(a, &in6addr_loopback, 16) == 0;
+		}
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return loop;
+}
+
+long mailer_use_ssl(const char *url, bool allow_plaintext)
+{
+	bool smtps = url && strncasecmp(url, "smtps://", 8) == 0;
+	if (!smtps && (allow_plaintext || mailer_url_loopback(url)))
+		return (long)CURLUSESSL_TRY;
+	return (long)CURLUSESSL_ALL;
+}
+
+kt_err mailer_send(const char *smtp_url, bool allow_plaintext, const struct mail *m, char *err, size_t errcap)
 {
 	if (!smtp_url || !*smtp_url || !m->from) {
 		snprintf(err, errcap, "e-mail is not set up: set KONTAKT_SMTP_URL and KONTAKT_SMTP_FROM");
 		return ERR_UNAVAILABLE;
 	}
-	if (!header_safe(m->to) || !header_safe(m->from) || !strchr(m->to, '@')) {
+	char from[256], to[256];
+	if (!mime_addr(m->from, from, sizeof from)) {
+		snprintf(err, errcap, "bad sender address (KONTAKT_SMTP_FROM): give a plain address such as office@example.pl");
+		return ERR_INVALID;
+	}
+	if (!mime_addr(m->to, to, sizeof to)) {
 		snprintf(err, errcap, "bad e-mail address");
 		return ERR_INVALID;
 	}
 	struct buf msg;
 	buf_init(&msg, 4 * 1024 * 1024);
-	kt_err rc = build(m, &msg);
+	kt_err rc = build(m, from, to, &msg);
 	if (rc) {
 		buf_clear(&msg);
 		snprintf(err, errcap, "the message is too large");
@@ -116,24 +135,30 @@ kt_err mailer_send(const char *smtp_url, const struct mail *m, char *err, size_t
 		buf_clear(&msg);
 		return ERR_NOMEM;
 	}
-	char from[300], to[300], errbuf[CURL_ERROR_SIZE] = "";
-	snprintf(from, sizeof from, "<%s>", m->from);
-	snprintf(to, sizeof to, "<%s>", m->to);
-	struct curl_slist *rcpt = curl_slist_append(NULL, to);
+	char env_from[300], env_to[300], errbuf[CURL_ERROR_SIZE] = "";
+	snprintf(env_from, sizeof env_from, "<%s>", from);
+	snprintf(env_to, sizeof env_to, "<%s>", to);
+	/* The envelope names exactly this one address, whatever the headers say. */
+	struct curl_slist *rcpt = curl_slist_append(NULL, env_to);
 	struct reader r = {msg.data, msg.len};
+	long use_ssl = mailer_use_ssl(smtp_url, allow_plaintext);
 	curl_easy_setopt(c, CURLOPT_URL, smtp_url);
-	curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
+	curl_easy_setopt(c, CURLOPT_MAIL_FROM, env_from);
 	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
 	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
 	curl_easy_setopt(c, CURLOPT_READDATA, &r);
 	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+	curl_easy_setopt(c, CURLOPT_USE_SSL, use_ssl);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	CURLcode cr = curl_easy_perform(c);
-	if (cr != CURLE_OK) {
+	CURLcode cr = rcpt ? curl_easy_perform(c) : CURLE_OUT_OF_MEMORY;
+	if (cr == CURLE_USE_SSL_FAILED && use_ssl == (long)CURLUSESSL_ALL) {
+		snprintf(err, errcap, "smtp: the mail server offers no STARTTLS, and TLS is required for a server not on"
+			 " this machine (use smtps://, or set smtp_allow_plaintext = 1 to send in plain text)");
+		rc = ERR_IO;
+	} else if (cr != CURLE_OK) {
 		snprintf(err, errcap, "smtp: %s", errbuf[0] ? errbuf : curl_easy_strerror(cr));
 		rc = ERR_IO;
 	}

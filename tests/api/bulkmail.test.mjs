@@ -4,10 +4,13 @@
 // /api/bulk_emails/{id} counts and lists each recipient's status; clients
 // without an address are skipped; each message sent is on its client's
 // timeline.  Only clients the sender sees can be chosen or matched.  A
-// server without SMTP keeps the messages queued with the reason.
+// server without SMTP keeps the messages queued with the reason.  Names
+// and subjects are encoded (RFC 2047) so a name cannot add a recipient or
+// a header; a mail server off this machine must offer STARTTLS.
 import { before, after } from 'node:test';
 import { startServer, test, assert, expectError, expectStatus, uniq } from './lib/harness.mjs';
-import { startSmtpSink, parseMessage } from './lib/smtp.mjs';
+import os from 'node:os';
+import { startSmtpSink, parseMessage, rawHeaders, decodeWords } from './lib/smtp.mjs';
 
 const FROM = 'biuro@example.com';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -198,5 +201,115 @@ test('bulk_email_without_smtp_stays_queued_with_the_reason', async () => {
 		assert.match(rec.error, /KONTAKT_SMTP_URL/);
 	} finally {
 		await plain.stop();
+	}
+});
+
+/* sendOne: a bulk e-mail to a new client with fields; its one message. */
+async function sendOne(fields, subject) {
+	const c = await contact(admin, fields);
+	const b = expectStatus(await admin.post('/api/bulk_emails', { subject, body: 'Treść {name}', contact_ids: [c.id] }), 201);
+	const done = await settled(admin, b.id);
+	assert.ok(done, 'sent within 20 s');
+	assert.equal(done.counts.sent, 1, JSON.stringify(done.recipients));
+	const ms = mailsTo(fields.email);
+	assert.equal(ms.length, 1, 'one message');
+	return ms[0];
+}
+
+const STANDARD_HEADERS = ['Date', 'Message-ID', 'From', 'To', 'Subject', 'MIME-Version', 'Content-Type', 'Content-Transfer-Encoding'];
+
+/* checkTo: the message went to addr alone: one RCPT TO, one To address,
+ * and the display name, decoded, is name. */
+function checkTo(m, addr, name) {
+	assert.deepEqual(m.to, [addr], 'the envelope names the one address');
+	const heads = rawHeaders(m.data);
+	assert.deepEqual(heads.map(([k]) => k), STANDARD_HEADERS, 'no header added');
+	const to = heads.find(([k]) => k === 'To')[1];
+	// a phrase of encoded-words (or a quoted string), then the address
+	const parts = /^((?:=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?=\s*)+|"(?:[^"\\]|\\.)*"\s*)?<([^<>]+)>$/.exec(to);
+	assert.ok(parts, `To: ${to}`);
+	assert.equal(parts[2], addr);
+	assert.equal((to.match(/@/g) || []).length, 1, `one address in To: ${to}`);
+	const shown = parts[1]?.startsWith('"') ? JSON.parse(parts[1].trim()) : decodeWords((parts[1] || '').trim());
+	assert.equal(shown, name);
+}
+
+test('bulk_email_to_a_client_named_like_an_address_list_reaches_only_the_client', async () => {
+	const tag = uniq('mal');
+	const email = `legit.${tag}@example.pl`;
+	const m = await sendOne({ last_name: 'Mallory <mallory@evil.example>,', email }, 'Dla {name}');
+	checkTo(m, email, 'Mallory <mallory@evil.example>,');
+	assert.equal(sink.matching((x) => x.to.some((a) => a.includes('evil'))).length, 0, 'nothing to evil.example');
+	// in the subject (unstructured text) the same characters are harmless
+	assert.equal(m.parsed.subject, 'Dla Mallory <mallory@evil.example>,');
+});
+
+test('bulk_email_line_breaks_in_a_name_add_no_header', async () => {
+	const tag = uniq('crlf');
+	const email = `ewa.${tag}@example.pl`;
+	const r = await admin.post('/api/contacts', { first_name: 'Ewa\r\nBcc: evil@evil.example\r\nX-Evil: 1', last_name: 'Nowak', email });
+	if (r.status === 422) return; // names refusing line breaks: nothing can reach a header either
+	expectStatus(r, 201);
+	const b = expectStatus(await admin.post('/api/bulk_emails', { subject: 'Hej {first_name}!', body: 'B', contact_ids: [r.body.id] }), 201);
+	assert.ok(await settled(admin, b.id));
+	const [m] = mailsTo(email);
+	assert.ok(m);
+	// the line breaks became spaces inside the encoded name and subject
+	checkTo(m, email, 'Ewa  Bcc: evil@evil.example  X-Evil: 1 Nowak');
+	assert.equal(m.parsed.subject, 'Hej Ewa  Bcc: evil@evil.example  X-Evil: 1!');
+	assert.ok(!/^(Bcc|X-Evil):/im.test(m.data.slice(0, m.data.indexOf('\r\n\r\n'))));
+});
+
+test('bulk_email_polish_names_and_long_subjects_survive_encoding', async () => {
+	const tag = uniq('pl');
+	const email = `lucja.${tag}@example.pl`;
+	const first = 'Łucja', last = 'Żółkiewska-Śmigły Gęślą-Jaźń';
+	const subject = 'Zażółć gęślą jaźń, {name}: wyjątkowa oferta na wycieczkę do Łeby i Świnoujścia';
+	const m = await sendOne({ first_name: first, last_name: last, email }, subject);
+	checkTo(m, email, `${first} ${last}`);
+	assert.equal(m.parsed.subject, subject.replace('{name}', `${first} ${last}`));
+	const head = m.data.slice(0, m.data.indexOf('\r\n\r\n'));
+	for (const line of head.split('\r\n')) assert.ok(line.length <= 78, `a header line of ${line.length}: ${line}`);
+	for (const w of head.match(/=\?[^?]+\?B\?[^?]*\?=/g)) assert.ok(w.length <= 75, `encoded-word of ${w.length}`);
+	assert.equal(m.parsed.body.trim(), `Treść ${first} ${last}`);
+});
+
+/* otherAddress: an IPv4 address of this machine that is not loopback. */
+function otherAddress() {
+	for (const list of Object.values(os.networkInterfaces()))
+		for (const a of list || []) if (a.family === 'IPv4' && !a.internal) return a.address;
+	return null;
+}
+
+test('bulk_email_to_a_mail_server_off_this_machine_needs_starttls_unless_allowed', { skip: !otherAddress() && 'no address but loopback' }, async () => {
+	// The sink offers no STARTTLS; at an address that is not loopback the
+	// server refuses to send in plain text, unless told it may.
+	const far = await startSmtpSink({ host: otherAddress() });
+	const strict = await startServer({ env: { KONTAKT_SMTP_URL: far.url, KONTAKT_SMTP_FROM: FROM } });
+	const lax = await startServer({ env: { KONTAKT_SMTP_URL: far.url, KONTAKT_SMTP_FROM: FROM, KONTAKT_SMTP_ALLOW_PLAINTEXT: '1' } });
+	try {
+		const send = async (s, email) => {
+			const adm = await s.session('admin');
+			const c = expectStatus(await adm.post('/api/contacts', { last_name: 'Daleki', email }), 201);
+			const b = expectStatus(await adm.post('/api/bulk_emails', { subject: 'S', body: 'B', contact_ids: [c.id] }), 201);
+			const deadline = Date.now() + 20000;
+			for (;;) {
+				const rec = expectStatus(await adm.get(`/api/bulk_emails/${b.id}`), 200).recipients[0];
+				if (rec.attempts > 0 || Date.now() > deadline) return rec;
+				await sleep(200);
+			}
+		};
+		const refused = await send(strict, 'strict@example.pl');
+		assert.equal(refused.status, 'queued', 'tried again later');
+		assert.match(refused.error, /STARTTLS/);
+		assert.ok(!far.commands.includes('MAIL'), 'nothing was sent in plain text');
+		const sent = await send(lax, 'lax@example.pl');
+		assert.equal(sent.status, 'sent', JSON.stringify(sent));
+		assert.equal(far.matching((x) => x.to.includes('lax@example.pl')).length, 1);
+		assert.equal(far.matching((x) => x.to.includes('strict@example.pl')).length, 0);
+	} finally {
+		await lax.stop();
+		await strict.stop();
+		await far.close();
 	}
 });

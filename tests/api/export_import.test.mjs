@@ -1,7 +1,10 @@
 // export and import: GET /api/<entity>/export?format=csv|xlsx gives the
 // list with the same filters, search, sort and visibility as the list, in
-// chosen columns, streamed: CSV per RFC 4180 in UTF-8 with a BOM, XLSX with
-// dates as dates and money as numbers.  POST /api/contacts/import (and
+// chosen columns, streamed: CSV per RFC 4180 in UTF-8 with a BOM, separated
+// by ';' for a Polish user and ',' for an English one (or ?sep=), every
+// cell holding a separator, quote or line break quoted and text that could
+// start a formula guarded by a leading '; XLSX with dates as dates, money
+// as numbers and text as text.  POST /api/contacts/import (and
 // companies) takes a text/csv body in UTF-8 or Windows-1250, maps headers
 // (field names, Polish or English labels, or ?map=) to fields, checks every
 // row like a create and reports rows ok and failed with line numbers and
@@ -9,6 +12,7 @@
 // valid row in one transaction.  Broken files are refused whole.
 import { before, after } from 'node:test';
 import zlib from 'node:zlib';
+import { parse } from 'csv-parse/sync';
 import { startServer, test, assert, expectError, expectStatus, pageAll } from './lib/harness.mjs';
 import { localParts } from './lib/tz.mjs';
 
@@ -27,24 +31,21 @@ after(async () => {
 	await srv?.stop();
 });
 
-/* csvRows: RFC 4180 text (no BOM) as arrays of fields. */
-function csvRows(text) {
-	const rows = [];
-	let row = [], field = '', i = 0, quoted = false;
-	while (i < text.length) {
-		const c = text[i];
-		if (quoted) {
-			if (c === '"' && text[i + 1] === '"') field += '"', i += 2;
-			else if (c === '"') quoted = false, i++;
-			else field += c, i++;
-		} else if (c === '"') quoted = true, i++;
-		else if (c === ',') row.push(field), field = '', i++;
-		else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), row = [], field = '', i += 2;
-		else field += c, i++;
-	}
-	if (field || row.length) row.push(field), rows.push(row);
-	return rows;
+/* csvRows: CSV text as arrays of fields, read by csv-parse (an RFC 4180
+ * parser that is not ours); ';' is what a Polish user's export is
+ * separated by, as every user of the harness is Polish. */
+function csvRows(text, delimiter = ';') {
+	return parse(text, { delimiter, bom: true, relax_column_count: false });
 }
+
+/* unguard: a text cell without the formula guard the export adds: one
+ * leading ' before a tab or CR, or before = + - @ ' after white space. */
+function unguard(cell) {
+	return /^'(?:[\t\r]|[ \t\r\n]*[=+\-@'])/.test(cell) ? cell.slice(1) : cell;
+}
+
+/* formulaLike: what a spreadsheet would run or treat specially. */
+const formulaLike = (cell) => /^[\t\r]|^[ \t\r\n]*[=+\-@]/.test(cell);
 
 async function download(client, p) {
 	const res = await fetch(srv.url + p, { headers: client.headersFor('GET'), signal: AbortSignal.timeout(60000) });
@@ -194,6 +195,138 @@ test('export_refuses_unknown_format_columns_and_parameters', async () => {
 	expectError(await admin.get('/api/contacts/export?format=csv&limit=10'), 400, 'bad_query', ['limit']);
 	expectError(await admin.get('/api/contacts/export?format=csv&sort=phone'), 400, 'bad_query', ['sort']);
 	expectError(await admin.get('/api/users/export?format=csv&columns=password_hash'), 400, 'bad_query', ['columns']);
+});
+
+// Cells that would start a formula, or a new cell, in a spreadsheet.  The
+// stored value is what the API answers (text fields are trimmed, so "  =cmd"
+// is stored as "=cmd"; the leading-space case is covered in test_csv.c).
+const HOSTILE = [
+	{ first_name: 'Średnik', last_name: 'x;=1+1' },
+	{ first_name: 'Przecinek', last_name: 'a,b' },
+	{ first_name: 'Cudzysłów', last_name: 'O"Brien "Wielki"' },
+	{ first_name: 'Wiersze', last_name: 'Wierszowy', address: 'ul. Pierwsza 1\r\n=HYPERLINK("http://evil.example")\nm. 2' },
+	{ first_name: 'Tabulator', last_name: 'Tabowy', address: 'kol1\tkol2\t=1+1' },
+	{ first_name: '  =cmd|\' /C calc\'!A0', last_name: '  =cmd' },
+	{ first_name: 'Suma', last_name: '@SUM(1)' },
+	{ first_name: 'Minus', last_name: '-2+3' },
+	{ first_name: 'Telefon', last_name: 'Plusowy', phone: '+48 601 234 567' },
+	{ first_name: 'Apostrof', last_name: "'=1+1" },
+	{ first_name: 'Zwykła', last_name: 'Żółć', custom: { limit: -1250, score: -3 } },
+];
+const HOSTILE_COLUMNS = ['id', 'first_name', 'last_name', 'phone', 'address', 'city', 'custom.limit', 'custom.score'];
+const NUMERIC = new Set(['id', 'custom.limit', 'custom.score']);
+
+/* hostileContacts: HOSTILE in a city of their own, as the API stores them. */
+async function hostileContacts(city) {
+	for (const c of HOSTILE) expectStatus(await admin.post('/api/contacts', { ...c, city }), 201);
+	return pageAll(admin, `/api/contacts?limit=500&city=${encodeURIComponent(city)}&sort=id`);
+}
+
+/* expectedCell: a record's value as the export writes it, the guard aside. */
+function expectedCell(rec, col) {
+	const v = col.startsWith('custom.') ? rec.custom?.[col.slice(7)] : rec[col];
+	if (v === null || v === undefined) return '';
+	if (col === 'custom.limit') return String(v / 100);
+	return String(v);
+}
+
+/* checkHostileExport: every cell of the parsed export equals the stored
+ * value once the guard is removed, and no text cell could start a formula
+ * (numeric cells are plain numbers: -12.5 stays a number). */
+function checkHostileExport(rows, recs) {
+	assert.deepEqual(rows[0], HOSTILE_COLUMNS);
+	assert.equal(rows.length, recs.length + 1, 'one record per contact: no cell split into new rows');
+	for (let i = 0; i < recs.length; i++) {
+		assert.equal(rows[i + 1].length, HOSTILE_COLUMNS.length, `row ${i + 1} has all its cells and no more`);
+		HOSTILE_COLUMNS.forEach((col, j) => {
+			const cell = rows[i + 1][j];
+			if (NUMERIC.has(col)) assert.match(cell, /^(-?\d+(\.\d+)?)?$/, `${col} of row ${i + 1} is a plain number`);
+			else assert.ok(!formulaLike(cell), `${col} of row ${i + 1} could start a formula: ${JSON.stringify(cell)}`);
+			assert.equal(unguard(cell), expectedCell(recs[i], col), `${col} of row ${i + 1}`);
+		});
+	}
+}
+
+test('export_csv_for_a_polish_user_is_separated_by_semicolons_and_no_cell_starts_a_formula', async () => {
+	const city = 'Formułowo';
+	const recs = await hostileContacts(city);
+	assert.equal(recs.length, HOSTILE.length);
+	assert.equal(recs.find((c) => c.first_name === 'Telefon').phone, '+48601234567');
+	const r = await download(admin, `/api/contacts/export?format=csv&city=${encodeURIComponent(city)}&sort=id&columns=${HOSTILE_COLUMNS.join(',')}`);
+	assert.equal(r.status, 200);
+	assert.deepEqual([...r.buf.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'a BOM, so Excel reads UTF-8');
+	assert.ok(r.text.startsWith('\ufeffid;first_name;last_name;'), r.text.slice(0, 40));
+	checkHostileExport(csvRows(r.text, ';'), recs);
+	// the cells as written: quoted where they hold a separator, guarded where
+	// they start like a formula; numbers stay numbers
+	assert.ok(r.text.includes(';"x;=1+1";'), 'a ; inside a cell is quoted');
+	assert.ok(r.text.includes(';"a,b";'), 'a , inside a cell is quoted too');
+	assert.ok(r.text.includes(";'+48601234567;"), 'a phone number is guarded');
+	assert.ok(r.text.includes(";'@SUM(1);"));
+	assert.ok(r.text.includes(";''=1+1;"), 'a leading quote of the data is kept');
+	assert.ok(/;-12\.5;-3\r\n/.test(r.text), 'negative money and numbers are numbers, not guarded');
+});
+
+test('export_csv_for_an_english_user_is_separated_by_commas', async () => {
+	const city = 'Formulaville';
+	const recs = await hostileContacts(city);
+	const login = `en${Date.now()}`;
+	expectStatus(await admin.post('/api/users', { login, password: 'password-123', role: 'manager', locale: 'en' }), 201);
+	const en = await srv.login(login, 'password-123');
+	const r = await download(en, `/api/contacts/export?format=csv&city=${city}&sort=id&columns=${HOSTILE_COLUMNS.join(',')}`);
+	assert.equal(r.status, 200);
+	assert.ok(r.text.startsWith('\ufeffid,first_name,last_name,'), r.text.slice(0, 40));
+	checkHostileExport(csvRows(r.text, ','), recs);
+	assert.ok(r.text.includes(',"x;=1+1",'), 'a ; inside a cell is quoted whatever the separator');
+});
+
+test('export_csv_sep_parameter_overrides_the_locale_and_refuses_others', async () => {
+	const city = 'Separatorowo';
+	const recs = await hostileContacts(city);
+	const base = `/api/contacts/export?format=csv&city=${city}&sort=id&columns=${HOSTILE_COLUMNS.join(',')}`;
+	for (const [sep, delimiter] of [['%2C', ','], [',', ','], ['%3B', ';'], ['tab', '\t']]) {
+		const r = await download(admin, `${base}&sep=${sep}`);
+		assert.equal(r.status, 200, `sep=${sep}: ${r.text}`);
+		assert.ok(r.text.startsWith(`\ufeffid${delimiter}first_name${delimiter}`), `sep=${sep}`);
+		checkHostileExport(csvRows(r.text, delimiter), recs);
+	}
+	for (const sep of ['x', '%7C', '', 'semicolon', '%09%09']) {
+		const e = expectError(await admin.get(`${base}&sep=${sep}`), 400, 'bad_query', ['sep']);
+		assert.match(e.fields.sep, /; \(semicolon\), , \(comma\) or tab/);
+	}
+	// the parameter is accepted (and has nothing to do) for XLSX
+	assert.equal((await download(admin, `/api/contacts/export?format=xlsx&city=${city}&sep=%3B`)).status, 200);
+});
+
+test('export_xlsx_writes_formula_like_text_as_text', async () => {
+	const city = 'Xlsxformułowo';
+	await hostileContacts(city);
+	const r = await download(admin, `/api/contacts/export?format=xlsx&city=${encodeURIComponent(city)}&sort=id&columns=last_name,phone`);
+	assert.equal(r.status, 200);
+	const sheet = unzip(r.buf)['xl/worksheets/sheet1.xml'].toString('utf8');
+	assert.ok(!/<f>/.test(sheet), 'no formula in the sheet');
+	const cells = [...sheet.matchAll(/<c r="(A\d+)"([^>]*?)>(.*?)<\/c>/g)].map((m) => ({ ref: m[1], attrs: m[2], inner: m[3] }));
+	for (const want of ['x;=1+1', '=cmd', '@SUM(1)', '-2+3', "'=1+1"]) {
+		const c = cells.find((x) => x.inner.includes(`<t>${want.replace(/'/g, '&apos;')}</t>`) || x.inner.includes(`<t>${want}</t>`));
+		assert.ok(c, `${want} in the sheet: ${sheet.slice(0, 400)}`);
+		assert.match(c.attrs, /t="inlineStr"/, `${want} is a string cell`);
+	}
+});
+
+test('export_csv_with_semicolons_imports_back_unchanged', async () => {
+	const city = 'Powrotowo';
+	const recs = await hostileContacts(city);
+	const cols = ['first_name', 'last_name', 'phone', 'address', 'city', 'custom.limit', 'custom.score'];
+	const r = await download(admin, `/api/contacts/export?format=csv&sep=%3B&city=${city}&sort=id&columns=${cols.join(',')}`);
+	assert.equal(r.status, 200);
+	const rep = expectStatus(await importCsv(admin, 'contacts', r.buf), 200);
+	assert.equal(rep.separator, ';');
+	assert.equal(rep.rows_failed, 0, JSON.stringify(rep.errors));
+	assert.equal(rep.rows_written, recs.length);
+	const all = await pageAll(admin, `/api/contacts?limit=500&city=${city}&sort=id`);
+	assert.equal(all.length, 2 * recs.length);
+	const pick = (c) => JSON.stringify(cols.map((k) => expectedCell(c, k)));
+	assert.deepEqual(all.slice(recs.length).map(pick), recs.map(pick), 'every value as it was');
 });
 
 test('import_dry_run_reports_rows_errors_and_duplicates_and_writes_nothing', async () => {

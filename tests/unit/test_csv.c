@@ -1,7 +1,9 @@
 /* test_csv.c: the CSV reader of imports: RFC 4180 quoting with doubled
  * quotes and line breaks inside, CRLF/LF/CR line ends, a BOM, the ';' and
  * tab separators, Windows-1250 converted, binary junk and broken quoting
- * refused with the line where it is. */
+ * refused with the line where it is.  The cell writer of exports: quoting
+ * of every separator, the formula guard on text only, and the reader
+ * reading back what the writer wrote. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -196,6 +198,98 @@ static void field_lengths(void **state)
 	csv_clear(&c);
 }
 
+/* put: one cell as csv_put_cell writes it, into got. */
+static void put(const char *s, bool text, char sep, char *got, size_t cap)
+{
+	struct buf b;
+	buf_init(&b, 4096);
+	assert_int_equal(csv_put_cell(&b, s, strlen(s), text, sep), ERR_OK);
+	snprintf(got, cap, "%s", buf_cstr(&b));
+	buf_clear(&b);
+}
+
+#define PUTS(s, text, sep, want)                                             \
+	do {                                                                 \
+		char got[256];                                               \
+		put(s, text, sep, got, sizeof got);                          \
+		assert_string_equal(got, want);                              \
+	} while (0)
+
+static void writer_quotes_and_guards(void **state)
+{
+	(void)state;
+	PUTS("Kowalski", true, ';', "Kowalski");
+	PUTS("", true, ';', "");
+	/* every separator a spreadsheet may assume is quoted, whatever sep is */
+	PUTS("x;=1+1", true, ',', "\"x;=1+1\"");
+	PUTS("x;=1+1", true, ';', "\"x;=1+1\"");
+	PUTS("a,b", true, ';', "\"a,b\"");
+	PUTS("a\tb", true, ',', "\"a\tb\"");
+	PUTS("say \"hi\"", true, ';', "\"say \"\"hi\"\"\"");
+	PUTS("two\r\nlines", true, ';', "\"two\r\nlines\"");
+	PUTS(" padded ", true, ';', "\" padded \"");
+	/* the formula guard: = + - @ first, also after white space, and ' */
+	PUTS("=1+1", true, ';', "'=1+1");
+	PUTS("  =cmd", true, ';', "\"'  =cmd\"");
+	PUTS("@SUM(1)", true, ';', "'@SUM(1)");
+	PUTS("-2+3", true, ';', "'-2+3");
+	PUTS("+48601234567", true, ';', "'+48601234567");
+	PUTS("\t=1", true, ';', "\"'\t=1\"");
+	PUTS("\rx", true, ';', "\"'\rx\"");
+	PUTS("'quoted", true, ';', "''quoted");
+	PUTS("a=b", true, ';', "a=b");
+	/* numbers are never guarded */
+	PUTS("-12.5", false, ';', "-12.5");
+	PUTS("-3", false, ',', "-3");
+	assert_true(csv_guarded("=x", 2));
+	assert_true(csv_guarded(" \n+1", 4));
+	assert_false(csv_guarded("x=", 2));
+	assert_false(csv_guarded("   ", 3));
+	assert_false(csv_guarded("", 0));
+}
+
+static void writer_output_reads_back(void **state)
+{
+	(void)state;
+	static const char *const cells[] = {"x;=1+1", "a,b", "q\"q", "cr\rlf\n", "t\tab", "  =cmd", "@SUM(1)",
+					    "-2+3", "+48 601 234 567", "'x", "Zażółć", "", NULL};
+	const char seps[] = {';', ',', '\t'};
+	for (size_t k = 0; k < sizeof seps; k++) {
+		struct buf b;
+		buf_init(&b, 8192);
+		/* a header of as many columns, then the cells in one record */
+		for (int i = 0; cells[i]; i++)
+			assert_int_equal(buf_printf(&b, "%sh%d", i ? (char[]){seps[k], 0} : "", i), ERR_OK);
+		assert_int_equal(buf_puts(&b, "\r\n"), ERR_OK);
+		for (int i = 0; cells[i]; i++) {
+			if (i)
+				assert_int_equal(buf_putc(&b, seps[k]), ERR_OK);
+			assert_int_equal(csv_put_cell(&b, cells[i], strlen(cells[i]), true, seps[k]), ERR_OK);
+		}
+		assert_int_equal(buf_puts(&b, "\r\n"), ERR_OK);
+		struct csv c;
+		bool eof;
+		assert_int_equal(csv_open(&c, b.data, b.len), ERR_OK);
+		assert_int_equal(c.sep, seps[k]);
+		assert_int_equal(csv_next(&c, &eof), ERR_OK);
+		assert_int_equal(csv_next(&c, &eof), ERR_OK);
+		assert_false(eof);
+		int n = 0;
+		for (int i = 0; cells[i]; i++, n++) {
+			const char *f = c.fields[i].p;
+			size_t len = c.fields[i].n;
+			/* the guard is the one quote the writer adds */
+			if (len > 1 && f[0] == '\'' && csv_guarded(f + 1, len - 1))
+				f++, len--;
+			assert_int_equal(len, strlen(cells[i]));
+			assert_memory_equal(f, cells[i], len);
+		}
+		assert_int_equal(c.nfields, n);
+		csv_clear(&c);
+		buf_clear(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,6 +297,7 @@ int main(void)
 		cmocka_unit_test(line_numbers),       cmocka_unit_test(separators_and_bom),
 		cmocka_unit_test(windows_1250),       cmocka_unit_test(broken_files),
 		cmocka_unit_test(limits),             cmocka_unit_test(field_lengths),
+		cmocka_unit_test(writer_quotes_and_guards), cmocka_unit_test(writer_output_reads_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 //
 //   const sink = await startSmtpSink();            // sink.port, sink.url
 //   startSmtpSink({ refuse: (a) => a.startsWith('nobody@') })
+//   startSmtpSink({ host: '192.0.2.2' })           // another address of this machine
 //   const m = await sink.waitFor((m) => m.to.includes('a@b.pl'), 15000);
 //   parseMessage(m.data) -> {headers, subject, body}
 //   await sink.close();
@@ -115,8 +116,9 @@ function session(sock, messages, sink) {
 	sock.on('error', () => {});
 }
 
-/* startSmtpSink: listens on 127.0.0.1 (port 0: any free one); refuse: see above. */
-export function startSmtpSink({ port = 0, refuse = null } = {}) {
+/* startSmtpSink: listens on host (127.0.0.1 unless told; port 0: any free
+ * one); refuse: see above. */
+export function startSmtpSink({ port = 0, refuse = null, host = '127.0.0.1' } = {}) {
 	const messages = [];
 	const sockets = new Set();
 	const sink = { messages, commands: [], connections: 0, refuse };
@@ -127,9 +129,9 @@ export function startSmtpSink({ port = 0, refuse = null } = {}) {
 	});
 	return new Promise((resolve, reject) => {
 		server.on('error', reject);
-		server.listen(port, '127.0.0.1', () => {
+		server.listen(port, host, () => {
 			sink.port = server.address().port;
-			sink.url = `smtp://127.0.0.1:${sink.port}`;
+			sink.url = `smtp://${host.includes(':') ? `[${host}]` : host}:${sink.port}`;
 			/* waitFor: the first message (or, with n, all once n match)
 			 * satisfying pred, or null after timeout ms. */
 			sink.waitFor = async (pred, timeout = 15000) => {
@@ -161,6 +163,17 @@ export function decodeWords(v) {
 				: Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (__, h) => String.fromCharCode(parseInt(h, 16))), 'latin1');
 			return new TextDecoder(charset.toLowerCase() === 'utf-8' || charset.toLowerCase() === 'utf8' ? 'utf-8' : charset).decode(bytes);
 		});
+}
+
+/* rawHeaders: the header fields of a message as sent, unfolded and not
+ * decoded: [[name as written, value], ...] in order. */
+export function rawHeaders(data) {
+	const cut = data.indexOf('\r\n\r\n');
+	const head = cut < 0 ? data : data.slice(0, cut);
+	return head.replace(/\r\n[ \t]+/g, ' ').split('\r\n').map((line) => {
+		const i = line.indexOf(':');
+		return i < 0 ? [line, null] : [line.slice(0, i), line.slice(i + 1).trim()];
+	});
 }
 
 /* parseMessage: {headers (lower-case names, unfolded, decoded), subject,
