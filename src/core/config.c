@@ -35,7 +35,7 @@ kt_err config_set(struct config *c, const char *key, const char *value)
 	} ints[] = {
 		{"threads", &c->threads, 256}, {"backup_interval_h", &c->backup_interval_h, 24 * 365},
 		{"backup_keep", &c->backup_keep, 10000}, {"cookie_secure", &c->cookie_secure, 1},
-		{"conn_timeout_s", &c->conn_timeout_s, 3600},
+		{"conn_timeout_s", &c->conn_timeout_s, 3600}, {"login_delay_ms", &c->login_delay_ms, 3600 * 1000},
 	};
 	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
 		if (strcmp(ints[i].name, key) != 0)
@@ -77,6 +77,7 @@ void config_load_env(struct config *c)
 		{"KONTAKT_LOG_LEVEL", "log_level"}, {"KONTAKT_BACKUP_PASSWORD", "backup_password"},
 		{"KONTAKT_BACKUP_INTERVAL_H", "backup_interval_h"}, {"KONTAKT_BACKUP_KEEP", "backup_keep"},
 		{"KONTAKT_COOKIE_SECURE", "cookie_secure"}, {"KONTAKT_CONN_TIMEOUT_S", "conn_timeout_s"},
+		{"KONTAKT_LOGIN_DELAY_MS", "login_delay_ms"},
 	};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
 		const char *v = getenv(map[i].env);
