@@ -18,6 +18,7 @@ import { isAdmin, lookups, session, toasts, dismissToast, toast, useStore } from
 import type { User } from './types';
 import { DialogHost } from './ui/dialogs';
 import { errorText } from './ui/errors';
+import { PasswordDialog } from './ui/passwordDialog';
 import { revealX } from './ui/reveal';
 import { SearchPalette, openSearch } from './ui/search';
 import './styles/tokens.css';
@@ -124,6 +125,7 @@ const NAV: [string, Parameters<typeof t>[0], boolean][] = [
 
 function Header({ path }: { path: string }) {
   const user = session.get().user;
+  const [changingPassword, setChangingPassword] = useState(false);
   let section = '/' + (path.split('/')[1] ?? '');
   if (section === '/duplicates') section = '/clients'; // reached from the clients list
   // On a phone the menu scrolls sideways: keep the current section in sight.
@@ -143,10 +145,14 @@ function Header({ path }: { path: string }) {
           <span class="user-name" title={user?.login}>
             {user?.name || user?.login}
           </span>
+          <button type="button" class="btn btn-small" onClick={() => setChangingPassword(true)}>
+            {t('nav.password')}
+          </button>
           <button type="button" class="btn btn-small" onClick={logout}>
             {t('nav.logout')}
           </button>
         </div>
+        {changingPassword && <PasswordDialog onClose={() => setChangingPassword(false)} />}
       </div>
       <nav class="mainnav" aria-label={t('nav.main')}>
         {NAV.filter(([, , admin]) => !admin || isAdmin()).map(([href, key]) => (
