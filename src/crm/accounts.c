@@ -269,14 +269,17 @@ static kt_err throttle_begin(struct db_conn *c, struct throttle *t, int *retry_a
 }
 
 /* After a right password: the pair starts again; the address gets its
- * attempt back (so the office's own log-ins never add up to a wait). */
+ * attempt back (so the office's own log-ins never add up to a wait).
+ * Counts forgotten anyway (a day without attempts) go too, so guesses
+ * from many addresses do not pile up rows. */
 static kt_err throttle_success(struct db_conn *c, const struct throttle *t)
 {
 	struct db_stmt *s;
-	kt_err rc = db_prepare(c, "DELETE FROM login_throttle WHERE key = ?", &s);
+	kt_err rc = db_prepare(c, "DELETE FROM login_throttle WHERE key = ? OR last_at < ?", &s);
 	if (rc)
 		return rc;
 	db_bind_str(s, 1, t->pair);
+	db_bind_int64(s, 2, t->now - (int64_t)LIM_LOGIN_FORGET_S * 1000);
 	rc = db_exec_stmt(s);
 	if (rc)
 		return rc;

@@ -318,6 +318,7 @@ static const char *const M0010_LOGIN_THROTTLE[] = {
 	"DROP TABLE login_failures",
 	"CREATE TABLE login_throttle (key TEXT PRIMARY KEY, failures INTEGER NOT NULL,"
 	" last_at BIGINT NOT NULL, blocked_until BIGINT NOT NULL)",
+	"CREATE INDEX login_throttle_last ON login_throttle(last_at)",
 	NULL,
 };
 
