@@ -130,38 +130,41 @@ function Header({ path }: { path: string }) {
   if (section === '/duplicates') section = '/clients'; // reached from the clients list
   // On a phone the menu scrolls sideways: keep the current section in sight.
   useEffect(() => revealX(document.querySelector('.mainnav [aria-current="page"]')), [section]);
+  // The dialog sits outside the header, whose dark styles would reach it.
   return (
-    <header class="topbar">
-      <div class="topbar-row">
-        <a class="brand" href="/">
-          Kontakt
-        </a>
-        <button type="button" class="search-btn" onClick={openSearch} aria-keyshortcuts="Control+K" aria-label={t('search.open')}>
-          <span aria-hidden="true">⌕</span> <span class="search-label">{t('search.open')}</span>
-          <kbd>Ctrl K</kbd>
-        </button>
-        <div class="topbar-right">
-          <LanguageSwitch />
-          <span class="user-name" title={user?.login}>
-            {user?.name || user?.login}
-          </span>
-          <button type="button" class="btn btn-small" onClick={() => setChangingPassword(true)}>
-            {t('nav.password')}
-          </button>
-          <button type="button" class="btn btn-small" onClick={logout}>
-            {t('nav.logout')}
-          </button>
-        </div>
-        {changingPassword && <PasswordDialog onClose={() => setChangingPassword(false)} />}
-      </div>
-      <nav class="mainnav" aria-label={t('nav.main')}>
-        {NAV.filter(([, , admin]) => !admin || isAdmin()).map(([href, key]) => (
-          <a key={href} href={href} aria-current={section === href ? 'page' : undefined}>
-            {t(key)}
+    <>
+      <header class="topbar">
+        <div class="topbar-row">
+          <a class="brand" href="/">
+            Kontakt
           </a>
-        ))}
-      </nav>
-    </header>
+          <button type="button" class="search-btn" onClick={openSearch} aria-keyshortcuts="Control+K" aria-label={t('search.open')}>
+            <span aria-hidden="true">⌕</span> <span class="search-label">{t('search.open')}</span>
+            <kbd>Ctrl K</kbd>
+          </button>
+          <div class="topbar-right">
+            <LanguageSwitch />
+            <span class="user-name" title={user?.login}>
+              {user?.name || user?.login}
+            </span>
+            <button type="button" class="btn btn-small" onClick={() => setChangingPassword(true)}>
+              {t('nav.password')}
+            </button>
+            <button type="button" class="btn btn-small" onClick={logout}>
+              {t('nav.logout')}
+            </button>
+          </div>
+        </div>
+        <nav class="mainnav" aria-label={t('nav.main')}>
+          {NAV.filter(([, , admin]) => !admin || isAdmin()).map(([href, key]) => (
+            <a key={href} href={href} aria-current={section === href ? 'page' : undefined}>
+              {t(key)}
+            </a>
+          ))}
+        </nav>
+      </header>
+      {changingPassword && <PasswordDialog onClose={() => setChangingPassword(false)} />}
+    </>
   );
 }
 
