@@ -549,7 +549,8 @@ static int cmd_serve(int argc, char **argv)
 	int threads = c.threads ? c.threads : (int)(cores > 0 ? cores : 1);
 	struct app app = {.data_dir = c.data_dir, .smtp_url = c.smtp_url, .smtp_from = c.smtp_from,
 			  .web_dir = c.web_dir, .backup_password = c.backup_password, .backup_keep = c.backup_keep,
-			  .cookie_secure = c.cookie_secure == 1, .smtp_allow_plaintext = c.smtp_allow_plaintext == 1};
+			  .cookie_secure = c.cookie_secure == 1, .smtp_allow_plaintext = c.smtp_allow_plaintext == 1,
+			  .login_delay_ms = c.login_delay_ms};
 	struct db *db = NULL;
 	struct route *routes = NULL;
 	int nroutes = 0;

@@ -55,6 +55,11 @@ kt_err api_session_create(struct http_req *req);
 kt_err api_session_delete(struct http_req *req);
 kt_err api_me_get(struct http_req *req);
 kt_err api_me_update(struct http_req *req);
+/* api_me_password: POST /api/me/password {current_password, new_password}. */
+kt_err api_me_password(struct http_req *req);
+/* api_session_need_password_login: ERR_OK for a caller logged in with a
+ * password (cookie session); ERR_FORBIDDEN with a message for an API token. */
+kt_err api_session_need_password_login(struct http_req *req);
 kt_err api_tokens_create(struct http_req *req);
 kt_err api_tokens_list(struct http_req *req);
 kt_err api_tokens_delete(struct http_req *req);

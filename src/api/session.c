@@ -1,11 +1,14 @@
-/* session.c: log-in (POST /api/session), log-out (DELETE /api/session)
- * and the caller (GET/PATCH /api/me).  Log-in is a slow route: it runs
- * on a worker because checking an argon2id hash takes ~60 ms. */
+/* session.c: log-in (POST /api/session), log-out (DELETE /api/session),
+ * the caller (GET/PATCH /api/me) and changing one's own password (POST
+ * /api/me/password).  Log-in and the password change are slow routes:
+ * they run on a worker because an argon2id hash takes ~60 ms. */
 #include <string.h>
 
 #include "api/api.h"
+#include "core/limits.h"
 #include "core/utf8.h"
 #include "crm/entities.h"
+#include "crm/password.h"
 
 /* Reads a required string member of the body into *out. */
 static bool body_string(struct http_req *req, const char *key, size_t max, const char **out)
@@ -54,7 +57,7 @@ kt_err api_session_create(struct http_req *req)
 		accounts_logout(req->conn, req->auth.session_hash);
 	char secret[ACCOUNTS_SECRET_LEN];
 	struct auth a;
-	rc = accounts_login(req->app, req->conn, login, password, req->addr, secret, &a);
+	rc = accounts_login(req->app, req->conn, login, password, req->addr, secret, &a, &req->retry_after);
 	if (rc == ERR_UNAUTHORIZED)
 		req->err_message = "Wrong login or password.";
 	if (rc)
@@ -103,4 +106,84 @@ kt_err api_me_update(struct http_req *req)
 	if (!rc)
 		rc = only_keys(req, keys);
 	return rc ? rc : api_write(req, me_patch_op, NULL, 200);
+}
+
+kt_err api_session_need_password_login(struct http_req *req)
+{
+	if (req->auth.via_cookie)
+		return ERR_OK;
+	req->err_message = "An API token cannot do this: log in with your password (a session) to manage API tokens"
+			   " or change your password.";
+	return ERR_FORBIDDEN;
+}
+
+static void field_error(struct http_req *req, const char *field, const char *message)
+{
+	if (!req->err_fields)
+		req->err_fields = json_object();
+	if (!json_object_get(req->err_fields, field))
+		json_object_set_new(req->err_fields, field, json_string(message));
+}
+
+static kt_err me_password_op(struct rec_ctx *ctx, struct http_req *req, void *arg, json_t **out)
+{
+	const char *pw = arg;
+	const struct entity *users = entities_find("users");
+	json_t *cur = NULL;
+	kt_err rc = record_get(ctx, users, ctx->user_id, false, &cur);
+	if (rc)
+		return rc;
+	json_int_t version = json_integer_value(json_object_get(cur, "version"));
+	json_decref(cur);
+	json_t *patch = json_pack("{ss}", "password", pw);
+	if (!patch)
+		return ERR_NOMEM;
+	json_t *rec = NULL;
+	rc = record_update(ctx, users, ctx->user_id, patch, version, &rec);
+	json_decref(patch);
+	json_decref(rec);
+	if (!rc)
+		rc = accounts_end_other_sessions(ctx->conn, ctx->user_id, req->auth.session_hash, ctx->now);
+	*out = NULL;
+	return rc;
+}
+
+kt_err api_me_password(struct http_req *req)
+{
+	static const char *const keys[] = {"current_password", "new_password", NULL};
+	kt_err rc = api_session_need_password_login(req);
+	if (!rc)
+		rc = api_need_body(req, "Send {\"current_password\": ..., \"new_password\": ...}.");
+	if (!rc)
+		rc = only_keys(req, keys);
+	if (rc)
+		return rc;
+	const char *cur = NULL;
+	if (!body_string(req, "current_password", LIM_PASSWORD_MAX, &cur))
+		field_error(req, "current_password", "is required");
+	json_t *nv = json_object_get(req->body, "new_password");
+	if (!json_is_string(nv) || !utf8_valid(json_string_value(nv), json_string_length(nv))) {
+		field_error(req, "new_password", "is required");
+	} else {
+		const char *why = password_policy(json_string_value(nv), json_string_length(nv), req->auth.login);
+		if (why)
+			field_error(req, "new_password", why);
+	}
+	if (req->err_fields)
+		return ERR_INVALID;
+	/* Counted and throttled like a log-in: a stolen session must not be
+	 * a way to guess the password. */
+	rc = accounts_check_password(req->app, req->conn, &req->auth, cur, req->addr, &req->retry_after);
+	if (rc == ERR_UNAUTHORIZED) {
+		field_error(req, "current_password", "is not your current password");
+		return ERR_INVALID;
+	}
+	if (rc)
+		return rc;
+	rc = api_write(req, me_password_op, (void *)json_string_value(nv), 204);
+	if (rc == ERR_INVALID && req->err_fields && json_object_get(req->err_fields, "password")) {
+		json_object_set(req->err_fields, "new_password", json_object_get(req->err_fields, "password"));
+		json_object_del(req->err_fields, "password");
+	}
+	return rc;
 }

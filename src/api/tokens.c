@@ -1,5 +1,6 @@
 /* tokens.c: API tokens of the caller: create (the secret is shown once),
- * list, revoke.  Checking a token is in crm/accounts.c. */
+ * list, revoke.  Only a password session manages tokens: a token cannot
+ * make, list or revoke tokens.  Checking a token is in crm/accounts.c. */
 #include <string.h>
 
 #include "api/api.h"
@@ -10,6 +11,9 @@
 
 kt_err api_tokens_create(struct http_req *req)
 {
+	kt_err rc = api_session_need_password_login(req);
+	if (rc)
+		return rc;
 	json_t *name = req->body ? json_object_get(req->body, "name") : NULL;
 	if (!req->body || json_object_size(req->body) != 1 || !json_is_string(name) ||
 	    json_string_length(name) == 0 || !utf8_valid(json_string_value(name), json_string_length(name)) ||
@@ -19,7 +23,7 @@ kt_err api_tokens_create(struct http_req *req)
 	}
 	char secret[ACCOUNTS_SECRET_LEN];
 	int64_t id = 0;
-	kt_err rc = accounts_token_create(req->conn, req->auth.user_id, json_string_value(name),
+	rc = accounts_token_create(req->conn, req->auth.user_id, json_string_value(name),
 					  app_now(req->app), secret, &id);
 	if (rc)
 		return rc;
@@ -37,8 +41,11 @@ static json_t *time_or_null(struct db_stmt *s, int col)
 
 kt_err api_tokens_list(struct http_req *req)
 {
+	kt_err rc = api_session_need_password_login(req);
+	if (rc)
+		return rc;
 	struct db_stmt *s;
-	kt_err rc = db_prepare(req->conn,
+	rc = db_prepare(req->conn,
 			       "SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens"
 			       " WHERE user_id = ? ORDER BY id DESC LIMIT 500", &s);
 	if (rc)
@@ -59,7 +66,10 @@ kt_err api_tokens_list(struct http_req *req)
 
 kt_err api_tokens_delete(struct http_req *req)
 {
-	kt_err rc = accounts_token_revoke(req->conn, req->auth.user_id, req->auth.role == ROLE_ADMIN,
+	kt_err rc = api_session_need_password_login(req);
+	if (rc)
+		return rc;
+	rc = accounts_token_revoke(req->conn, req->auth.user_id, req->auth.role == ROLE_ADMIN,
 					  req->id, app_now(req->app));
 	if (rc)
 		return rc;

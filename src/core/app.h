@@ -21,6 +21,7 @@ struct app {
 	int backup_keep;                /* scheduled backups kept */
 	bool cookie_secure;             /* add Secure to cookies (behind HTTPS) */
 	int threads;                    /* HTTP polling threads */
+	int login_delay_ms;             /* first log-in wait; 0 = LIM_LOGIN_DELAY_MS */
 	char dummy_hash[160];           /* verified against when a login does not exist */
 };
 

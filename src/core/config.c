@@ -37,6 +37,7 @@ kt_err config_set(struct config *c, const char *key, const char *value)
 		{"backup_keep", &c->backup_keep, 1, 10000}, {"cookie_secure", &c->cookie_secure, 0, 1},
 		{"conn_timeout_s", &c->conn_timeout_s, 1, 3600},
 		{"smtp_allow_plaintext", &c->smtp_allow_plaintext, 0, 1},
+		{"login_delay_ms", &c->login_delay_ms, 1, 3600 * 1000},
 	};
 	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
 		if (strcmp(ints[i].name, key) != 0)
@@ -78,7 +79,7 @@ void config_load_env(struct config *c)
 		{"KONTAKT_LOG_LEVEL", "log_level"}, {"KONTAKT_BACKUP_PASSWORD", "backup_password"},
 		{"KONTAKT_BACKUP_INTERVAL_H", "backup_interval_h"}, {"KONTAKT_BACKUP_KEEP", "backup_keep"},
 		{"KONTAKT_COOKIE_SECURE", "cookie_secure"}, {"KONTAKT_CONN_TIMEOUT_S", "conn_timeout_s"},
-		{"KONTAKT_SMTP_ALLOW_PLAINTEXT", "smtp_allow_plaintext"},
+		{"KONTAKT_SMTP_ALLOW_PLAINTEXT", "smtp_allow_plaintext"}, {"KONTAKT_LOGIN_DELAY_MS", "login_delay_ms"},
 	};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
 		const char *v = getenv(map[i].env);

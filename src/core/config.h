@@ -22,6 +22,7 @@ struct config {
 	int cookie_secure;      /* 1: cookies only over HTTPS (behind a TLS proxy) */
 	int smtp_allow_plaintext; /* 1: no STARTTLS required of a mail server off this machine */
 	int conn_timeout_s;     /* 0 = default (LIM_CONN_TIMEOUT_S) */
+	int login_delay_ms;     /* 0 = default (LIM_LOGIN_DELAY_MS) */
 };
 
 /* config_load_file: reads [kontakt] (or top-level) keys of an INI file;
@@ -30,7 +31,8 @@ kt_err config_load_file(struct config *c, const char *path, int *line);
 /* config_load_env: KONTAKT_DB, KONTAKT_PG, KONTAKT_LISTEN, KONTAKT_DATA_DIR,
  * KONTAKT_SMTP_URL, KONTAKT_SMTP_FROM, KONTAKT_WEB_DIR, KONTAKT_LOG_LEVEL,
  * KONTAKT_BACKUP_PASSWORD, KONTAKT_BACKUP_INTERVAL_H, KONTAKT_BACKUP_KEEP,
- * KONTAKT_COOKIE_SECURE, KONTAKT_CONN_TIMEOUT_S, KONTAKT_SMTP_ALLOW_PLAINTEXT. */
+ * KONTAKT_COOKIE_SECURE, KONTAKT_CONN_TIMEOUT_S, KONTAKT_SMTP_ALLOW_PLAINTEXT,
+ * KONTAKT_LOGIN_DELAY_MS. */
 void config_load_env(struct config *c);
 /* config_set: sets one key by name ("smtp_url"...); ERR_INVALID if unknown. */
 kt_err config_set(struct config *c, const char *key, const char *value);

@@ -33,11 +33,15 @@
 					      * JSON), its sort and an id; fits a LIM_URL */
 #define LIM_CUSTOM_FIELDS    100             /* custom fields per entity */
 #define LIM_SELECT_OPTIONS   100             /* options of a select custom field */
-#define LIM_PASSWORD_MIN     8
-#define LIM_PASSWORD_MAX     256
-#define LIM_LOGIN_FAILS      5               /* failed logins before 429 (per login) */
-#define LIM_ADDR_FAILS       20              /* failed logins before 429 (per address) */
-#define LIM_FAIL_WINDOW_S    (15 * 60)       /* window of the counts above */
+#define LIM_PASSWORD_MIN     10              /* characters of a password (docs/security.md) */
+#define LIM_PASSWORD_MAX     256             /* bytes of a password */
+/* Log-in throttling (crm/accounts.c, docs/security.md "Log-in throttling"):
+ * failures are free up to a count, then each further one doubles a wait. */
+#define LIM_LOGIN_FAILS      5               /* free failures of one (login, address) pair */
+#define LIM_ADDR_FAILS       20              /* free failures of one address over all logins */
+#define LIM_LOGIN_DELAY_MS   1000            /* the first wait (setting login_delay_ms) */
+#define LIM_LOGIN_DELAY_MAX_MS (15 * 60 * 1000) /* the longest wait */
+#define LIM_LOGIN_FORGET_S   (24 * 3600)     /* counts start again after a day without attempts */
 #define LIM_SESSION_IDLE_S   (8 * 3600)      /* session idle expiry */
 #define LIM_SESSION_ABS_S    (7 * 24 * 3600) /* session absolute expiry */
 #define LIM_SESSION_TOUCH_S  60              /* last_seen is written at most this often */

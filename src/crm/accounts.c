@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/b64.h"
 #include "core/limits.h"
@@ -157,49 +158,145 @@ kt_err accounts_token_check(struct db_conn *c, const char *token, int64_t now, s
 	return ERR_OK;
 }
 
-/* Throttling: failures counted per key ("l:<login>", "a:<address>") in a
- * fixed window, in the database so every server sees the same counts. */
-static kt_err fail_count(struct db_conn *c, const char *key, int64_t now, int64_t *n)
+/* Throttling (docs/security.md "Log-in throttling").  Each attempt is
+ * counted before the password is checked, in one statement per key that
+ * also refuses it while the key waits, so a burst of parallel attempts
+ * gets no more tries than the limit.  Keys: "p:<address> <login>" (the
+ * pair) and "a:<address>" (all logins from one address).  After N free
+ * failures, failure k makes the key wait base * 2^(k - N), capped.
+ * A successful log-in forgets the pair and takes its attempt back from
+ * the address.  Times are milliseconds, so Retry-After is exact. */
+static int64_t now_ms(void)
 {
-	struct db_stmt *s;
-	kt_err rc = db_prepare(c, "SELECT count FROM login_failures WHERE key = ? AND window_start >= ?", &s);
-	if (rc)
-		return rc;
-	db_bind_str(s, 1, key);
-	db_bind_int64(s, 2, now - LIM_FAIL_WINDOW_S);
-	rc = db_step(s);
-	*n = rc == ERR_ROW ? db_col_int64(s, 0) : 0;
-	db_reset(s);
-	return rc == ERR_ROW || rc == ERR_DONE ? ERR_OK : rc;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static kt_err fail_add(struct db_conn *c, const char *key, int64_t now)
+static int64_t wait_ms(int64_t failures, int64_t nfree, int64_t base)
+{
+	if (failures < nfree)
+		return 0;
+	int64_t w = base;
+	for (int64_t k = nfree; k < failures && w < LIM_LOGIN_DELAY_MAX_MS; k++)
+		w *= 2;
+	return w < LIM_LOGIN_DELAY_MAX_MS ? w : LIM_LOGIN_DELAY_MAX_MS;
+}
+
+/* Counts one attempt on key, unless the key waits: then *until gets the
+ * end of the wait (ms) and nothing changes. */
+static kt_err throttle_take(struct db_conn *c, const char *key, int64_t nfree, int64_t base, int64_t now,
+			    int64_t *until)
 {
 	struct db_stmt *s;
 	kt_err rc = db_prepare(c,
-			       "INSERT INTO login_failures (key, window_start, count) VALUES (?, ?, 1)"
+			       "INSERT INTO login_throttle (key, failures, last_at, blocked_until) VALUES (?, 1, ?, 0)"
 			       " ON CONFLICT (key) DO UPDATE SET"
-			       " count = CASE WHEN login_failures.window_start < ? THEN 1 ELSE login_failures.count + 1 END,"
-			       " window_start = CASE WHEN login_failures.window_start < ? THEN ? ELSE login_failures.window_start END",
-			       &s);
+			       " failures = CASE WHEN login_throttle.last_at < ? THEN 1 ELSE login_throttle.failures + 1 END,"
+			       " last_at = excluded.last_at"
+			       " WHERE login_throttle.blocked_until <= excluded.last_at"
+			       " RETURNING failures", &s);
 	if (rc)
 		return rc;
 	db_bind_str(s, 1, key);
 	db_bind_int64(s, 2, now);
-	db_bind_int64(s, 3, now - LIM_FAIL_WINDOW_S);
-	db_bind_int64(s, 4, now - LIM_FAIL_WINDOW_S);
-	db_bind_int64(s, 5, now);
+	db_bind_int64(s, 3, now - (int64_t)LIM_LOGIN_FORGET_S * 1000);
+	rc = db_step(s);
+	int64_t failures = rc == ERR_ROW ? db_col_int64(s, 0) : 0;
+	db_reset(s);
+	*until = 0;
+	if (rc == ERR_DONE) {
+		/* Refused: the key waits.  Its row is locked or ours (write transaction). */
+		rc = db_prepare(c, "SELECT blocked_until FROM login_throttle WHERE key = ?", &s);
+		if (rc)
+			return rc;
+		db_bind_str(s, 1, key);
+		rc = db_step(s);
+		*until = rc == ERR_ROW ? db_col_int64(s, 0) : now + 1;
+		db_reset(s);
+		return rc == ERR_ROW || rc == ERR_DONE ? ERR_OK : rc;
+	}
+	if (rc != ERR_ROW)
+		return rc;
+	/* This attempt counts as failed until it succeeds: the next one waits
+	 * as if it had (pessimistic, so parallel attempts see the wait). */
+	int64_t w = wait_ms(failures, nfree, base);
+	if (!w)
+		return ERR_OK;
+	rc = db_prepare(c, "UPDATE login_throttle SET blocked_until = ? WHERE key = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_int64(s, 1, now + w);
+	db_bind_str(s, 2, key);
 	return db_exec_stmt(s);
 }
 
-static kt_err fail_clear(struct db_conn *c, const char *key)
+struct throttle {
+	char pair[160], addr[80];
+	int64_t base, now;
+	int64_t until;          /* out: end of the wait when refused (ms) */
+};
+
+static kt_err throttle_take_both(struct db_conn *c, void *arg)
+{
+	struct throttle *t = arg;
+	kt_err rc = throttle_take(c, t->pair, LIM_LOGIN_FAILS, t->base, t->now, &t->until);
+	if (!rc && !t->until)
+		rc = throttle_take(c, t->addr, LIM_ADDR_FAILS, t->base, t->now, &t->until);
+	/* A refused attempt counts nowhere: roll the pair's count back too. */
+	return rc ? rc : t->until ? ERR_THROTTLED : ERR_OK;
+}
+
+static void throttle_init(struct throttle *t, const struct app *app, const char *login, const char *addr)
+{
+	memset(t, 0, sizeof *t);
+	snprintf(t->pair, sizeof t->pair, "p:%.46s %.64s", addr ? addr : "", login);
+	snprintf(t->addr, sizeof t->addr, "a:%.46s", addr ? addr : "");
+	t->base = app->login_delay_ms > 0 ? app->login_delay_ms : LIM_LOGIN_DELAY_MS;
+	t->now = now_ms();
+}
+
+/* Takes an attempt for the pair and the address; ERR_THROTTLED with
+ * *retry_after (whole seconds, rounded up) while either waits. */
+static kt_err throttle_begin(struct db_conn *c, struct throttle *t, int *retry_after)
+{
+	kt_err rc = db_tx_run(c, true, throttle_take_both, t);
+	if (rc == ERR_THROTTLED && retry_after) {
+		int64_t ms = t->until - now_ms();
+		*retry_after = ms <= 0 ? 1 : (int)((ms + 999) / 1000);
+	}
+	return rc;
+}
+
+/* After a right password: the pair starts again; the address gets its
+ * attempt back (so the office's own log-ins never add up to a wait).
+ * Counts forgotten anyway (a day without attempts) go too, so guesses
+ * from many addresses do not pile up rows. */
+static kt_err throttle_success(struct db_conn *c, const struct throttle *t)
 {
 	struct db_stmt *s;
-	kt_err rc = db_prepare(c, "DELETE FROM login_failures WHERE key = ?", &s);
+	kt_err rc = db_prepare(c, "DELETE FROM login_throttle WHERE key = ? OR last_at < ?", &s);
 	if (rc)
 		return rc;
-	db_bind_str(s, 1, key);
+	db_bind_str(s, 1, t->pair);
+	db_bind_int64(s, 2, t->now - (int64_t)LIM_LOGIN_FORGET_S * 1000);
+	rc = db_exec_stmt(s);
+	if (rc)
+		return rc;
+	rc = db_prepare(c,
+			"UPDATE login_throttle SET failures = failures - 1,"
+			" blocked_until = CASE WHEN failures - 1 < ? THEN 0 ELSE blocked_until END"
+			" WHERE key = ? AND failures > 0", &s);
+	if (rc)
+		return rc;
+	db_bind_int64(s, 1, LIM_ADDR_FAILS);
+	db_bind_str(s, 2, t->addr);
 	return db_exec_stmt(s);
+}
+
+static kt_err throttle_success_tx(struct db_conn *c, void *arg)
+{
+	return throttle_success(c, arg);
 }
 
 struct login_rec {
@@ -232,7 +329,7 @@ struct session_new {
 	int64_t now;
 	const char *hash;
 	const char *csrf;
-	const char *login_key;
+	const struct throttle *t;
 };
 
 static kt_err open_session(struct db_conn *c, void *arg)
@@ -251,7 +348,7 @@ static kt_err open_session(struct db_conn *c, void *arg)
 	db_bind_int64(s, 5, n->now);
 	rc = db_exec_stmt(s);
 	if (!rc)
-		rc = fail_clear(c, n->login_key);
+		rc = throttle_success(c, n->t);
 	if (!rc) {
 		/* Expired sessions of this user go now, so the table stays small. */
 		rc = db_prepare(c, "DELETE FROM sessions WHERE user_id = ? AND (last_seen_at < ? OR created_at < ?)", &s);
@@ -265,36 +362,16 @@ static kt_err open_session(struct db_conn *c, void *arg)
 	return rc;
 }
 
-struct fail_new {
-	const char *k1, *k2;
-	int64_t now;
-};
-
-static kt_err record_failure(struct db_conn *c, void *arg)
-{
-	struct fail_new *f = arg;
-	kt_err rc = fail_add(c, f->k1, f->now);
-	if (!rc)
-		rc = fail_add(c, f->k2, f->now);
-	return rc;
-}
-
 kt_err accounts_login(const struct app *app, struct db_conn *c, const char *login,
 		      const char *password, const char *addr, char secret_out[ACCOUNTS_SECRET_LEN],
-		      struct auth *out)
+		      struct auth *out, int *retry_after)
 {
 	int64_t now = app_now(app);
-	char lkey[80], akey[80];
-	snprintf(lkey, sizeof lkey, "l:%.64s", login);
-	snprintf(akey, sizeof akey, "a:%.64s", addr ? addr : "");
-	int64_t nl = 0, na = 0;
-	kt_err rc = fail_count(c, lkey, now, &nl);
-	if (!rc)
-		rc = fail_count(c, akey, now, &na);
+	struct throttle t;
+	throttle_init(&t, app, login, addr);
+	kt_err rc = throttle_begin(c, &t, retry_after);
 	if (rc)
 		return rc;
-	if (nl >= LIM_LOGIN_FAILS || na >= LIM_ADDR_FAILS)
-		return ERR_THROTTLED;
 	struct login_rec r;
 	memset(&r, 0, sizeof r);
 	rc = find_login(c, login, &r);
@@ -302,16 +379,13 @@ kt_err accounts_login(const struct app *app, struct db_conn *c, const char *logi
 		return rc;
 	/* Verify even when the login does not exist, so timing tells nothing. */
 	bool ok = password_verify(r.found ? r.hash : app->dummy_hash, password, strlen(password)) && r.found;
-	if (!ok) {
-		struct fail_new f = {lkey, akey, now};
-		rc = db_tx_run(c, true, record_failure, &f);
-		return rc ? rc : ERR_UNAUTHORIZED;
-	}
+	if (!ok)
+		return ERR_UNAUTHORIZED; /* the attempt is already counted */
 	char hash[ACCOUNTS_HASH_LEN];
 	new_secret("", secret_out);
 	sha256_hex(secret_out, hash);
 	new_secret("", r.a.csrf);
-	struct session_new n = {r.a.user_id, now, hash, r.a.csrf, lkey};
+	struct session_new n = {r.a.user_id, now, hash, r.a.csrf, &t};
 	rc = db_tx_run(c, true, open_session, &n);
 	if (rc)
 		return rc;
@@ -320,6 +394,46 @@ kt_err accounts_login(const struct app *app, struct db_conn *c, const char *logi
 	memcpy(out->session_hash, hash, sizeof hash);
 	sodium_memzero(r.hash, sizeof r.hash);
 	return ERR_OK;
+}
+
+kt_err accounts_check_password(const struct app *app, struct db_conn *c, const struct auth *who,
+			       const char *password, const char *addr, int *retry_after)
+{
+	struct throttle t;
+	throttle_init(&t, app, who->login, addr);
+	kt_err rc = throttle_begin(c, &t, retry_after);
+	if (rc)
+		return rc;
+	struct login_rec r;
+	memset(&r, 0, sizeof r);
+	rc = find_login(c, who->login, &r);
+	if (rc)
+		return rc;
+	bool ok = password_verify(r.found ? r.hash : app->dummy_hash, password, strlen(password)) && r.found &&
+		  r.a.user_id == who->user_id;
+	sodium_memzero(r.hash, sizeof r.hash);
+	if (!ok)
+		return ERR_UNAUTHORIZED;
+	return db_tx_run(c, true, throttle_success_tx, &t);
+}
+
+kt_err accounts_end_other_sessions(struct db_conn *c, int64_t user_id, const char *keep_session_hash, int64_t now)
+{
+	struct db_stmt *s;
+	kt_err rc = db_prepare(c, "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?", &s);
+	if (rc)
+		return rc;
+	db_bind_int64(s, 1, user_id);
+	db_bind_str(s, 2, keep_session_hash ? keep_session_hash : "");
+	rc = db_exec_stmt(s);
+	if (rc)
+		return rc;
+	rc = db_prepare(c, "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", &s);
+	if (rc)
+		return rc;
+	db_bind_int64(s, 1, now);
+	db_bind_int64(s, 2, user_id);
+	return db_exec_stmt(s);
 }
 
 kt_err accounts_logout(struct db_conn *c, const char *session_hash)

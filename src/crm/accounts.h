@@ -39,13 +39,24 @@ kt_err accounts_session_check(struct db_conn *c, const char *token, int64_t now,
 /* accounts_token_check: the live API token "kt_...". */
 kt_err accounts_token_check(struct db_conn *c, const char *token, int64_t now, struct auth *out);
 
-/* accounts_login: checks throttling, then the password (slow: call off the
- * polling threads), then opens a session.  secret_out gets the cookie
- * value; out the user with the new CSRF token.  ERR_UNAUTHORIZED on wrong
- * credentials, ERR_THROTTLED after too many failures. */
+/* accounts_login: counts the attempt for (login, addr) and addr, refused
+ * while either waits (docs/security.md "Log-in throttling"), then checks
+ * the password (slow: call off the polling threads) and opens a session.
+ * secret_out gets the cookie value; out the user with the new CSRF token.
+ * ERR_UNAUTHORIZED on wrong credentials; ERR_THROTTLED while waiting, with
+ * *retry_after the seconds left (rounded up). */
 kt_err accounts_login(const struct app *app, struct db_conn *c, const char *login,
 		      const char *password, const char *addr, char secret_out[ACCOUNTS_SECRET_LEN],
-		      struct auth *out);
+		      struct auth *out, int *retry_after);
+/* accounts_check_password: whether password is who's current one, counted
+ * and throttled like a log-in from addr.  ERR_OK, ERR_UNAUTHORIZED or
+ * ERR_THROTTLED (with *retry_after). */
+kt_err accounts_check_password(const struct app *app, struct db_conn *c, const struct auth *who,
+			       const char *password, const char *addr, int *retry_after);
+/* accounts_end_other_sessions: ends every session of user_id except the
+ * one whose hash is keep_session_hash (NULL: all), and revokes all of the
+ * user's API tokens.  Call inside a write transaction. */
+kt_err accounts_end_other_sessions(struct db_conn *c, int64_t user_id, const char *keep_session_hash, int64_t now);
 kt_err accounts_logout(struct db_conn *c, const char *session_hash);
 /* accounts_token_create: a new API token for user_id; secret_out gets it. */
 kt_err accounts_token_create(struct db_conn *c, int64_t user_id, const char *name, int64_t now,

@@ -49,6 +49,16 @@ kt_err users_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *
 	json_t *login = json_object_get(values, "login");
 	if (json_is_string(login) && !login_ok(json_string_value(login)))
 		rec_error(ctx, "login", "must be 2 to 64 letters, digits or . _ @ -");
+	/* A new password: the rules of password.h, against the login it will
+	 * go with (the new one when both change). */
+	json_t *pw = json_object_get(values, "password");
+	if (json_is_string(pw)) {
+		json_t *l = json_is_string(login) ? login : cur ? json_object_get(cur, "login") : NULL;
+		const char *why = password_policy(json_string_value(pw), json_string_length(pw),
+						  json_is_string(l) ? json_string_value(l) : NULL);
+		if (why)
+			rec_error(ctx, "password", why);
+	}
 	json_t *tz = json_object_get(values, "time_zone");
 	if (tz && !json_is_null(tz) && !zone_ok(json_string_value(tz)))
 		rec_error(ctx, "time_zone", "is not a known time zone (e.g. Europe/Warsaw)");

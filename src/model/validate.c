@@ -190,8 +190,12 @@ static kt_err check_password(struct rec_ctx *ctx, const struct field *f, json_t 
 	if (!json_is_string(v))
 		return rec_error(ctx, f->name, "must be a string");
 	size_t n = utf8_count(json_string_value(v), json_string_length(v));
-	if (n < LIM_PASSWORD_MIN || json_string_length(v) > LIM_PASSWORD_MAX)
-		return rec_error(ctx, f->name, "must be 8 to 256 characters long");
+	/* The other rules (not the login, not a common one) are the users hook's. */
+	_Static_assert(LIM_PASSWORD_MIN == 10 && LIM_PASSWORD_MAX == 256, "the messages below");
+	if (n < LIM_PASSWORD_MIN)
+		return rec_error(ctx, f->name, "is too short: it needs at least 10 characters");
+	if (json_string_length(v) > LIM_PASSWORD_MAX)
+		return rec_error(ctx, f->name, "is too long: at most 256 bytes");
 	*out = json_incref(v);
 	return ERR_OK;
 }

@@ -19,7 +19,8 @@ let sink, a, b;
 before(async () => {
 	if (SKIP) return;
 	sink = await startSmtpSink();
-	const env = { KONTAKT_SMTP_URL: sink.url, KONTAKT_SMTP_FROM: 'kontakt@test.example' };
+	// a minute's wait after five failed log-ins, so login_throttling_is_shared's 429s hold
+	const env = { KONTAKT_SMTP_URL: sink.url, KONTAKT_SMTP_FROM: 'kontakt@test.example', KONTAKT_LOGIN_DELAY_MS: '60000' };
 	a = await startServer({ env });
 	b = await startServer({ attach: a, env });
 });
@@ -87,7 +88,7 @@ test('record_created_on_one_server_is_read_and_updated_on_the_other', { skip: SK
 });
 
 test('login_throttling_is_shared', { skip: SKIP }, async () => {
-	// five failures, spread over both servers, lock the login on both
+	// five failures, spread over both servers, make the pair (login, address) wait on both
 	const admin = await a.session('admin');
 	expectStatus(await admin.post('/api/users', { login: 'throttled', password: 'the-right-password', role: 'agent' }), 201);
 	for (let i = 0; i < 5; i++) expectError(await (i % 2 ? b : a).tryLogin('throttled', `wrong-${i}`), 401);

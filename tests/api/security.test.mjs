@@ -522,16 +522,17 @@ test('path_traversal_on_static_files_feed_and_attachments_gives_no_file', async 
 });
 
 test('login_throttled_per_login_and_per_address', async () => {
-	// a server of its own: the per-address limit would lock this file out
-	const s = await startServer({ users: { admin: USERS.admin } });
+	// a server of its own: the per-address limit would lock this file out;
+	// a minute's wait after the free failures, so the 429s hold
+	const s = await startServer({ users: { admin: USERS.admin }, env: { KONTAKT_LOGIN_DELAY_MS: '60000' } });
 	try {
-		// per login: five failures lock that login, even with the right password
+		// per (login, address): five failures make it wait, even with the right password
 		for (let i = 0; i < 5; i++) expectError(await s.tryLogin('admin', `wrong-${i}`), 401);
 		const locked = await s.tryLogin('admin', USERS.admin.password);
 		expectError(locked, 429, 'too_many_attempts');
 		assert.ok(Number(locked.headers.get('retry-after')) > 0, 'Retry-After');
 		assert.equal(locked.cookie, null);
-		// per address: failures spread over many logins lock the address
+		// per address: failures spread over many logins make the address wait
 		let status = 401, n = 5;
 		while (status === 401 && n < 60) {
 			status = (await s.tryLogin(`nobody-${n}`, 'wrong-password')).status;

@@ -53,7 +53,33 @@ test('users_create_defaults', async () => {
 test('users_create_rejects_short_password', async () => {
 	const r = await admin.post('/api/users', { login: uniq('short'), password: 'seven77', role: 'agent' });
 	expectError(r, 422, 'validation_failed', ['password']);
-	expectStatus(await admin.post('/api/users', { login: uniq('eight'), password: 'eight888', role: 'agent' }), 201);
+	const nine = await admin.post('/api/users', { login: uniq('nine'), password: 'nine-9999', role: 'agent' });
+	assert.match(expectError(nine, 422, 'validation_failed', ['password']).fields.password, /at least 10 characters/);
+	// characters, not bytes: ten Polish letters are 20 bytes, nine are too few
+	expectError(await admin.post('/api/users', { login: uniq('pl'), password: 'żółćżółćż', role: 'agent' }), 422,
+		'validation_failed', ['password']);
+	expectStatus(await admin.post('/api/users', { login: uniq('ten'), password: 'ten-chars1', role: 'agent' }), 201);
+});
+
+test('users_create_rejects_common_password_in_any_case', async () => {
+	for (const password of ['1234567890', 'qwertyuiop', 'QwErTyUiOp', 'PASSWORD123']) {
+		const r = await admin.post('/api/users', { login: uniq('common'), password, role: 'agent' });
+		assert.match(expectError(r, 422, 'validation_failed', ['password']).fields.password, /too common/, password);
+	}
+});
+
+test('users_password_must_not_be_the_login', async () => {
+	const login = uniq('samesame');
+	const r = await admin.post('/api/users', { login, password: login.toUpperCase(), role: 'agent' });
+	assert.match(expectError(r, 422, 'validation_failed', ['password']).fields.password, /login/);
+	const ok = await admin.post('/api/users', { login, password: 'a-fine-password', role: 'agent' });
+	expectStatus(ok, 201);
+	// a reset is checked against the login too
+	const u = ok.body;
+	expectError(await admin.patch(`/api/users/${u.id}`, { password: login, version: u.version }), 422,
+		'validation_failed', ['password']);
+	expectError(await admin.patch(`/api/users/${u.id}`, { password: 'Basketball', version: u.version }), 422,
+		'validation_failed', ['password']);
 });
 
 test('users_create_requires_password_login_role', async () => {

@@ -18,6 +18,7 @@ import { isAdmin, lookups, session, toasts, dismissToast, toast, useStore } from
 import type { User } from './types';
 import { DialogHost } from './ui/dialogs';
 import { errorText } from './ui/errors';
+import { PasswordDialog } from './ui/passwordDialog';
 import { revealX } from './ui/reveal';
 import { SearchPalette, openSearch } from './ui/search';
 import './styles/tokens.css';
@@ -124,38 +125,46 @@ const NAV: [string, Parameters<typeof t>[0], boolean][] = [
 
 function Header({ path }: { path: string }) {
   const user = session.get().user;
+  const [changingPassword, setChangingPassword] = useState(false);
   let section = '/' + (path.split('/')[1] ?? '');
   if (section === '/duplicates') section = '/clients'; // reached from the clients list
   // On a phone the menu scrolls sideways: keep the current section in sight.
   useEffect(() => revealX(document.querySelector('.mainnav [aria-current="page"]')), [section]);
+  // The dialog sits outside the header, whose dark styles would reach it.
   return (
-    <header class="topbar">
-      <div class="topbar-row">
-        <a class="brand" href="/">
-          Kontakt
-        </a>
-        <button type="button" class="search-btn" onClick={openSearch} aria-keyshortcuts="Control+K" aria-label={t('search.open')}>
-          <span aria-hidden="true">⌕</span> <span class="search-label">{t('search.open')}</span>
-          <kbd>Ctrl K</kbd>
-        </button>
-        <div class="topbar-right">
-          <LanguageSwitch />
-          <span class="user-name" title={user?.login}>
-            {user?.name || user?.login}
-          </span>
-          <button type="button" class="btn btn-small" onClick={logout}>
-            {t('nav.logout')}
-          </button>
-        </div>
-      </div>
-      <nav class="mainnav" aria-label={t('nav.main')}>
-        {NAV.filter(([, , admin]) => !admin || isAdmin()).map(([href, key]) => (
-          <a key={href} href={href} aria-current={section === href ? 'page' : undefined}>
-            {t(key)}
+    <>
+      <header class="topbar">
+        <div class="topbar-row">
+          <a class="brand" href="/">
+            Kontakt
           </a>
-        ))}
-      </nav>
-    </header>
+          <button type="button" class="search-btn" onClick={openSearch} aria-keyshortcuts="Control+K" aria-label={t('search.open')}>
+            <span aria-hidden="true">⌕</span> <span class="search-label">{t('search.open')}</span>
+            <kbd>Ctrl K</kbd>
+          </button>
+          <div class="topbar-right">
+            <LanguageSwitch />
+            <span class="user-name" title={user?.login}>
+              {user?.name || user?.login}
+            </span>
+            <button type="button" class="btn btn-small" onClick={() => setChangingPassword(true)}>
+              {t('nav.password')}
+            </button>
+            <button type="button" class="btn btn-small" onClick={logout}>
+              {t('nav.logout')}
+            </button>
+          </div>
+        </div>
+        <nav class="mainnav" aria-label={t('nav.main')}>
+          {NAV.filter(([, , admin]) => !admin || isAdmin()).map(([href, key]) => (
+            <a key={href} href={href} aria-current={section === href ? 'page' : undefined}>
+              {t(key)}
+            </a>
+          ))}
+        </nav>
+      </header>
+      {changingPassword && <PasswordDialog onClose={() => setChangingPassword(false)} />}
+    </>
   );
 }
 
