@@ -54,7 +54,7 @@ enum fflag {
 	F_NONEMPTY = 1 << 8,    /* a given text must not be empty */
 	F_NULLABLE = 1 << 9,    /* the column may be NULL: null clears an enum; an F_SORT
 				 * list pages through the NULLs too */
-	F_MULTILINE = 1 << 10,  /* text of several lines (notes, bodies): TAB and LF
+	F_MULTILINE = 1 << 10,  /* text of lines (notes, bodies, addresses): TAB and LF
 				 * allowed, bidi controls too; every other text is one line */
 };
 
