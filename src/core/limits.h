@@ -9,9 +9,10 @@
 #define LIM_QUERY_PARAMS     100             /* parameters of one query string (400) */
 #define LIM_CONN_MEMORY      (64 * 1024)     /* libmicrohttpd's memory per connection: holds a
 					      * head within LIM_URL, LIM_QUERY_PARAMS and LIM_HEADER
-					      * with up to 150 headers, a Cookie header (copied to
+					      * with up to 500 headers, a Cookie header (copied to
 					      * be parsed) included; a head that does not fit gets
-					      * its own HTML 431, not our JSON (docs/security.md) */
+					      * its own HTML 431 at once, not our JSON
+					      * (docs/security.md) */
 #define LIM_CONN_TIMEOUT_S   30              /* idle connection timeout, and the time a client
 					      * has to send a whole request head (slow clients) */
 #define LIM_BODY_MIN_RATE    1024            /* bytes/s a request body must average after the
