@@ -259,8 +259,11 @@ void log_emit(enum log_level lvl, const char *file, int line, const char *fmt, .
 	/* Room is kept for " at=file:line" and the newline. */
 	n += (int)log_vformat(out + n, sizeof out - 80 - (size_t)n, fmt, ap);
 	va_end(ap);
-	if (lvl >= LOG_ERROR)
-		n += snprintf(out + n, sizeof out - 1 - (size_t)n, " at=%s:%d", file, line);
+	if (lvl >= LOG_ERROR) {
+		size_t room = sizeof out - 1 - (size_t)n;
+		int m = snprintf(out + n, room, " at=%s:%d", file, line);
+		n += m < 0 ? 0 : (size_t)m < room ? m : (int)room - 1;
+	}
 	out[n++] = '\n';
 	ssize_t w = write(STDERR_FILENO, out, (size_t)n);
 	(void)w;
