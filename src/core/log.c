@@ -149,15 +149,25 @@ size_t log_vformat(char *buf, size_t cap, const char *fmt, va_list ap)
 			f = pct + 2;
 			continue;
 		}
-		/* One conversion: flags, width, precision, length, letter. */
+		/* One conversion: flags, width, precision, length, letter;
+		 * '*' widths and precisions are read here and written into
+		 * spec as numbers. */
 		const char *c = pct + 1;
+		const char *flags = c;
 		c += strspn(c, "-+ #0");
-		long width_arg = -1, prec = -1;
+		size_t nflags = (size_t)(c - flags);
+		bool left = false;
+		long width = -1, prec = -1;
 		if (*c == '*') {
-			width_arg = va_arg(args, int);
+			int w = va_arg(args, int);
+			left = w < 0;
+			width = w < 0 ? -(long)w : w;
 			c++;
 		} else {
-			c += strspn(c, "0123456789");
+			for (; *c >= '0' && *c <= '9'; c++)
+				width = width < 0	 ? *c - '0'
+					: width < 100000 ? width * 10 + (*c - '0')
+							 : width;
 		}
 		if (*c == '.') {
 			c++;
@@ -166,14 +176,14 @@ size_t log_vformat(char *buf, size_t cap, const char *fmt, va_list ap)
 				prec = p < 0 ? -1 : p;
 				c++;
 			} else {
-				long p = 0;
+				prec = 0;
 				for (; *c >= '0' && *c <= '9'; c++)
-					p = p < 100000 ? p * 10 + (*c - '0') : p;
-				prec = p;
+					prec = prec < 100000 ? prec * 10 + (*c - '0') : prec;
 			}
 		}
 		const char *len = c;
 		c += strspn(c, "hlzjt");
+		size_t ll = (size_t)(c - len);
 		char conv = *c;
 		if (!conv)
 			break;
@@ -184,40 +194,44 @@ size_t log_vformat(char *buf, size_t cap, const char *fmt, va_list ap)
 			continue;
 		}
 		/* Anything else: snprintf on the conversion alone. */
-		char spec[32], tmp[128];
-		size_t sl = (size_t)(f - pct);
-		if (sl >= sizeof spec)
-			break;
-		memcpy(spec, pct, sl);
-		spec[sl] = '\0';
-		size_t ll = (size_t)(c - len);
-		int w = (int)width_arg;
-		int n; /* a '*' width is passed on; a '*' precision only %s takes */
+		char spec[48], tmp[128];
+		int sl = snprintf(spec, sizeof spec, "%%%.*s%s", (int)(nflags < 8 ? nflags : 8),
+				  flags, left ? "-" : "");
+		if (width >= 0)
+			sl += snprintf(spec + sl, sizeof spec - (size_t)sl, "%ld", width);
+		if (prec >= 0)
+			sl += snprintf(spec + sl, sizeof spec - (size_t)sl, ".%ld", prec);
+		snprintf(spec + sl, sizeof spec - (size_t)sl, "%.*s%c", (int)(ll < 2 ? ll : 2), len,
+			 conv);
+		int n;
 		switch (conv) {
-		case 'd': case 'i': case 'u': case 'x': case 'X': case 'o': case 'c': {
-			if (ll == 0 || (len[0] == 'h'))
-				n = width_arg >= 0 ? snprintf(tmp, sizeof tmp, spec, w, va_arg(args, int))
-						   : snprintf(tmp, sizeof tmp, spec, va_arg(args, int));
+		case 'd':
+		case 'i':
+		case 'u':
+		case 'x':
+		case 'X':
+		case 'o':
+		case 'c':
+			if (ll == 0 || len[0] == 'h')
+				n = snprintf(tmp, sizeof tmp, spec, va_arg(args, int));
 			else if (ll == 2 && len[0] == 'l')
-				n = width_arg >= 0 ? snprintf(tmp, sizeof tmp, spec, w, va_arg(args, long long))
-						   : snprintf(tmp, sizeof tmp, spec, va_arg(args, long long));
+				n = snprintf(tmp, sizeof tmp, spec, va_arg(args, long long));
 			else if (len[0] == 'l')
-				n = width_arg >= 0 ? snprintf(tmp, sizeof tmp, spec, w, va_arg(args, long))
-						   : snprintf(tmp, sizeof tmp, spec, va_arg(args, long));
+				n = snprintf(tmp, sizeof tmp, spec, va_arg(args, long));
 			else if (len[0] == 'z')
-				n = width_arg >= 0 ? snprintf(tmp, sizeof tmp, spec, w, va_arg(args, size_t))
-						   : snprintf(tmp, sizeof tmp, spec, va_arg(args, size_t));
+				n = snprintf(tmp, sizeof tmp, spec, va_arg(args, size_t));
 			else if (len[0] == 'j')
-				n = width_arg >= 0 ? snprintf(tmp, sizeof tmp, spec, w, va_arg(args, intmax_t))
-						   : snprintf(tmp, sizeof tmp, spec, va_arg(args, intmax_t));
+				n = snprintf(tmp, sizeof tmp, spec, va_arg(args, intmax_t));
 			else
-				n = width_arg >= 0 ? snprintf(tmp, sizeof tmp, spec, w, va_arg(args, ptrdiff_t))
-						   : snprintf(tmp, sizeof tmp, spec, va_arg(args, ptrdiff_t));
+				n = snprintf(tmp, sizeof tmp, spec, va_arg(args, ptrdiff_t));
 			break;
-		}
-		case 'f': case 'F': case 'e': case 'E': case 'g': case 'G':
-			n = width_arg >= 0 ? snprintf(tmp, sizeof tmp, spec, w, va_arg(args, double))
-					   : snprintf(tmp, sizeof tmp, spec, va_arg(args, double));
+		case 'f':
+		case 'F':
+		case 'e':
+		case 'E':
+		case 'g':
+		case 'G':
+			n = snprintf(tmp, sizeof tmp, spec, va_arg(args, double));
 			break;
 		case 'p':
 			n = snprintf(tmp, sizeof tmp, "%p", va_arg(args, void *));

@@ -20,12 +20,13 @@
 #define INUSE_KEY "1265594996" /* "Kont" */
 
 struct db_inuse {
-	int fd;      /* SQLite: the lock file, or -1 */
-	PGconn *pg;  /* PostgreSQL: the connection holding the lock */
-	char *made;  /* SQLite: the lock file's path when this claim created it */
+	int fd;	    /* SQLite: the lock file, or -1 */
+	PGconn *pg; /* PostgreSQL: the connection holding the lock */
+	char *made; /* SQLite: the lock file's path when this claim created it */
 };
 
-static kt_err sqlite_claim(const char *path, short type, struct db_inuse **out, char *msg, size_t cap)
+static kt_err sqlite_claim(const char *path, short type, struct db_inuse **out, char *msg,
+			   size_t cap)
 {
 	char lock[4200];
 	if ((size_t)snprintf(lock, sizeof lock, "%s.lock", path) >= sizeof lock)
@@ -34,13 +35,15 @@ static kt_err sqlite_claim(const char *path, short type, struct db_inuse **out, 
 	 * removes it after (while it holds the exclusive lock no server can
 	 * have taken it): a restore leaves nothing next to the database. */
 	bool made = false;
-	int fd = open(lock, type == F_WRLCK ? O_RDWR | O_CLOEXEC : O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	int fd = open(lock, type == F_WRLCK ? O_RDWR | O_CLOEXEC : O_RDWR | O_CREAT | O_CLOEXEC,
+		      0600);
 	if (fd < 0 && errno == ENOENT && type == F_WRLCK) {
 		fd = open(lock, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		made = fd >= 0;
 	}
 	if (fd < 0) {
-		log_warn("event=inuse_lock_unavailable path=\"%s\" err=\"%s\"", lock, strerror(errno));
+		log_warn("event=inuse_lock_unavailable path=\"%s\" err=\"%s\"", lock,
+			 strerror(errno));
 		return ERR_OK;
 	}
 	struct flock fl = {.l_type = type, .l_whence = SEEK_SET, .l_start = 0, .l_len = 1};
@@ -102,8 +105,9 @@ static kt_err pg_claim(const char *url, bool restore, struct db_inuse **out, cha
 		return restore ? ERR_IO : ERR_OK;
 	}
 	char got[64] = "", db[128] = "";
-	bool ok = pg_value(pg, restore ? "SELECT pg_try_advisory_lock(" INUSE_KEY ")"
-				      : "SELECT pg_try_advisory_lock_shared(" INUSE_KEY ")",
+	bool ok = pg_value(pg,
+			   restore ? "SELECT pg_try_advisory_lock(" INUSE_KEY ")"
+				   : "SELECT pg_try_advisory_lock_shared(" INUSE_KEY ")",
 			   got, sizeof got);
 	if (ok && strcmp(got, "t") == 0) {
 		struct db_inuse *u = calloc(1, sizeof *u);
@@ -123,15 +127,17 @@ static kt_err pg_claim(const char *url, bool restore, struct db_inuse **out, cha
 		return restore ? ERR_IO : ERR_OK;
 	}
 	char n[32] = "?";
-	pg_value(pg, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objid = " INUSE_KEY
-		     " AND objsubid = 1 AND pid <> pg_backend_pid()"
-		     " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-		 n, sizeof n);
+	pg_value(
+		pg,
+		"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objid = " INUSE_KEY
+		" AND objsubid = 1 AND pid <> pg_backend_pid()"
+		" AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+		n, sizeof n);
 	pg_value(pg, "SELECT current_database()", db, sizeof db);
 	PQfinish(pg);
 	if (restore)
-		snprintf(msg, cap, "%s server%s using the PostgreSQL database %s", n, strcmp(n, "1") == 0 ? " is" : "s are",
-			 db);
+		snprintf(msg, cap, "%s server%s using the PostgreSQL database %s", n,
+			 strcmp(n, "1") == 0 ? " is" : "s are", db);
 	else
 		snprintf(msg, cap, "a restore of the PostgreSQL database %s is under way", db);
 	return ERR_IN_USE;
@@ -140,13 +146,15 @@ static kt_err pg_claim(const char *url, bool restore, struct db_inuse **out, cha
 kt_err db_inuse_serve(const struct db_options *o, struct db_inuse **out, char *msg, size_t cap)
 {
 	*out = NULL;
-	return o->pg_url ? pg_claim(o->pg_url, false, out, msg, cap) : sqlite_claim(o->sqlite_path, F_RDLCK, out, msg, cap);
+	return o->pg_url ? pg_claim(o->pg_url, false, out, msg, cap)
+			 : sqlite_claim(o->sqlite_path, F_RDLCK, out, msg, cap);
 }
 
 kt_err db_inuse_restore(const struct db_options *o, struct db_inuse **out, char *msg, size_t cap)
 {
 	*out = NULL;
-	return o->pg_url ? pg_claim(o->pg_url, true, out, msg, cap) : sqlite_claim(o->sqlite_path, F_WRLCK, out, msg, cap);
+	return o->pg_url ? pg_claim(o->pg_url, true, out, msg, cap)
+			 : sqlite_claim(o->sqlite_path, F_WRLCK, out, msg, cap);
 }
 
 void db_inuse_free(struct db_inuse *u)

@@ -11,12 +11,12 @@
 
 #include "core/log.h"
 
-#define FMT(want, ...)                                            \
-	do {                                                      \
-		char out_[512];                                   \
+#define FMT(want, ...)                                                  \
+	do {                                                            \
+		char out_[512];                                         \
 		size_t n_ = log_format(out_, sizeof out_, __VA_ARGS__); \
-		assert_string_equal(out_, want);                  \
-		assert_int_equal(n_, strlen(want));               \
+		assert_string_equal(out_, want);                        \
+		assert_int_equal(n_, strlen(want));                     \
 	} while (0)
 
 static void crlf_in_a_quoted_value_stays_on_one_line(void **state)
@@ -45,7 +45,10 @@ static void invalid_utf8_is_hex_valid_utf8_stays(void **state)
 	(void)state;
 	FMT("login=\"Łódź\\xff\\xc3(\\xc0\\xaf\"", "login=\"%s\"", "Łódź\xff\xc3(\xc0\xaf");
 	/* C1 NEL and U+2028 end lines for some readers */
-	FMT("v=\"a\\xc2\\x85b\\xe2\\x80\\xa8c\"", "v=\"%s\"", "a\xc2\x85" "b\xe2\x80\xa8" "c");
+	FMT("v=\"a\\xc2\\x85b\\xe2\\x80\\xa8c\"", "v=\"%s\"",
+	    "a\xc2\x85"
+	    "b\xe2\x80\xa8"
+	    "c");
 	FMT("name=Zażółć", "name=%s", "Zażółć");
 }
 
@@ -69,9 +72,10 @@ static void precision_cuts_the_value_before_escaping(void **state)
 static void other_conversions_are_printf(void **state)
 {
 	(void)state;
-	FMT("a=1 b=-2 c=3 d=4 e=5 f=007 g=ff h=100% i=x", "a=%d b=%ld c=%lld d=%u e=%llu f=%03d g=%x h=%d%% i=%c", 1,
-	    -2L, 3LL, 4u, 5ULL, 7, 255, 100, 'x');
-	FMT("z=12 w=  7", "z=%zu w=%*d", (size_t)12, 3, 7);
+	FMT("a=1 b=-2 c=3 d=4 e=5 f=007 g=ff h=100% i=x",
+	    "a=%d b=%ld c=%lld d=%u e=%llu f=%03d g=%x h=%d%% i=%c", 1, -2L, 3LL, 4u, 5ULL, 7, 255,
+	    100, 'x');
+	FMT("z=12 w=  7 l=7   p=007", "z=%zu w=%*d l=%*d p=%.*d", (size_t)12, 3, 7, -3, 7, 3, 7);
 }
 
 static void output_is_bounded_and_terminated(void **state)
