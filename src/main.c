@@ -26,6 +26,7 @@
 #include "crm/password.h"
 #include "crm/remind_mail.h"
 #include "db/db.h"
+#include "db/inuse.h"
 #include "db/migrate.h"
 #include "http/listen.h"
 #include "http/server.h"
@@ -556,9 +557,19 @@ static int cmd_serve(int argc, char **argv)
 	int nroutes = 0;
 	struct http_server *srv = NULL;
 	struct jobs *jobs = NULL;
+	struct db_inuse *claim = NULL;
 	/* Polling threads, password workers, the job runner, and spare. */
 	if ((r = open_db("serve", &c, threads + LIM_HASH_WORKERS + 3, false, &db)) >= 0)
 		goto out;
+	/* Held while serving: `kontakt restore` refuses to replace the
+	 * database under us, and we do not start during a restore. */
+	struct db_options io = {.sqlite_path = c.db, .pg_url = c.pg};
+	char why[300] = "";
+	if (db_inuse_serve(&io, &claim, why, sizeof why) != ERR_OK) {
+		fprintf(stderr, "kontakt serve: %s; start the server when it has finished\n", why[0] ? why : "out of memory");
+		r = 1;
+		goto out;
+	}
 	if ((r = migrate_now("serve", db, NULL)) >= 0)
 		goto out;
 	app.db = db;
@@ -592,6 +603,7 @@ out:
 	jobs_stop(jobs);
 	api_routes_free(routes, nroutes);
 	db_free(db);
+	db_inuse_free(claim);
 	config_clear(&c);
 	return r;
 }
@@ -606,10 +618,11 @@ static int cmd_backup_restore(int argc, char **argv, bool restore)
 	static const struct opt ropts[] = {DB_OPTS,
 		{"--in", true, "FILE of the encrypted backup"},
 		{"--password-stdin", false, "read the backup password from standard input"},
+		{"--force", false, "restore even while a server is using the database"},
 		{NULL, false, NULL}};
 	const struct opt *opts = restore ? ropts : bopts;
 	struct args a;
-	int r = parse(cmd, restore ? "--db PATH --in FILE --password-stdin" : "--db PATH --out FILE --password-stdin",
+	int r = parse(cmd, restore ? "--db PATH --in FILE --password-stdin [--force]" : "--db PATH --out FILE --password-stdin",
 		      opts, argc, argv, &a);
 	if (r >= 0)
 		return r;
@@ -630,8 +643,22 @@ static int cmd_backup_restore(int argc, char **argv, bool restore)
 	char err[256] = "";
 	kt_err rc;
 	if (restore) {
+		/* Refused while a server uses the database: its later writes
+		 * would go to the replaced file (SQLite) or meet a database
+		 * dropped under it (PostgreSQL).  The claim also keeps a server
+		 * from starting until the restore is done. */
 		struct db_options o = {.sqlite_path = c.db, .pg_url = c.pg};
-		rc = backup_restore(&o, file, pw, err, sizeof err);
+		struct db_inuse *claim = NULL;
+		rc = flag(opts, &a, "--force") ? ERR_OK : db_inuse_restore(&o, &claim, err, sizeof err);
+		if (rc == ERR_IN_USE) {
+			fprintf(stderr, "kontakt restore: %s; stop the server first or pass --force\n", err);
+			sodium_memzero(pw, sizeof pw);
+			config_clear(&c);
+			return 1;
+		}
+		if (!rc)
+			rc = backup_restore(&o, file, pw, err, sizeof err);
+		db_inuse_free(claim);
 		if (!rc)
 			printf("Restored %s from %s. Start the server again; it applies any newer migrations.\n",
 			       c.db ? c.db : "the PostgreSQL database", file);

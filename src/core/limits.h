@@ -6,10 +6,13 @@
 #define LIM_JSON_BODY        (1024 * 1024)   /* bytes of a JSON request body */
 #define LIM_URL              4096            /* bytes of a request target, query included (414) */
 #define LIM_HEADER           (16 * 1024)     /* bytes of a request line and headers (431) */
-#define LIM_CONN_MEMORY      (48 * 1024)     /* libmicrohttpd's memory per connection: a request
-					      * head that does not fit (a Cookie header counts
-					      * twice: it is copied to be parsed) gets its own
-					      * HTML 431/414, not our JSON (docs/security.md) */
+#define LIM_QUERY_PARAMS     100             /* parameters of one query string (400) */
+#define LIM_CONN_MEMORY      (64 * 1024)     /* libmicrohttpd's memory per connection: holds a
+					      * head within LIM_URL, LIM_QUERY_PARAMS and LIM_HEADER
+					      * with up to 500 headers, a Cookie header (copied to
+					      * be parsed) included; a head that does not fit gets
+					      * its own HTML 431 at once, not our JSON
+					      * (docs/security.md) */
 #define LIM_CONN_TIMEOUT_S   30              /* idle connection timeout, and the time a client
 					      * has to send a whole request head (slow clients) */
 #define LIM_BODY_MIN_RATE    1024            /* bytes/s a request body must average after the

@@ -4,6 +4,7 @@
  * cancels its planned activities, and restoring it plans them again. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/ident.h"
 #include "core/isotime.h"
@@ -15,8 +16,27 @@
 #include "crm/settings.h"
 #include "db/db.h"
 
+/* birth_date_in_range: a given birth date lies between 1900-01-01 and
+ * today.  Today is taken where it is latest on Earth (UTC+14), so no
+ * user's today is refused whatever their time zone. */
+static void birth_date_in_range(struct rec_ctx *ctx, json_t *values)
+{
+	const char *bd = json_string_value(json_object_get(values, "birth_date"));
+	if (!bd)
+		return;
+	time_t t = (time_t)(ctx->now > 0 ? ctx->now : (int64_t)time(NULL)) + 14 * 3600;
+	struct tm tm;
+	char today[16];
+	if (!gmtime_r(&t, &tm))
+		return;
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	if (strcmp(bd, "1900-01-01") < 0 || strcmp(bd, today) > 0)
+		rec_error(ctx, "birth_date", "must lie between 1900-01-01 and today");
+}
+
 kt_err contacts_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *errors)
 {
+	birth_date_in_range(ctx, values);
 	json_t *pesel = json_object_get(values, "pesel");
 	if (!pesel && cur)
 		pesel = json_object_get(cur, "pesel");

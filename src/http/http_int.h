@@ -27,6 +27,7 @@ struct conn_state {
 	uint64_t body_seen;            /* body bytes received, kept or not */
 	size_t uri_len;                /* raw request target, query included */
 	size_t head_len;               /* request line and headers, as received */
+	size_t query_params;           /* parameters of the raw query (0 when none) */
 	_Atomic int state;
 	struct timespec start;
 };

@@ -53,6 +53,7 @@ struct conn_track {
 	_Atomic int64_t deadline_ms;   /* CLOCK_MONOTONIC ms; 0 = none */
 	atomic_bool partial;           /* a request line came, its headers not yet */
 	size_t uri_len;                /* raw request target of the request being read */
+	size_t query_params;           /* and the parameters of its query */
 };
 
 struct http_server {
@@ -96,6 +97,7 @@ static void track_wait(struct http_server *srv, struct conn_track *t)
 	if (!t)
 		return;
 	t->uri_len = 0;
+	t->query_params = 0;
 	atomic_store(&t->partial, false);
 	atomic_store(&t->deadline_ms, now_ms() + (int64_t)srv->timeout_s * 1000);
 }
@@ -380,6 +382,12 @@ static void dispatch(struct conn_state *st)
 		rc = ERR_URI_TOO_LONG;
 		goto fail;
 	}
+	if (st->query_params > LIM_QUERY_PARAMS) {
+		req->err_message = arena_printf(&req->arena, "The URL has %zu query parameters; at most %d are accepted.",
+						st->query_params, LIM_QUERY_PARAMS);
+		rc = ERR_BAD_QUERY;
+		goto fail;
+	}
 	if (st->head_len > LIM_HEADER) {
 		req->err_message = arena_printf(&req->arena, "The request line and headers are longer than %d KiB.",
 						LIM_HEADER / 1024);
@@ -476,6 +484,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 		st->body_start_ms = now_ms();
 		body_deadline(st);
 		st->uri_len = t && t->uri_len ? t->uri_len : strlen(url);
+		st->query_params = t ? t->query_params : 0;
 		const union MHD_ConnectionInfo *hi = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
 		st->head_len = hi ? hi->header_size : 0;
 		st->body.max = body_cap(srv, method, url);
@@ -549,17 +558,44 @@ static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
 	return http_unescape(s);
 }
 
+/* query_count: the parameters libmicrohttpd would make of the query q
+ * (it splits on '&' alone; an empty piece still counts). */
+static size_t query_count(const char *q)
+{
+	if (!*q)
+		return 0;
+	size_t n = 1;
+	for (; *q; q++)
+		n += *q == '&';
+	return n;
+}
+
 /* on_uri: libmicrohttpd's look at the raw request target (query and
  * escapes included) before it splits and decodes it: its length is what
- * LIM_URL caps.  Returns NULL, so the first call of on_request still sees
- * no state. */
+ * LIM_URL caps, its parameter count what LIM_QUERY_PARAMS caps.  Returns
+ * NULL, so the first call of on_request still sees no state.
+ *
+ * A query we are going to refuse (too long, too many parameters) is cut
+ * to nothing here.  libmicrohttpd 0.9.75 stores every parameter in the
+ * connection's fixed memory pool (64 bytes each) right after this call;
+ * 900 of them overflow it, and it then neither answers nor closes (the
+ * client waited for the timeout).  This callback is the one place that
+ * runs before that, and it is handed libmicrohttpd's own, writable copy
+ * of the request line: ending the query after its '?' leaves it nothing
+ * to store, and dispatch answers with JSON. */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *mc)
 {
 	struct conn_track *t = track_of(mc);
-	if (t) {
-		t->uri_len = strlen(uri);
-		atomic_store(&t->partial, true);
-	}
+	if (!t || !uri)
+		return NULL;
+	t->uri_len = strlen(uri);
+	atomic_store(&t->partial, true);
+	char *q = strchr(uri, '?');
+	if (!q)
+		return NULL;
+	t->query_params = query_count(q + 1);
+	if (t->query_params > LIM_QUERY_PARAMS || t->uri_len > LIM_URL)
+		q[1] = '\0';
 	return NULL;
 }
 

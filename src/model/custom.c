@@ -51,12 +51,16 @@ static bool option_ok(json_t *options, const char *v)
 	return false;
 }
 
-/* check_one: a message when v does not fit d, else NULL. */
-static const char *check_one(const struct cdef *d, json_t *v)
+/* check_one: a message (static or in msg[0..cap)) when v does not fit
+ * d, else NULL.  A custom text is one line. */
+static const char *check_one(const struct cdef *d, json_t *v, char *msg, size_t cap)
 {
 	if (strcmp(d->type, "text") == 0) {
 		if (!json_is_string(v))
 			return "must be a string";
+		const char *junk = rec_text_junk(json_string_value(v), json_string_length(v), false, msg, cap);
+		if (junk)
+			return junk;
 		if (utf8_count(json_string_value(v), json_string_length(v)) > LIM_TEXT_DEFAULT)
 			return "must be at most 500 characters";
 	} else if (strcmp(d->type, "number") == 0) {
@@ -105,7 +109,8 @@ kt_err custom_validate(struct rec_ctx *ctx, const struct entity *e, json_t *in, 
 			json_object_del(res, k);
 			continue;
 		}
-		const char *msg = check_one(d, v);
+		char jmsg[160];
+		const char *msg = check_one(d, v, jmsg, sizeof jmsg);
 		if (msg)
 			rc = rec_error(ctx, key, msg);
 		else

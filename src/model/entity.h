@@ -57,6 +57,8 @@ enum fflag {
 				 * list pages through the NULLs too */
 	F_PARENT = 1 << 10,     /* FT_REF: the record hangs on the one it names and is
 				 * never visible where that one is not (record_scope) */
+	F_MULTILINE = 1 << 11,  /* text of lines (notes, bodies, addresses): TAB and LF
+				 * allowed, bidi controls too; every other text is one line */
 };
 
 struct field {

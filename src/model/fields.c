@@ -60,7 +60,7 @@ const struct field companies_fields[] = {
 	{.name = "phone", .type = FT_PHONE, .flags = F_SEARCH},
 	{.name = "email", .type = FT_EMAIL, .flags = F_SEARCH},
 	{.name = "city", .type = FT_TEXT, .flags = F_SEARCH, .max = 100},
-	{.name = "address", .type = FT_TEXT, .max = 300},
+	{.name = "address", .type = FT_TEXT, .flags = F_MULTILINE, .max = 300},
 	{.name = "owner_id", .type = FT_REF, .flags = F_FILTER, .ref = "users"},
 	{.name = "visibility", .type = FT_ENUM, .flags = F_FILTER, .values = VISIBILITIES, .def = "\"company\""},
 	{.name = "department_id", .type = FT_INT, .flags = F_FILTER | F_READONLY},
@@ -79,7 +79,7 @@ const struct field contacts_fields[] = {
 	{.name = "phone", .type = FT_PHONE, .flags = F_FILTER | F_SEARCH},
 	{.name = "email", .type = FT_EMAIL, .flags = F_FILTER | F_SEARCH},
 	{.name = "city", .type = FT_TEXT, .flags = F_FILTER | F_SEARCH, .max = 100},
-	{.name = "address", .type = FT_TEXT, .max = 300},
+	{.name = "address", .type = FT_TEXT, .flags = F_MULTILINE, .max = 300},
 	{.name = "birth_date", .type = FT_DATE},
 	{.name = "pesel", .type = FT_PESEL},
 	{.name = "owner_id", .type = FT_REF, .flags = F_FILTER, .ref = "users"},
@@ -110,7 +110,7 @@ const struct field activities_fields[] = {
 	{.name = "kind", .type = FT_ENUM, .flags = F_REQUIRED | F_FILTER, .values = ACTIVITY_KINDS},
 	{.name = "action_type_id", .type = FT_REF, .flags = F_FILTER, .ref = "action_types"},
 	{.name = "subject", .type = FT_TEXT, .flags = F_REQUIRED | F_SEARCH, .max = 300},
-	{.name = "note", .type = FT_TEXT, .max = LIM_TEXT_LONG},
+	{.name = "note", .type = FT_TEXT, .flags = F_MULTILINE, .max = LIM_TEXT_LONG},
 	{.name = "status", .type = FT_ENUM, .flags = F_FILTER, .values = ACTIVITY_STATUSES, .def = "\"planned\""},
 	{.name = "starts_at", .type = FT_TIME, .flags = F_FILTER | F_SORT | F_NULLABLE},
 	{.name = "ends_at", .type = FT_TIME},
@@ -135,7 +135,7 @@ const struct field activities_fields[] = {
 };
 
 const struct field notes_fields[] = {
-	{.name = "body", .type = FT_TEXT, .flags = F_REQUIRED, .max = LIM_TEXT_LONG},
+	{.name = "body", .type = FT_TEXT, .flags = F_REQUIRED | F_MULTILINE, .max = LIM_TEXT_LONG},
 	{.name = "contact_id", .type = FT_REF, .flags = F_FILTER | F_PARENT, .ref = "contacts"},
 	{.name = "company_id", .type = FT_REF, .flags = F_FILTER | F_PARENT, .ref = "companies"},
 	{.name = "inquiry_id", .type = FT_REF, .flags = F_FILTER | F_PARENT, .ref = "inquiries"},
@@ -190,7 +190,7 @@ const struct field inquiries_fields[] = {
  * (src/crm/announcements.c keeps the hidden keys that reads match on). */
 const struct field announcements_fields[] = {
 	{.name = "title", .type = FT_TEXT, .flags = F_REQUIRED | F_SORT, .max = 200},
-	{.name = "body", .type = FT_TEXT, .flags = F_REQUIRED, .max = LIM_ANNOUNCEMENT_BODY},
+	{.name = "body", .type = FT_TEXT, .flags = F_REQUIRED | F_MULTILINE, .max = LIM_ANNOUNCEMENT_BODY},
 	{.name = "audience_roles", .type = FT_JSON, .def = "[]"},
 	{.name = "audience_departments", .type = FT_JSON, .def = "[]"},
 	{.name = "audience_everyone", .type = FT_BOOL},
@@ -203,7 +203,7 @@ const struct field announcements_fields[] = {
  * src/crm/kb.c's hook. */
 const struct field kb_articles_fields[] = {
 	{.name = "title", .type = FT_TEXT, .flags = F_REQUIRED | F_SORT | F_SEARCH, .max = 300},
-	{.name = "body", .type = FT_TEXT, .max = LIM_KB_BODY, .def = "\"\""},
+	{.name = "body", .type = FT_TEXT, .flags = F_MULTILINE, .max = LIM_KB_BODY, .def = "\"\""},
 	{.name = "tags", .type = FT_JSON, .def = "[]"},
 	{.name = "tags_key", .type = FT_TEXT, .flags = F_HIDDEN, .max = 4096},
 	{0},

@@ -34,6 +34,12 @@ kt_err rec_validate(struct rec_ctx *ctx, const struct entity *e, json_t *in, jso
  * custom field definitions; merges into cur_custom on update; *out new ref. */
 kt_err custom_validate(struct rec_ctx *ctx, const struct entity *e, json_t *in, json_t *cur_custom,
 		       bool create, json_t **out);
+/* rec_text_junk: NULL when the valid UTF-8 text s[0..len) may be stored,
+ * else a message (in msg[0..cap)) naming what was found: a control
+ * character (TAB and LF pass in multiline text), a line break in a
+ * one-line text, a bidirectional override or isolate (U+202A-U+202E,
+ * U+2066-U+2069) in a one-line text. */
+const char *rec_text_junk(const char *s, size_t len, bool multiline, char *msg, size_t cap);
 /* rec_search_index: (re)writes the search document of rec. */
 kt_err rec_search_index(struct rec_ctx *ctx, const struct entity *e, json_t *rec);
 

@@ -34,6 +34,38 @@ static json_t *trimmed(const char *s, size_t len)
 	return json_stringn(s, len);
 }
 
+const char *rec_text_junk(const char *s, size_t len, bool multiline, char *msg, size_t cap)
+{
+	size_t i = 0;
+	while (i < len) {
+		uint32_t cp;
+		size_t k = utf8_decode(s + i, len - i, &cp);
+		if (!k)
+			return "must be valid UTF-8 text";
+		i += k;
+		if (cp == '\n' || cp == '\r') {
+			if (!multiline)
+				return "must be a single line (found a line break)";
+			if (cp == '\n')
+				continue;
+		} else if (cp == '\t' && multiline) {
+			continue;
+		}
+		if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
+			snprintf(msg, cap, "must not contain control characters (found U+%04X%s)", (unsigned)cp,
+				 cp == '\t' ? ", a tab" : cp == '\r' ? ", a carriage return" : "");
+			return msg;
+		}
+		if (!multiline && ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))) {
+			snprintf(msg, cap,
+				 "must not contain bidirectional control characters, which reorder how text "
+				 "is shown (found U+%04X)", (unsigned)cp);
+			return msg;
+		}
+	}
+	return NULL;
+}
+
 static kt_err check_text(struct rec_ctx *ctx, const struct field *f, json_t *v, json_t **out)
 {
 	if (!json_is_string(v))
@@ -45,6 +77,13 @@ static kt_err check_text(struct rec_ctx *ctx, const struct field *f, json_t *v, 
 	json_t *t = trimmed(s, len);
 	if (!t)
 		return ERR_NOMEM;
+	char jmsg[160];
+	const char *junk = rec_text_junk(json_string_value(t), json_string_length(t), f->flags & F_MULTILINE, jmsg,
+					 sizeof jmsg);
+	if (junk) {
+		json_decref(t);
+		return rec_error(ctx, f->name, junk);
+	}
 	int64_t max = f->max ? f->max : LIM_TEXT_DEFAULT;
 	size_t n = utf8_count(json_string_value(t), json_string_length(t));
 	if ((int64_t)n > max) {

@@ -5,7 +5,8 @@
 // contact acknowledged before the backup started is there and equal, and
 // every restored contact exists identically in the live database.  A wrong
 // password, a truncated file and a file that is no backup are refused with a
-// clear message, leaving the target database as it was.
+// clear message, leaving the target database as it was; so is a restore
+// while a server uses the database, unless --force.
 import { after, before } from 'node:test';
 import { spawn, execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -193,6 +194,56 @@ test('restore_replaces_an_existing_database', { skip: SKIP, timeout: 60000 }, as
 	try {
 		const r = await kontakt(['restore', ...target.args, '--in', backupFile, '--password-stdin'], PASSWORD + '\n');
 		assert.equal(r.code, 0, `kontakt restore: ${r.stderr}`);
+		const copy = await startServer({ attach: PG ? { pgUrl: target.url, db: null } : { db: target.file, pgUrl: null } });
+		try {
+			assert.equal((await copy.tryLogin('admin', 'other-Pa55word!')).status, 401, 'the old database is gone');
+			const ra = await copy.login('admin', USERS.admin.password);
+			const restored = await pageAll(ra, '/api/contacts?limit=500&sort=id', { max: 1000 });
+			for (const id of ackedBeforeBackup) assert.ok(restored.some((c) => c.id === id), `contact ${id} is missing`);
+		} finally {
+			await copy.stop();
+		}
+	} finally {
+		target.cleanup();
+	}
+});
+
+test('restore_is_refused_while_a_server_uses_the_database_unless_forced', { skip: SKIP, timeout: 120000 }, async () => {
+	assert.ok(backupFile, 'needs the backup of the first test');
+	const target = existingTarget('busy.db'); // its admin has another password
+	try {
+		const busy = await startServer({ attach: PG ? { pgUrl: target.url, db: null } : { db: target.file, pgUrl: null } });
+		let stopped = false;
+		try {
+			const ba = await busy.login('admin', 'other-Pa55word!');
+			const kept = expectStatus(await ba.post('/api/contacts', { last_name: 'Zostaje' }), 201);
+			const r = await kontakt(['restore', ...target.args, '--in', backupFile, '--password-stdin'], PASSWORD + '\n');
+			assert.equal(r.code, 1, `restore under a running server must fail: ${r.code} ${r.stdout} ${r.stderr}`);
+			assert.equal(r.stderr.trim().split('\n').length, 1, `one clear line: ${r.stderr}`);
+			assert.match(r.stderr, /^kontakt restore: (a server is|1 server is) using .*; stop the server first or pass --force$/m);
+			if (!PG) assert.match(r.stderr, new RegExp(`using ${target.file.replace(/[.\\/]/g, '\\$&')} \\(pid ${busy.proc.pid}\\)`));
+			assert.equal(r.stdout, '');
+			// the server keeps its data and goes on writing to the same database
+			expectStatus(await ba.get(`/api/contacts/${kept.id}`), 200, 'the data stays');
+			const later = expectStatus(await ba.post('/api/contacts', { last_name: 'Później' }), 201);
+			await busy.stop();
+			stopped = true;
+			const check = await startServer({ attach: PG ? { pgUrl: target.url, db: null } : { db: target.file, pgUrl: null } });
+			try {
+				const ca = await check.login('admin', 'other-Pa55word!');
+				expectStatus(await ca.get(`/api/contacts/${later.id}`), 200, 'a write after the refused restore is kept');
+				// --force restores under a running server (the operator's call)
+				const f = await kontakt(['restore', ...target.args, '--in', backupFile, '--password-stdin', '--force'], PASSWORD + '\n');
+				assert.equal(f.code, 0, `kontakt restore --force: ${f.stderr}`);
+			} finally {
+				await check.stop();
+			}
+		} finally {
+			if (!stopped) await busy.stop();
+		}
+		// no server now: restore goes through, and the backup's data is served
+		const ok = await kontakt(['restore', ...target.args, '--in', backupFile, '--password-stdin'], PASSWORD + '\n');
+		assert.equal(ok.code, 0, `kontakt restore after the server stopped: ${ok.stderr}`);
 		const copy = await startServer({ attach: PG ? { pgUrl: target.url, db: null } : { db: target.file, pgUrl: null } });
 		try {
 			assert.equal((await copy.tryLogin('admin', 'other-Pa55word!')).status, 401, 'the old database is gone');

@@ -222,10 +222,11 @@ test('lists_cursor_of_another_sort_with_values_of_the_same_type_is_400', async (
 
 test('lists_pages_sorted_by_a_long_text_hold_every_record', async () => {
 	// Names at the 100-character limit, in two-byte (Polish) and four-byte
-	// characters and in characters JSON escapes: the cursor carries the
+	// characters and in characters JSON escapes (control characters, which
+	// JSON escapes longest, are no longer stored): the cursor carries the
 	// whole value.
 	const city = uniq('Długie');
-	const names = ['Ż'.repeat(100), 'Ą'.repeat(99) + 'a', '😀'.repeat(100), '😀'.repeat(99) + 'z', '"\\'.repeat(50), '\u0001'.repeat(100)];
+	const names = ['Ż'.repeat(100), 'Ą'.repeat(99) + 'a', '😀'.repeat(100), '😀'.repeat(99) + 'z', '"\\'.repeat(50), '\\'.repeat(100)];
 	const ids = [];
 	for (const n of names) ids.push(expectStatus(await agent.post('/api/contacts', { last_name: n, city }), 201).id);
 	for (const sort of ['last_name', '-last_name']) {
