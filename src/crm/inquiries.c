@@ -1,7 +1,8 @@
 /* inquiries.c: the rules of a sales inquiry: its handler (the creator by
- * default; an agent's choice within their department), its status from the inquiries pipeline (the first open one by
- * default), and the outcome that follows a closed status: won, or lost
- * with a reason.  Comments are history entries (inquiries_comment). */
+ * default; an agent chooses within their department), its status from the
+ * inquiries pipeline (the first open one by default), and the outcome that
+ * follows a closed status: won, or lost with a reason.  Comments are
+ * history entries (inquiries_comment). */
 #include <stdio.h>
 #include <string.h>
 
