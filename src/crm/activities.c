@@ -49,19 +49,6 @@ static bool changes(json_t *values, json_t *cur, const char *key)
 	return !json_equal(v, c);
 }
 
-static kt_err user_department(struct rec_ctx *ctx, int64_t user, int64_t *dep)
-{
-	struct db_stmt *s;
-	kt_err rc = db_prepare(ctx->conn, "SELECT department_id FROM users WHERE id = ?", &s);
-	if (rc)
-		return rc;
-	db_bind_int64(s, 1, user);
-	rc = db_step(s);
-	*dep = rc == ERR_ROW && !db_col_is_null(s, 0) ? db_col_int64(s, 0) : 0;
-	db_reset(s);
-	return rc == ERR_ROW || rc == ERR_DONE ? ERR_OK : rc;
-}
-
 /* Walks up from parent; true when id is among its ancestors (or itself). */
 static kt_err makes_cycle(struct rec_ctx *ctx, int64_t id, int64_t parent, bool *cycle)
 {
@@ -112,18 +99,9 @@ kt_err activities_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, jso
 		if (cycle)
 			rec_error(ctx, "parent_id", "would make the activity its own ancestor");
 	}
-	/* Only a new assignee is checked: an agent may edit an activity of
-	 * another department's person and send its assignee back as read. */
-	json_t *assignee = json_object_get(values, "assignee_id");
-	if (json_is_integer(assignee) && changes(values, cur, "assignee_id") && ctx->role == ROLE_AGENT &&
-	    json_integer_value(assignee) != ctx->user_id) {
-		int64_t dep = 0;
-		kt_err rc = user_department(ctx, json_integer_value(assignee), &dep);
-		if (rc)
-			return rc;
-		if (!ctx->department_id || dep != ctx->department_id)
-			rec_error(ctx, "assignee_id", "agents can assign activities only within their own department");
-	}
+	kt_err rc = rights_person(ctx, values, cur, "assignee_id", "agents can assign activities only within their own department");
+	if (rc)
+		return rc;
 	json_t *next = json_object_get(values, "next");
 	if (next && !json_is_null(next)) {
 		if (!json_is_object(next))

@@ -23,12 +23,6 @@ static const char *const ROLE_ORDER[] = {"admin", "manager", "agent"};
 static const char NO_AUDIENCE[] =
 	"Empty audience: announcements need an audience (roles, departments or everyone).";
 
-static bool is_author(struct rec_ctx *ctx, json_t *rec)
-{
-	json_t *by = json_object_get(rec, "created_by");
-	return ctx->user_id && json_is_integer(by) && json_integer_value(by) == ctx->user_id;
-}
-
 static json_t *time_or_null(struct db_stmt *s, int col)
 {
 	if (db_col_is_null(s, col))
@@ -147,17 +141,16 @@ static json_t *current(json_t *given, json_t *cur, const char *k)
 
 kt_err announcements_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *errors)
 {
-	if (cur && ctx->user_id && ctx->role != ROLE_ADMIN && !is_author(ctx, cur)) {
-		ctx->message = "Only the author of an announcement or an admin may change it.";
-		return ERR_FORBIDDEN;
-	}
+	kt_err rc = cur ? rights_author_only(ctx, cur, "Only the author of an announcement or an admin may change it.") : ERR_OK;
+	if (rc)
+		return rc;
 	json_t *roles_in = json_object_get(values, "audience_roles");
 	json_t *deps_in = json_object_get(values, "audience_departments");
 	json_t *every = json_object_get(values, "audience_everyone");
 	if (cur && !roles_in && !deps_in && !every)
 		return ERR_OK;
 	json_t *roles = NULL, *deps = NULL;
-	kt_err rc = roles_in ? norm_roles(ctx, roles_in, &roles) : ERR_OK;
+	rc = roles_in ? norm_roles(ctx, roles_in, &roles) : ERR_OK;
 	kt_err rc2 = deps_in ? norm_departments(ctx, deps_in, &deps) : ERR_OK;
 	if (rc || rc2) {
 		json_decref(roles);
@@ -350,27 +343,18 @@ kt_err announcements_after_write(struct rec_ctx *ctx, int64_t id, json_t *rec, j
 	return rc || !yes ? rc : upsert_ack(ctx, id);
 }
 
-/* author_only: the author and admins may delete an announcement, restore
- * it from the trash and show it again, as they alone may change it. */
-static kt_err author_only(struct rec_ctx *ctx, json_t *cur, const char *refusal)
-{
-	if (ctx->user_id && ctx->role != ROLE_ADMIN && !is_author(ctx, cur)) {
-		ctx->message = refusal;
-		return ERR_FORBIDDEN;
-	}
-	return ERR_OK;
-}
-
+/* The author and admins may delete an announcement, restore it from the
+ * trash and show it again, as they alone may change it (rights.c). */
 kt_err announcements_before_delete(struct rec_ctx *ctx, int64_t id, json_t *cur)
 {
 	(void)id;
-	return author_only(ctx, cur, "Only the author of an announcement or an admin may delete it.");
+	return rights_author_only(ctx, cur, "Only the author of an announcement or an admin may delete it.");
 }
 
 kt_err announcements_before_restore(struct rec_ctx *ctx, int64_t id, json_t *cur)
 {
 	(void)id;
-	return author_only(ctx, cur, "Only the author of an announcement or an admin may restore it.");
+	return rights_author_only(ctx, cur, "Only the author of an announcement or an admin may restore it.");
 }
 
 /* Each announcement gets body_html, author_name and the caller's receipt
@@ -480,7 +464,7 @@ kt_err announcements_reannounce(struct rec_ctx *ctx, int64_t id, json_t **out)
 	json_t *rec = NULL;
 	kt_err rc = record_get(ctx, e, id, false, &rec);
 	if (!rc)
-		rc = author_only(ctx, rec, "Only the author of an announcement or an admin may show it again.");
+		rc = rights_author_only(ctx, rec, "Only the author of an announcement or an admin may show it again.");
 	struct db_stmt *s = NULL;
 	if (!rc)
 		rc = db_prepare(ctx->conn, "DELETE FROM announcement_receipts WHERE announcement_id = ? AND user_id <> ?", &s);
@@ -509,7 +493,7 @@ kt_err announcements_receipts(struct rec_ctx *ctx, int64_t id, json_t **out)
 	kt_err rc = record_get(ctx, entities_find("announcements"), id, false, &rec);
 	if (rc)
 		return rc;
-	bool may = ctx->role == ROLE_ADMIN || is_author(ctx, rec);
+	bool may = ctx->role == ROLE_ADMIN || rights_is_author(ctx, rec);
 	json_decref(rec);
 	if (!may) {
 		ctx->message = "Only the author of an announcement and admins see who read it.";

@@ -1,5 +1,6 @@
 /* contacts.c: the rules of a client record: a PESEL fills in or must agree
- * with the birth date; records get their creator as owner by default; a
+ * with the birth date; records get their creator as owner by default (an
+ * agent may choose one of their own department: rights.c); a
  * new client gets its first activity planned (autoplan); deleting one
  * cancels its planned activities, and restoring it plans them again. */
 #include <stdio.h>
@@ -37,6 +38,9 @@ static void birth_date_in_range(struct rec_ctx *ctx, json_t *values)
 kt_err contacts_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *errors)
 {
 	birth_date_in_range(ctx, values);
+	kt_err rc = rights_owner(ctx, values, cur, errors);
+	if (rc)
+		return rc;
 	json_t *pesel = json_object_get(values, "pesel");
 	if (!pesel && cur)
 		pesel = json_object_get(cur, "pesel");

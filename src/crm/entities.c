@@ -1,6 +1,7 @@
 /* entities.c: assembles each entity from its field table and hooks.  The
  * hooks live in the files named after the entity (users.c, contacts.c,
- * custom_fields.c, departments.c, activities.c, notes.c, procedures.c). */
+ * custom_fields.c, departments.c, activities.c, notes.c, procedures.c),
+ * those several entities share in scope.c and rights.c. */
 #include "crm/entities.h"
 
 #include <string.h>
@@ -24,7 +25,7 @@ static const struct entity USERS = {
 	.name = "users", .fields = users_fields, .read_role = ROLE_AGENT, .write_role = ROLE_ADMIN, .default_sort = "name",
 	.title = NAME,
 	.hooks = {.validate = users_validate, .before_write = users_before_write,
-		  .after_write = users_after_write, .before_delete = users_before_delete},
+		  .after_write = users_after_write, .before_delete = users_before_delete, .own = users_own},
 };
 
 static const struct entity CUSTOM_FIELDS = {
@@ -36,7 +37,7 @@ static const struct entity CUSTOM_FIELDS = {
 static const struct entity COMPANIES = {
 	.name = "companies", .fields = companies_fields, .read_role = ROLE_AGENT, .write_role = ROLE_AGENT, .searchable = true,
 	.custom = true, .default_sort = "-updated_at", .title = NAME,
-	.hooks = {.before_write = dedupe_companies_before_write, .scope = scope_companies,
+	.hooks = {.validate = rights_owner, .before_write = dedupe_companies_before_write, .scope = scope_companies,
 		  .decorate = scope_companies_decorate},
 };
 
@@ -102,7 +103,8 @@ static const struct entity ANNOUNCEMENTS = {
 static const struct entity KB_ARTICLES = {
 	.name = "kb_articles", .fields = kb_articles_fields, .read_role = ROLE_AGENT, .write_role = ROLE_MANAGER,
 	.searchable = true, .default_sort = "-updated_at",
-	.hooks = {.validate = kb_articles_validate, .search_doc = kb_articles_search_doc,
+	.hooks = {.validate = kb_articles_validate, .before_delete = kb_articles_before_delete,
+		  .before_restore = kb_articles_before_restore, .search_doc = kb_articles_search_doc,
 		  .decorate = kb_articles_decorate, .list_param = kb_articles_list_param},
 };
 

@@ -1,7 +1,8 @@
 /* inquiries.c: the rules of a sales inquiry: its handler (the creator by
- * default), its status from the inquiries pipeline (the first open one by
- * default), and the outcome that follows a closed status: won, or lost
- * with a reason.  Comments are history entries (inquiries_comment). */
+ * default; an agent chooses within their department), its status from the
+ * inquiries pipeline (the first open one by default), and the outcome that
+ * follows a closed status: won, or lost with a reason.  Comments are
+ * history entries (inquiries_comment). */
 #include <stdio.h>
 #include <string.h>
 
@@ -95,7 +96,7 @@ kt_err inquiries_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json
 		if (strcmp(ent, "inquiries") != 0)
 			rec_error(ctx, "close_reason_id", "is not a close reason for inquiries");
 	}
-	return ERR_OK;
+	return rights_person(ctx, values, cur, "handler_id", "agents can choose a handler only from their own department");
 }
 
 kt_err inquiries_before_write(struct rec_ctx *ctx, json_t *values, json_t *cur)

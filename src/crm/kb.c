@@ -39,8 +39,13 @@ static void tag_fold(json_t *t, char *out, size_t cap)
 	fold_key(s, n, out, cap);
 }
 
+/* A manager changes, deletes and restores only the articles they wrote;
+ * admins any (rights.c, as for announcements). */
 kt_err kb_articles_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *errors)
 {
+	kt_err rc = cur ? rights_author_only(ctx, cur, "Only the author of an article or an admin may change it.") : ERR_OK;
+	if (rc)
+		return rc;
 	json_t *tags = json_object_get(values, "tags");
 	if (!tags)
 		return ERR_OK;
@@ -49,7 +54,7 @@ kt_err kb_articles_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, js
 	json_t *clean = json_array();
 	struct buf key;
 	buf_init(&key, 4096);
-	kt_err rc = clean ? ERR_OK : ERR_NOMEM;
+	rc = clean ? ERR_OK : ERR_NOMEM;
 	size_t i;
 	json_t *t;
 	json_array_foreach(tags, i, t) {
@@ -82,6 +87,18 @@ kt_err kb_articles_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, js
 	json_decref(clean);
 	buf_clear(&key);
 	return rc;
+}
+
+kt_err kb_articles_before_delete(struct rec_ctx *ctx, int64_t id, json_t *cur)
+{
+	(void)id;
+	return rights_author_only(ctx, cur, "Only the author of an article or an admin may delete it.");
+}
+
+kt_err kb_articles_before_restore(struct rec_ctx *ctx, int64_t id, json_t *cur)
+{
+	(void)id;
+	return rights_author_only(ctx, cur, "Only the author of an article or an admin may restore it.");
 }
 
 struct word {

@@ -550,8 +550,14 @@ static kt_err revert(struct rec_ctx *ctx, const struct entity *e, const struct m
 			json_object_set(patch, k, old ? old : json_null());
 		}
 	}
+	/* Putting back an owner the record had is no handover by the caller:
+	 * an agent may undo a merge into a record owned in another department. */
+	enum role saved = ctx->role;
+	if (ctx->role == ROLE_AGENT)
+		ctx->role = ROLE_MANAGER;
 	if (!rc && json_object_size(patch))
 		rc = record_update(ctx, e, m->kept, patch, json_integer_value(json_object_get(cur, "version")), &rec);
+	ctx->role = saved;
 	json_decref(cur);
 	json_decref(patch);
 	json_decref(rec);

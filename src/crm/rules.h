@@ -10,6 +10,7 @@ kt_err users_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *
 kt_err users_before_write(struct rec_ctx *ctx, json_t *values, json_t *cur);
 kt_err users_after_write(struct rec_ctx *ctx, int64_t id, json_t *rec, json_t *cur);
 kt_err users_before_delete(struct rec_ctx *ctx, int64_t id, json_t *cur);
+bool users_own(struct rec_ctx *ctx, json_t *rec);
 kt_err departments_before_delete(struct rec_ctx *ctx, int64_t id, json_t *cur);
 kt_err custom_fields_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *errors);
 kt_err contacts_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *errors);
@@ -37,8 +38,10 @@ kt_err announcements_before_delete(struct rec_ctx *ctx, int64_t id, json_t *cur)
 kt_err announcements_before_restore(struct rec_ctx *ctx, int64_t id, json_t *cur);
 kt_err announcements_scope(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out);
 kt_err announcements_decorate(struct rec_ctx *ctx, json_t *items);
-/* kb.c: tags, the search document of an article, its HTML, ?tag=. */
+/* kb.c: tags, the author's rights, the search document of an article, its HTML, ?tag=. */
 kt_err kb_articles_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *errors);
+kt_err kb_articles_before_delete(struct rec_ctx *ctx, int64_t id, json_t *cur);
+kt_err kb_articles_before_restore(struct rec_ctx *ctx, int64_t id, json_t *cur);
 kt_err kb_articles_search_doc(json_t *rec, struct buf *doc);
 kt_err kb_articles_decorate(struct rec_ctx *ctx, json_t *items);
 kt_err kb_articles_list_param(struct rec_ctx *ctx, const char *key, const char *value, struct rec_cond *out);
@@ -66,6 +69,16 @@ kt_err scope_user_ctx(struct db_conn *c, int64_t user_id, int64_t now, struct re
 struct buf;
 kt_err scope_join(struct rec_ctx *ctx, const char *entity, const char *alias, const char *on, struct buf *sql,
 		  struct rec_cond *cond);
+/* rights.c: rights_person refuses (a field error on person, refusal as
+ * its message) an agent handing a record to someone outside their
+ * department; on update only a changed person is checked.  rights_owner
+ * is that rule for owner_id, as a validate hook (companies; contacts).
+ * rights_author_only answers ERR_FORBIDDEN with refusal unless the
+ * caller wrote cur (created_by) or is an admin. */
+kt_err rights_person(struct rec_ctx *ctx, json_t *values, json_t *cur, const char *person, const char *refusal);
+kt_err rights_owner(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *errors);
+bool rights_is_author(struct rec_ctx *ctx, json_t *rec);
+kt_err rights_author_only(struct rec_ctx *ctx, json_t *cur, const char *refusal);
 /* owned_before_write: a new record's owner_id defaults to its creator. */
 kt_err owned_before_write(struct rec_ctx *ctx, json_t *values, json_t *cur);
 /* dedupe.c: owned_before_write plus the name keys of the duplicate scan. */

@@ -1,6 +1,7 @@
 /* users.c: the rules of user accounts on top of the record engine: login
- * format, time zone, the password turned into a hash, and that the office
- * always keeps one active admin.  Sessions and tokens are accounts.c. */
+ * format, time zone, the password turned into a hash, that the office
+ * always keeps one active admin, and that one's own account is one's own
+ * (its e-mail shown to an agent).  Sessions and tokens are accounts.c. */
 #include <ctype.h>
 #include <string.h>
 
@@ -152,4 +153,10 @@ kt_err users_before_delete(struct rec_ctx *ctx, int64_t id, json_t *cur)
 		}
 	}
 	return drop_sessions(ctx, id);
+}
+
+bool users_own(struct rec_ctx *ctx, json_t *rec)
+{
+	json_t *id = json_object_get(rec, "id");
+	return ctx->user_id && json_is_integer(id) && json_integer_value(id) == ctx->user_id;
 }

@@ -61,6 +61,8 @@ enum fflag {
 				 * allowed, bidi controls too; every other text is one line */
 };
 
+enum role { ROLE_NONE = 0, ROLE_AGENT = 1, ROLE_MANAGER = 2, ROLE_ADMIN = 3 };
+
 struct field {
 	const char *name;               /* API and column name */
 	enum ftype type;
@@ -69,9 +71,12 @@ struct field {
 	const char *const *values;      /* FT_ENUM: NULL-terminated */
 	const char *ref;                /* FT_REF: referenced table */
 	const char *def;                /* value on create when not given (JSON text) */
+	/* read_role: who sees the value (ROLE_NONE: whoever reads the entity).
+	 * A caller below it gets records without the key (but their own, see
+	 * hooks.own), its changes left out of history, and may not filter,
+	 * sort or pick (?fields=) by it.  Never on an F_SEARCH field. */
+	enum role read_role;
 };
-
-enum role { ROLE_NONE = 0, ROLE_AGENT = 1, ROLE_MANAGER = 2, ROLE_ADMIN = 3 };
 
 /* Hooks: each may be NULL.  values is the object of column values about to
  * be written (normalised); cur the stored record on update (NULL on
@@ -104,6 +109,10 @@ struct entity_hooks {
 	/* list_param: a list parameter the fields don't declare (e.g.
 	 * activities' mine=1); ERR_NOT_FOUND when the key is unknown. */
 	kt_err (*list_param)(struct rec_ctx *ctx, const char *key, const char *value, struct rec_cond *out);
+	/* own: whether rec is the caller's own record, whose fields of a
+	 * read_role above the caller's they see all the same (users: one's
+	 * own account). */
+	bool (*own)(struct rec_ctx *ctx, json_t *rec);
 };
 
 struct entity {

@@ -30,7 +30,8 @@ const struct field departments_fields[] = {
 const struct field users_fields[] = {
 	{.name = "login", .type = FT_TEXT, .flags = F_REQUIRED | F_FILTER, .max = 64},
 	{.name = "name", .type = FT_TEXT, .flags = F_SORT, .max = 200, .def = "\"\""},
-	{.name = "email", .type = FT_EMAIL, .flags = 0},
+	/* Agents see colleagues' names and departments, not how to reach them privately. */
+	{.name = "email", .type = FT_EMAIL, .flags = 0, .read_role = ROLE_MANAGER},
 	{.name = "role", .type = FT_ENUM, .flags = F_REQUIRED | F_FILTER, .values = ROLES},
 	{.name = "department_id", .type = FT_REF, .flags = F_FILTER, .ref = "departments"},
 	{.name = "time_zone", .type = FT_TEXT, .max = 64, .def = "\"Europe/Warsaw\""},

@@ -50,6 +50,8 @@ kt_err record_history(struct rec_ctx *ctx, const struct entity *e, int64_t id, j
 	*out = NULL;
 	json_t *cur = NULL;
 	kt_err rc = record_get(ctx, e, id, true, &cur);
+	/* Changes of fields kept from the caller are left out (read_role). */
+	bool own = !rc && rec_own(ctx, e, cur);
 	json_decref(cur);
 	if (rc)
 		return rc;
@@ -93,6 +95,9 @@ kt_err record_history(struct rec_ctx *ctx, const struct entity *e, int64_t id, j
 		isotime_format(db_col_int64(s, 2), at);
 		const char *ch = db_col_text(s, 4, &len);
 		json_t *changes = json_loadb(ch ? ch : "{}", ch ? len : 2, 0, NULL);
+		for (int i = 0; e->fields[i].name && changes && !own; i++)
+			if (!rec_field_shown(ctx, &e->fields[i]))
+				json_object_del(changes, e->fields[i].name);
 		last = db_col_int64(s, 0);
 		json_array_append_new(items, json_pack("{sI so ss ss so so}", "id", (json_int_t)last,
 			"user_id", db_col_is_null(s, 1) ? json_null() : json_integer(db_col_int64(s, 1)),

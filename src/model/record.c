@@ -116,6 +116,10 @@ kt_err record_proj_parse(struct rec_ctx *ctx, const struct entity *e, const char
 	for (const char *a = fields ? fields : "";;) {
 		size_t n = strcspn(a, ",");
 		int c = n ? proj_column(e, a, n) : -1;
+		for (int i = 0; c >= 0 && e->fields[i].name; i++)
+			if (strlen(e->fields[i].name) == n && memcmp(e->fields[i].name, a, n) == 0 &&
+			    !rec_field_shown(ctx, &e->fields[i]))
+				c = -1;
 		if (c < 0) {
 			memset(p, 0, sizeof *p);
 			rec_error(ctx, param, "must be field names of this list, separated by commas");
@@ -214,6 +218,26 @@ json_t *rec_row_json_proj(const struct entity *e, struct db_stmt *s, const struc
 		c++;
 	}
 	return o;
+}
+
+bool rec_field_shown(const struct rec_ctx *ctx, const struct field *f)
+{
+	return f->read_role == ROLE_NONE || ctx->role >= f->read_role || ctx->user_id == 0;
+}
+
+bool rec_own(struct rec_ctx *ctx, const struct entity *e, json_t *rec)
+{
+	return e->hooks.own && rec && e->hooks.own(ctx, rec);
+}
+
+void rec_withhold(struct rec_ctx *ctx, const struct entity *e, json_t *rec)
+{
+	for (int i = 0; e->fields[i].name && rec; i++)
+		if (!rec_field_shown(ctx, &e->fields[i])) {
+			if (rec_own(ctx, e, rec))
+				return;
+			json_object_del(rec, e->fields[i].name);
+		}
 }
 
 kt_err rec_bind_value(struct db_stmt *s, int idx, const struct field *f, json_t *v)
@@ -330,7 +354,10 @@ static kt_err get_row(struct rec_ctx *ctx, const struct entity *e, int64_t id, b
 kt_err record_get(struct rec_ctx *ctx, const struct entity *e, int64_t id, bool with_deleted,
 		  json_t **out)
 {
-	return get_row(ctx, e, id, with_deleted, true, out);
+	kt_err rc = get_row(ctx, e, id, with_deleted, true, out);
+	if (!rc)
+		rec_withhold(ctx, e, *out);
+	return rc;
 }
 
 /* History keeps values as the API shows them; a password never. */
@@ -430,8 +457,10 @@ kt_err record_create(struct rec_ctx *ctx, const struct entity *e, json_t *in, js
 		rc = record_history_add(ctx, e->name, id, "create", h);
 		json_decref(h);
 	}
+	/* Hooks and the search document get the whole record; the caller
+	 * what they may see of it. */
 	if (!rc)
-		rc = record_get(ctx, e, id, false, &rec);
+		rc = get_row(ctx, e, id, false, true, &rec);
 	if (!rc && e->searchable)
 		rc = rec_search_index(ctx, e, rec);
 	if (!rc && e->hooks.after_write)
@@ -441,6 +470,7 @@ kt_err record_create(struct rec_ctx *ctx, const struct entity *e, json_t *in, js
 		json_decref(rec);
 		return rc;
 	}
+	rec_withhold(ctx, e, rec);
 	*out = rec;
 	return ERR_OK;
 }
@@ -524,7 +554,7 @@ kt_err record_update(struct rec_ctx *ctx, const struct entity *e, int64_t id, js
 	if (!version && jv)
 		version = json_integer_value(jv);
 	json_t *cur = NULL, *values = NULL, *rec = NULL, *changes = NULL;
-	kt_err rc = record_get(ctx, e, id, false, &cur);
+	kt_err rc = get_row(ctx, e, id, false, true, &cur);
 	if (rc)
 		return rc;
 	if (!version)
@@ -547,6 +577,7 @@ kt_err record_update(struct rec_ctx *ctx, const struct entity *e, int64_t id, js
 		 * new password shows as "(changed)"), so with no shown change
 		 * there is nothing to write: no new version, no history row. */
 		if (json_object_size(changes) == 0) {
+			rec_withhold(ctx, e, cur);
 			*out = cur;
 			json_decref(values);
 			json_decref(changes);
@@ -572,6 +603,7 @@ kt_err record_update(struct rec_ctx *ctx, const struct entity *e, int64_t id, js
 		json_decref(rec);
 		return rc;
 	}
+	rec_withhold(ctx, e, rec);
 	*out = rec;
 	return ERR_OK;
 }
@@ -599,7 +631,7 @@ static kt_err set_deleted(struct rec_ctx *ctx, const struct entity *e, int64_t i
 kt_err record_delete(struct rec_ctx *ctx, const struct entity *e, int64_t id, int64_t version)
 {
 	json_t *cur = NULL;
-	kt_err rc = record_get(ctx, e, id, false, &cur);
+	kt_err rc = get_row(ctx, e, id, false, true, &cur);
 	if (rc)
 		return rc;
 	if (version && json_integer_value(json_object_get(cur, "version")) != version)
@@ -622,7 +654,7 @@ kt_err record_restore(struct rec_ctx *ctx, const struct entity *e, int64_t id, j
 	/* The deleted record, as the caller may see it: a live one, or one out
 	 * of their sight, is not in their trash (404). */
 	json_t *cur = NULL;
-	kt_err rc = record_get(ctx, e, id, true, &cur);
+	kt_err rc = get_row(ctx, e, id, true, true, &cur);
 	if (!rc && !json_is_string(json_object_get(cur, "deleted_at")))
 		rc = ERR_NOT_FOUND;
 	if (!rc && e->hooks.before_restore)
@@ -633,13 +665,14 @@ kt_err record_restore(struct rec_ctx *ctx, const struct entity *e, int64_t id, j
 	if (!rc)
 		rc = record_history_add(ctx, e->name, id, "restore", NULL);
 	if (!rc)
-		rc = record_get(ctx, e, id, false, &rec);
+		rc = get_row(ctx, e, id, false, true, &rec);
 	if (!rc && e->searchable)
 		rc = rec_search_index(ctx, e, rec);
 	if (rc) {
 		json_decref(rec);
 		return rc;
 	}
+	rec_withhold(ctx, e, rec);
 	*out = rec;
 	return ERR_OK;
 }

@@ -24,7 +24,10 @@ after(async () => {
 
 async function person(zone, locale) {
 	const login = uniq('owner');
-	const r = await admin.post('/api/users', { login, password: 'password-123', role: 'agent', time_zone: zone, locale });
+	// In agent1's department: an agent gives clients only to colleagues of their own.
+	const r = await admin.post('/api/users', {
+		login, password: 'password-123', role: 'agent', time_zone: zone, locale, department_id: agent.user.department_id,
+	});
 	expectStatus(r, 201);
 	return { id: r.body.id, zone, client: await srv.login(login, 'password-123') };
 }

@@ -194,11 +194,14 @@ test('visibility_handing_an_inquiry_to_another_person', async () => {
 test('visibility_handing_a_client_out_of_ones_own_sight', async () => {
 	const c = await V.A1.post('/api/contacts', { last_name: uniq('Przekazywany '), visibility: 'department' });
 	expectStatus(c, 201);
-	const g = expectStatus(await V.A2.get(`/api/contacts/${c.body.id}`), 200);
-	const p = await V.A2.patch(`/api/contacts/${c.body.id}`, { owner_id: V.B1.user.id, version: g.version });
+	const g = expectStatus(await V.M1.get(`/api/contacts/${c.body.id}`), 200);
+	// An agent gives clients only within their department (tests/api/rights.test.mjs); a manager to anyone.
+	expectError(await V.A2.patch(`/api/contacts/${c.body.id}`, { owner_id: V.B1.user.id, version: g.version }), 422, 'validation_failed', ['owner_id']);
+	const p = await V.M1.patch(`/api/contacts/${c.body.id}`, { owner_id: V.B1.user.id, version: g.version });
 	expectStatus(p, 200, 'the handover is written and answered');
 	assert.equal(p.body.owner_id, V.B1.user.id);
 	assert.equal(p.body.version, g.version + 1);
+	expectError(await V.M1.get(`/api/contacts/${c.body.id}`), 404, 'not_found');
 	expectError(await V.A2.get(`/api/contacts/${c.body.id}`), 404, 'not_found');
 	expectStatus(await V.B1.get(`/api/contacts/${c.body.id}`), 200, 'the new owner sees it');
 	expectStatus(await V.A1.get(`/api/contacts/${c.body.id}`), 200, 'the creator still sees it');

@@ -390,6 +390,17 @@ static void sortable_texts_fit_a_cursor(void **state)
 					 (long long)fl->max);
 }
 
+/* A field kept from lower roles (read_role) is no search word: a search
+ * would tell whether a record holds it. */
+static void withheld_fields_are_not_searched(void **state)
+{
+	(void)state;
+	for (const struct entity *const *e = entities_all(); *e; e++)
+		for (const struct field *fl = (*e)->fields; fl->name; fl++)
+			if (fl->read_role > (*e)->read_role && (fl->flags & F_SEARCH))
+				fail_msg("%s.%s: a field with a read role is searched", (*e)->name, fl->name);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -403,6 +414,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(cut_error_key_keeps_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(pages_through_nulls, setup, teardown),
 		cmocka_unit_test(sortable_texts_fit_a_cursor),
+		cmocka_unit_test(withheld_fields_are_not_searched),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,7 +13,7 @@ export interface Rec {
 export interface User extends Rec {
   login: string;
   name: string;
-  email: string | null;
+  email?: string | null; // agents get it for their own account only
   role: 'admin' | 'manager' | 'agent';
   department_id: number | null;
   time_zone: string;

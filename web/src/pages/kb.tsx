@@ -2,7 +2,8 @@
 // the API ranks by relevance, folds case and diacritics and matches word
 // prefixes), filters by a tag, and pages through "load more"; an article
 // shows the server's body_html (Markdown rendered with every byte of text
-// escaped) and its tags; admins and managers create, edit and delete.
+// escaped) and its tags; admins and managers create; a manager edits and
+// deletes their own articles, an admin any.
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Page } from '../api';
 import { fmtDateTime } from '../fmt';
@@ -10,7 +11,7 @@ import { t } from '../i18n';
 import { userName } from '../names';
 import type { KbArticle } from '../officeTypes';
 import { navigate, useLocation } from '../router';
-import { me, toast } from '../store';
+import { isAdmin, me, toast } from '../store';
 import { confirmDialog, Modal } from '../ui/dialogs';
 import { noErrors, showError, type FormErrors } from '../ui/errors';
 import { loadFailure, Pending } from '../ui/pending';
@@ -22,6 +23,11 @@ import '../styles/office.css';
 function canWrite(): boolean {
   const r = me().role;
   return r === 'admin' || r === 'manager';
+}
+
+/* canManage: a manager edits and deletes only what they wrote; admins any. */
+function canManage(a: KbArticle): boolean {
+  return isAdmin() || (canWrite() && a.created_by === me().id);
 }
 
 /* plain: the text of the server's (safe) HTML, for a snippet; an inert
@@ -226,7 +232,7 @@ export function KbArticlePage({ id }: { id: number }) {
       </nav>
       <div class="page-head">
         <h1>{a.title}</h1>
-        {canWrite() && (
+        {canManage(a) && (
           <div class="page-actions">
             <button type="button" class="btn btn-primary" onClick={() => setEditing(true)}>
               {t('action.edit')}

@@ -94,6 +94,8 @@ const SPECS: Spec[] = [
     name: (r) => str(r.title),
     meta: (r) => (Array.isArray(r.tags) ? r.tags.map((x) => '#' + x).join(' ') : ''),
     href: (r) => `/kb/${r.id}`,
+    // As for announcements: a manager restores only their own articles.
+    mayRestore: (r) => isAdmin() || r.created_by === me().id,
   },
 ];
 
