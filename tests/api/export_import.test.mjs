@@ -204,7 +204,8 @@ const HOSTILE = [
 	{ first_name: 'Średnik', last_name: 'x;=1+1' },
 	{ first_name: 'Przecinek', last_name: 'a,b' },
 	{ first_name: 'Cudzysłów', last_name: 'O"Brien "Wielki"' },
-	{ first_name: 'Wiersze', last_name: 'Wierszowy', address: 'ul. Pierwsza 1\r\n=HYPERLINK("http://evil.example")\nm. 2' },
+	// (a CR is refused on input; test_csv.c covers CR in a cell)
+	{ first_name: 'Wiersze', last_name: 'Wierszowy', address: 'ul. Pierwsza 1\n=HYPERLINK("http://evil.example")\nm. 2' },
 	{ first_name: 'Tabulator', last_name: 'Tabowy', address: 'kol1\tkol2\t=1+1' },
 	{ first_name: '  =cmd|\' /C calc\'!A0', last_name: '  =cmd' },
 	{ first_name: 'Suma', last_name: '@SUM(1)' },
