@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "core/b64.h"
-#include "core/buf.h"
 #include "crm/rules.h"
 #include "db/db.h"
 
@@ -99,23 +98,13 @@ kt_err ical_feed(struct db_conn *c, const char *token, int64_t now, char **out)
 	rc = scope_user_ctx(c, user, now, &ctx);
 	if (rc)
 		return rc;
-	struct rec_cond cond;
-	struct buf sql;
-	buf_init(&sql, 4 * LIM_COND_SQL);
-	rc = buf_puts(&sql, "SELECT a.id, a.subject, a.status, a.starts_at, a.ends_at, a.kind, a.place, a.note,"
-			    " c.first_name, c.last_name, c.phone FROM activities a");
-	if (!rc)
-		rc = scope_join(&ctx, "contacts", "c.", "c.id = a.contact_id", &sql, &cond);
-	if (!rc)
-		rc = buf_puts(&sql, " WHERE a.assignee_id = ? AND a.deleted_at IS NULL AND a.starts_at >= ? AND a.starts_at < ?"
-				    " ORDER BY a.starts_at, a.id LIMIT 5000");
-	if (!rc)
-		rc = db_prepare(c, buf_cstr(&sql), &s);
-	buf_clear(&sql);
-	int idx = 1;
-	if (!rc)
-		rc = record_bind_cond(s, &idx, &cond);
-	json_decref(cond.args);
+	int idx;
+	rc = scope_prepare_join(&ctx,
+				"SELECT a.id, a.subject, a.status, a.starts_at, a.ends_at, a.kind, a.place, a.note,"
+				" c.first_name, c.last_name, c.phone FROM activities a",
+				"contacts", "c.", "c.id = a.contact_id",
+				"WHERE a.assignee_id = ? AND a.deleted_at IS NULL AND a.starts_at >= ? AND a.starts_at < ?"
+				" ORDER BY a.starts_at, a.id LIMIT 5000", &s, &idx);
 	if (rc)
 		return rc;
 	db_bind_int64(s, idx++, user);

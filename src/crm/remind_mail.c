@@ -51,24 +51,13 @@ static kt_err load(struct db_conn *c, int64_t id, int64_t now, struct facts *f)
 		rc = scope_user_ctx(c, user, now, &ctx);
 	if (rc)
 		return rc;
-	struct rec_cond cond;
-	struct buf sql;
-	buf_init(&sql, 4 * LIM_COND_SQL);
-	rc = buf_puts(&sql, "SELECT a.subject, a.status, a.kind, a.place, a.starts_at, a.deleted_at,"
-			    " u.email, u.name, u.locale, u.time_zone, c.first_name, c.last_name, c.phone"
-			    " FROM activities a JOIN users u ON u.id = a.assignee_id");
-	if (!rc)
-		rc = scope_join(&ctx, "contacts", "c.", "c.id = a.contact_id", &sql, &cond);
-	if (!rc)
-		rc = buf_puts(&sql, " WHERE a.id = ?");
-	struct db_stmt *s = NULL;
-	if (!rc)
-		rc = db_prepare(c, buf_cstr(&sql), &s);
-	buf_clear(&sql);
-	int idx = 1;
-	if (!rc)
-		rc = record_bind_cond(s, &idx, &cond);
-	json_decref(cond.args);
+	struct db_stmt *s;
+	int idx;
+	rc = scope_prepare_join(&ctx,
+				"SELECT a.subject, a.status, a.kind, a.place, a.starts_at, a.deleted_at,"
+				" u.email, u.name, u.locale, u.time_zone, c.first_name, c.last_name, c.phone"
+				" FROM activities a JOIN users u ON u.id = a.assignee_id",
+				"contacts", "c.", "c.id = a.contact_id", "WHERE a.id = ?", &s, &idx);
 	if (rc)
 		return rc;
 	db_bind_int64(s, idx, id);

@@ -62,13 +62,13 @@ kt_err scope_department(struct rec_ctx *ctx, json_t *values, json_t *cur, const 
  * reminder e-mail, a calendar feed): it reads under that person's scope.
  * ERR_NOT_FOUND for no such user. */
 kt_err scope_user_ctx(struct db_conn *c, int64_t user_id, int64_t now, struct rec_ctx *out);
-/* scope_join: appends " LEFT JOIN entity alias ON on AND (scope)" to sql:
- * the joined columns are NULL where ctx may not see the row.  alias ends
- * with '.' ("c."); cond gets the scope, whose arguments bind in the join's
- * place (caller frees cond->args). */
-struct buf;
-kt_err scope_join(struct rec_ctx *ctx, const char *entity, const char *alias, const char *on, struct buf *sql,
-		  struct rec_cond *cond);
+/* scope_prepare_join: prepares on ctx's connection
+ * head + " LEFT JOIN entity alias ON on AND (scope)" + tail, the scope's
+ * arguments bound: the joined columns are NULL where ctx may not see the
+ * row.  alias ends with '.' ("c."); *idx is the first parameter of tail. */
+struct db_stmt;
+kt_err scope_prepare_join(struct rec_ctx *ctx, const char *head, const char *entity, const char *alias, const char *on,
+			  const char *tail, struct db_stmt **s, int *idx);
 /* rights.c: rights_person refuses (a field error on person, refusal as
  * its message) an agent handing a record to someone outside their
  * department; on update only a changed person is checked.  rights_owner

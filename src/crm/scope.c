@@ -194,12 +194,24 @@ kt_err scope_user_ctx(struct db_conn *c, int64_t user_id, int64_t now, struct re
 	return rc == ERR_ROW ? ERR_OK : rc == ERR_DONE ? ERR_NOT_FOUND : rc;
 }
 
-kt_err scope_join(struct rec_ctx *ctx, const char *entity, const char *alias, const char *on, struct buf *sql,
-		  struct rec_cond *cond)
+kt_err scope_prepare_join(struct rec_ctx *ctx, const char *head, const char *entity, const char *alias, const char *on,
+			  const char *tail, struct db_stmt **s, int *idx)
 {
-	kt_err rc = record_scope(ctx, entities_find(entity), alias, cond);
+	*s = NULL;
+	*idx = 1;
+	struct rec_cond cond;
+	kt_err rc = record_scope(ctx, entities_find(entity), alias, &cond);
+	if (rc)
+		return rc;
+	struct buf sql;
+	buf_init(&sql, 4 * LIM_COND_SQL);
+	rc = buf_printf(&sql, "%s LEFT JOIN %s %.*s ON %s%s%s%s %s", head, entity, (int)strlen(alias) - 1, alias, on,
+			cond.sql[0] ? " AND (" : "", cond.sql, cond.sql[0] ? ")" : "", tail);
 	if (!rc)
-		rc = buf_printf(sql, " LEFT JOIN %s %.*s ON %s%s%s%s", entity, (int)strlen(alias) - 1, alias, on,
-				cond->sql[0] ? " AND (" : "", cond->sql, cond->sql[0] ? ")" : "");
+		rc = db_prepare(ctx->conn, buf_cstr(&sql), s);
+	buf_clear(&sql);
+	if (!rc)
+		rc = record_bind_cond(*s, idx, &cond);
+	json_decref(cond.args);
 	return rc;
 }
