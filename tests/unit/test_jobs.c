@@ -12,28 +12,21 @@
 #include <unistd.h>
 
 #include "db/db.h"
-#include "db/migrate.h"
+#include "tmpdb.h"
 #include "jobs/jobs.h"
 
 struct fx {
-	char dir[256], path[300];
-	struct db *db;
+	struct tmpdb t;
 	struct db_conn *a, *b;   /* two connections stand for two servers */
 };
 
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	const char *tmp = getenv("TMPDIR");
-	snprintf(f->dir, sizeof f->dir, "%s/kt-jobs-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(f->dir))
+	if (!f || tmpdb_open(&f->t, "jobs", 2))
 		return -1;
-	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-	struct db_options o = {.sqlite_path = f->path, .pool_size = 2, .create = true};
-	if (db_open(&o, &f->db) || db_migrate(f->db, NULL))
-		return -1;
-	db_conn_acquire(f->db, &f->a);
-	db_conn_acquire(f->db, &f->b);
+	db_conn_acquire(f->t.db, &f->a);
+	db_conn_acquire(f->t.db, &f->b);
 	*state = f;
 	return 0;
 }
@@ -43,14 +36,7 @@ static int teardown(void **state)
 	struct fx *f = *state;
 	db_conn_release(f->a);
 	db_conn_release(f->b);
-	db_free(f->db);
-	char p[400];
-	const char *sfx[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", f->path, sfx[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	tmpdb_close(&f->t);
 	free(f);
 	return 0;
 }

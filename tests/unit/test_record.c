@@ -14,13 +14,11 @@
 #include "core/limits.h"
 #include "crm/entities.h"
 #include "db/db.h"
-#include "db/migrate.h"
 #include "model/record.h"
+#include "tmpdb.h"
 
 struct fx {
-	char dir[256];
-	char path[300];
-	struct db *db;
+	struct tmpdb t;
 	struct db_conn *c;
 	struct rec_ctx ctx;
 };
@@ -28,15 +26,9 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	const char *tmp = getenv("TMPDIR");
-	snprintf(f->dir, sizeof f->dir, "%s/kt-rec-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(f->dir))
+	if (!f || tmpdb_open(&f->t, "rec", 1))
 		return -1;
-	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-	struct db_options o = {.sqlite_path = f->path, .pool_size = 1, .create = true};
-	if (db_open(&o, &f->db) || db_migrate(f->db, NULL))
-		return -1;
-	db_conn_acquire(f->db, &f->c);
+	db_conn_acquire(f->t.db, &f->c);
 	f->ctx.conn = f->c;
 	f->ctx.now = 1800000000;
 	f->ctx.default_cc = "48";
@@ -49,14 +41,7 @@ static int teardown(void **state)
 	struct fx *f = *state;
 	rec_ctx_clear(&f->ctx);
 	db_conn_release(f->c);
-	db_free(f->db);
-	char p[400];
-	const char *sfx[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", f->path, sfx[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	tmpdb_close(&f->t);
 	free(f);
 	return 0;
 }
