@@ -49,6 +49,7 @@ static const struct label LABELS[] = {
 
 struct cdef {
 	char name[64], label[128], type[16];
+	json_t *options;        /* a select field's options (owned) */
 };
 
 struct col {
@@ -85,7 +86,7 @@ static kt_err load_defs(struct rec_ctx *ctx, const char *entity, struct cdef *de
 	struct db_stmt *s;
 	*n = 0;
 	kt_err rc = db_prepare(ctx->conn,
-			       "SELECT name, label, type FROM custom_fields WHERE entity = ? AND deleted_at IS NULL"
+			       "SELECT name, label, type, options FROM custom_fields WHERE entity = ? AND deleted_at IS NULL"
 			       " ORDER BY position, id LIMIT 100", &s);
 	if (rc)
 		return rc;
@@ -95,6 +96,8 @@ static kt_err load_defs(struct rec_ctx *ctx, const char *entity, struct cdef *de
 		snprintf(d->name, sizeof d->name, "%s", db_col_text(s, 0, NULL));
 		snprintf(d->label, sizeof d->label, "%s", db_col_text(s, 1, NULL));
 		snprintf(d->type, sizeof d->type, "%s", db_col_text(s, 2, NULL));
+		d->options = strcmp(d->type, "select") == 0 && !db_col_is_null(s, 3)
+			? json_loads(db_col_text(s, 3, NULL), 0, NULL) : NULL;
 	}
 	db_reset(s);
 	return rc == ERR_DONE || rc == ERR_ROW ? ERR_OK : rc;
@@ -324,6 +327,30 @@ static const char *enum_code(const char *entity, const struct field *f, const ch
 				return f->values[i];
 		}
 	return s;
+}
+
+/* option_value: the value of the select option whose label is s, as our
+ * export writes it ("Z polecenia" -> "polecenie"); NULL when none is. */
+static const char *option_value(json_t *options, const char *s)
+{
+	char h[128], l[128];
+	size_t i;
+	json_t *o;
+	folded(s, strlen(s), h, sizeof h);
+	json_array_foreach(options, i, o) {
+		const char *v = json_string_value(json_object_get(o, "value"));
+		if (v && strcmp(v, s) == 0)
+			return NULL; /* a value itself */
+	}
+	json_array_foreach(options, i, o) {
+		const char *lab = json_string_value(json_object_get(o, "label"));
+		if (!lab)
+			continue;
+		folded(lab, strlen(lab), l, sizeof l);
+		if (strcmp(l, h) == 0)
+			return json_string_value(json_object_get(o, "value"));
+	}
+	return NULL;
 }
 
 /* cell: the JSON value of text s for field f of entity (or custom type
@@ -593,6 +620,11 @@ static kt_err row_in(struct run *r, const struct csv *c, json_t **in, json_t **e
 			rc = user_named(r->ctx, t, &v, &msg);
 		else
 			v = cell(r->e->name, col->f, col->custom >= 0 ? r->defs[col->custom].type : NULL, t, &msg);
+		const char *opt = col->custom >= 0 ? option_value(r->defs[col->custom].options, t) : NULL;
+		if (v && opt) {
+			json_decref(v);
+			v = json_string(opt);
+		}
 		free(t);
 		if (rc)
 			return rc;
@@ -812,6 +844,8 @@ kt_err import_csv(struct rec_ctx *ctx, const struct entity *e, const char *data,
 		rc = *report ? ERR_OK : ERR_NOMEM;
 	}
 	json_decref(columns);
+	for (int i = 0; i < r->ndefs; i++)
+		json_decref(r->defs[i].options);
 	json_decref(r->errors);
 	json_decref(r->dups);
 	buf_clear(&r->docs.text);

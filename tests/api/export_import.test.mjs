@@ -533,9 +533,10 @@ async function shownFixture() {
 	const login = `opiekun${Date.now()}`;
 	const owner = expectStatus(await admin.post('/api/users', { login, name: 'Ewa Opiekuńska', password: 'password-123', role: 'agent' }), 201);
 	const city = 'Etykietowo';
+	expectStatus(await admin.post('/api/custom_fields', { entity: 'contacts', name: 'zrodlo', label: 'Źródło', type: 'select', options: [{ value: 'polecenie', label: 'Z polecenia' }, { value: 'www', label: 'Strona' }] }), 201);
 	const c = expectStatus(await admin.post('/api/contacts', {
 		first_name: 'Lena', last_name: 'Etykietowa', kind: 'customer', owner_id: owner.id, city, phone: '601 555 444', birth_date: '1980-02-03',
-		custom: { limit: 123450, since: '2021-03-15' },
+		custom: { limit: 123450, since: '2021-03-15', zrodlo: 'polecenie' },
 	}), 201);
 	const winter = expectStatus(await admin.post('/api/activities', { kind: 'call', subject: 'Etykietowa rozmowa zimą', starts_at: '2026-01-15T09:30:00Z', priority: 'high', assignee_id: owner.id, contact_id: c.id }), 201);
 	const summer = expectStatus(await admin.post('/api/activities', { kind: 'meeting', subject: 'Etykietowe spotkanie latem', starts_at: '2026-07-15T09:30:00Z', assignee_id: owner.id, contact_id: c.id }), 201);
@@ -555,11 +556,11 @@ async function englishUser(timeZone) {
 
 test('export_csv_for_a_polish_user_has_the_list_labels_names_and_local_times', async () => {
 	const f = await shownFixture();
-	const r = await download(admin, `/api/contacts/export?format=csv&city=${f.city}&columns=first_name,last_name,kind,owner_id,status,visibility,archived,phone,birth_date,custom.limit,custom.since`);
+	const r = await download(admin, `/api/contacts/export?format=csv&city=${f.city}&columns=first_name,last_name,kind,owner_id,status,visibility,archived,phone,birth_date,custom.limit,custom.since,custom.zrodlo`);
 	assert.equal(r.status, 200, r.text);
 	const rows = csvRows(r.text);
-	assert.deepEqual(rows[0], ['Imię', 'Nazwisko', 'Rodzaj klienta', 'Opiekun', 'Obsługa', 'Widoczność', 'W archiwum', 'Telefon', 'Data urodzenia', 'Limit kredytu', 'Klient od']);
-	assert.deepEqual(rows[1], ['Lena', 'Etykietowa', 'Klient', 'Ewa Opiekuńska', 'W obsłudze', 'Cała firma', 'Nie', '+48 601 555 444', '1980-02-03', '1234,50', '2021-03-15']);
+	assert.deepEqual(rows[0], ['Imię', 'Nazwisko', 'Rodzaj klienta', 'Opiekun', 'Obsługa', 'Widoczność', 'W archiwum', 'Telefon', 'Data urodzenia', 'Limit kredytu', 'Klient od', 'Źródło']);
+	assert.deepEqual(rows[1], ['Lena', 'Etykietowa', 'Klient', 'Ewa Opiekuńska', 'W obsłudze', 'Cała firma', 'Nie', '+48 601 555 444', '1980-02-03', '1234,50', '2021-03-15', 'Z polecenia']);
 	assert.ok(r.text.includes(';1234,50;'), 'money with a decimal comma, not quoted in a ; file');
 
 	const a = await download(admin, `/api/activities/export?format=csv&contact_id=${f.c.id}&sort=starts_at&columns=subject,kind,status,priority,starts_at,assignee_id,contact_id`);
@@ -656,10 +657,13 @@ test('export_shows_a_linked_client_the_caller_may_not_see_by_its_id_only', async
 
 test('export_of_a_polish_user_imports_back_with_every_column_recognised', async () => {
 	const f = await shownFixture();
-	const cols = ['first_name', 'last_name', 'kind', 'phone', 'email', 'city', 'address', 'birth_date', 'pesel', 'owner_id', 'visibility', 'archived', 'custom.limit', 'custom.since', 'custom.score'];
+	const cols = ['first_name', 'last_name', 'kind', 'phone', 'email', 'city', 'address', 'birth_date', 'pesel', 'owner_id', 'visibility', 'archived', 'custom.limit', 'custom.since', 'custom.score', 'custom.zrodlo'];
 	const r = await download(admin, `/api/contacts/export?format=csv&city=${f.city}&columns=${cols.join(',')}`);
 	assert.equal(r.status, 200);
-	const header = csvRows(r.text)[0];
+	const [header, row] = csvRows(r.text);
+	// what is read back is the list's labels and values, not field names and codes
+	assert.deepEqual(header.slice(0, 3), ['Imię', 'Nazwisko', 'Rodzaj klienta']);
+	assert.deepEqual([row[2], row[9], row[15]], ['Klient', 'Ewa Opiekuńska', 'Z polecenia']);
 	const rep = expectStatus(await importCsv(admin, 'contacts', r.buf, '?dry_run=1'), 200);
 	assert.deepEqual(rep.columns, Object.fromEntries(header.map((h, i) => [h, cols[i]])), 'every header maps to the field it came from');
 	assert.equal(rep.rows_failed, 0, JSON.stringify(rep.errors));
