@@ -85,7 +85,10 @@ static const struct flabel FIELDS[] = {
 	{NULL, "color", "Kolor tekstu", "Text colour"},
 	{NULL, "background", "Kolor tła", "Background colour"},
 	{NULL, "closed", "Zamykający", "Closing"},
-	{NULL, "body", "Treść", "Text"},
+	{NULL, "body", "Treść", "Text"},                                /* ann.body */
+	{NULL, "audience_roles", "Role", "Roles"},                       /* ann.roles */
+	{NULL, "audience_departments", "Oddziały", "Departments"},       /* ann.departments */
+	{NULL, "audience_everyone", "Do wszystkich", "Everyone"},        /* ann.everyone */
 	{NULL, "steps", "Kroki", "Steps"},
 	{NULL, "tags", "Tagi", "Tags"},
 	{NULL, NULL, NULL, NULL},
