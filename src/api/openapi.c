@@ -131,8 +131,9 @@ static void add_entity_paths(json_t *paths, json_t *schemas, const struct entity
 	json_object_set_new(paths, p, json_pack("{s:o}", "post", op("restore from the trash", wr, ref, 200)));
 	snprintf(p, sizeof p, "/api/%s/export", e->name);
 	json_object_set_new(paths, p, json_pack("{s:o}", "get", op("the list as a file: format=csv|xlsx, columns=a,b,custom.x,"
-		" sep=;|,|tab (CSV; default ; for a Polish user, , for an English one), and the list's filters, q"
-		" and sort; streamed, every row", rr, NULL, 200)));
+		" sep=;|,|tab (CSV; default ; for a Polish user, , for an English one), raw=1 (field names, codes,"
+		" ids and UTC times instead of what the list shows in the caller's language and time zone), and the"
+		" list's filters, q and sort; streamed, every row", rr, NULL, 200)));
 }
 
 /* The documented routes of the table (its end is a zeroed route). */

@@ -1,5 +1,7 @@
 /* transfer.c: GET /api/<entity>/export?format=csv|xlsx (the list as a
- * file, streamed; CSV separated as the caller's locale expects, or ?sep=) and POST /api/contacts/import, /api/companies/import (a
+ * file as it shows it, in the caller's language and time zone, or ?raw=1;
+ * streamed; CSV separated as the caller's locale expects, or ?sep=) and
+ * POST /api/contacts/import, /api/companies/import (a
  * text/csv body, ?dry_run=1, ?map={...}, ?skip_duplicates=1).  Both run on
  * a worker (ROUTE_SLOW); a CSV export then streams from the server's
  * thread on this request's connection, which the export keeps until done. */

@@ -265,8 +265,13 @@ kt_err csv_put_cell(struct buf *out, const char *s, size_t n, bool text, char se
 {
 	bool guard = text && csv_guarded(s, n);
 	bool quote = n && (s[0] == ' ' || s[n - 1] == ' ');
+	/* A number ("1234,50" with a Polish decimal comma) stays unquoted
+	 * unless it holds this file's separator: a spreadsheet then reads it
+	 * as the number it is. */
+	const char *special = text ? ",;\"\r\n\t" : "\"\r\n";
+	size_t nspecial = strlen(special);
 	for (size_t i = 0; i < n && !quote; i++)
-		quote = s[i] == sep || memchr(",;\"\r\n\t", s[i], 6) != NULL;
+		quote = s[i] == sep || memchr(special, s[i], nspecial) != NULL;
 	kt_err rc = quote ? buf_putc(out, '"') : ERR_OK;
 	if (!rc && guard)
 		rc = buf_putc(out, '\'');

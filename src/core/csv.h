@@ -56,10 +56,11 @@ void csv_clear(struct csv *c);
 bool csv_guarded(const char *s, size_t n);
 /* csv_put_cell: appends the cell s[0..n) to out.  text: a text cell, which
  * gets the formula guard (numbers and booleans never do, so -12.5 stays a
- * number).  The cell is quoted (quotes doubled) when it holds sep, ',',
- * ';', '"', CR, LF or tab, or starts or ends with a space: quoting every
- * possible separator keeps a cell whole in whatever separator the
- * spreadsheet assumes. */
+ * number).  A text cell is quoted (quotes doubled) when it holds sep,
+ * ',', ';', '"', CR, LF or tab, or starts or ends with a space: quoting
+ * every possible separator keeps a cell whole in whatever separator the
+ * spreadsheet assumes.  A number (text false) is quoted only when it
+ * holds sep, '"', CR or LF, so "1234,50" in a ';' file stays a number. */
 kt_err csv_put_cell(struct buf *out, const char *s, size_t n, bool text, char sep);
 
 /* csv_cp1250_to_utf8: converts in[0..len) into out (cap >= 3 * len + 1

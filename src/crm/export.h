@@ -1,8 +1,9 @@
 /* export.h: any entity's list as a CSV or XLSX file, with the list's own
  * parameters (filters, q, sort, visibility: record_list reads every page)
- * and chosen columns.  CSV is produced piece by piece as the client reads
- * it; XLSX goes to a temporary file in libxlsxwriter's constant-memory
- * mode.  Neither holds more than one page of rows.  Not here: HTTP. */
+ * and chosen columns, as the list shows them (labels, names, local
+ * times).  CSV is produced piece by piece as the client reads it; XLSX
+ * goes to a temporary file in libxlsxwriter's constant-memory mode.
+ * Neither holds more than one page of rows.  Not here: HTTP. */
 #ifndef KT_EXPORT_H
 #define KT_EXPORT_H
 
@@ -14,12 +15,14 @@
 struct export;
 
 /* export_open: params are the query (the list's parameters plus
- * format=csv|xlsx, columns=a,b,custom.x and sep=;|,|tab); reads the first
- * page so a bad parameter is reported now (ERR_BAD_QUERY, ctx->errors).
- * The export reads through ctx->conn (with ctx's caller) until it is
- * freed; time_zone is the zone XLSX times are shown in; locale ("pl",
- * "en") picks the CSV separator when sep is not given: ';' for Polish,
- * ',' for English. */
+ * format=csv|xlsx, columns=a,b,custom.x, sep=;|,|tab and raw=0|1); reads
+ * the first page so a bad parameter is reported now (ERR_BAD_QUERY,
+ * ctx->errors).  The export reads through ctx->conn (with ctx's caller,
+ * whose visibility linked records' names are read under) until it is
+ * freed; time_zone is the zone times are shown in; locale ("pl", "en") is
+ * the language of the header and values (labels.h) and picks the CSV
+ * separator when sep is not given: ';' for Polish, ',' for English.
+ * raw=1 keeps field names, codes, ids and UTC ISO times in CSV. */
 kt_err export_open(struct rec_ctx *ctx, const struct entity *e, json_t *params, const char *time_zone,
 		   const char *locale, struct export **out);
 /* export_is_xlsx: which format was asked for. */

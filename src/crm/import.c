@@ -17,6 +17,7 @@
 #include "core/isotime.h"
 #include "core/limits.h"
 #include "crm/dedupe.h"
+#include "crm/labels.h"
 #include "db/db.h"
 
 /* ---- columns ----------------------------------------------------------- */
@@ -48,6 +49,7 @@ static const struct label LABELS[] = {
 
 struct cdef {
 	char name[64], label[128], type[16];
+	json_t *options;        /* a select field's options (owned) */
 };
 
 struct col {
@@ -84,7 +86,7 @@ static kt_err load_defs(struct rec_ctx *ctx, const char *entity, struct cdef *de
 	struct db_stmt *s;
 	*n = 0;
 	kt_err rc = db_prepare(ctx->conn,
-			       "SELECT name, label, type FROM custom_fields WHERE entity = ? AND deleted_at IS NULL"
+			       "SELECT name, label, type, options FROM custom_fields WHERE entity = ? AND deleted_at IS NULL"
 			       " ORDER BY position, id LIMIT 100", &s);
 	if (rc)
 		return rc;
@@ -94,6 +96,8 @@ static kt_err load_defs(struct rec_ctx *ctx, const char *entity, struct cdef *de
 		snprintf(d->name, sizeof d->name, "%s", db_col_text(s, 0, NULL));
 		snprintf(d->label, sizeof d->label, "%s", db_col_text(s, 1, NULL));
 		snprintf(d->type, sizeof d->type, "%s", db_col_text(s, 2, NULL));
+		d->options = strcmp(d->type, "select") == 0 && !db_col_is_null(s, 3)
+			? json_loads(db_col_text(s, 3, NULL), 0, NULL) : NULL;
 	}
 	db_reset(s);
 	return rc == ERR_DONE || rc == ERR_ROW ? ERR_OK : rc;
@@ -137,6 +141,20 @@ static bool target(const struct entity *e, const struct cdef *defs, int ndefs, c
 		    importable(entity_field(e, lb->field))) {
 			out->f = entity_field(e, lb->field);
 			return true;
+		}
+	/* The headers of our own export (and of the list): "Rodzaj klienta",
+	 * "Opiekun", "Owner"... in either language. */
+	static const char *const LOCALES[] = {"pl", "en"};
+	for (int i = 0; e->fields[i].name; i++)
+		for (int k = 0; k < 2 && importable(&e->fields[i]); k++) {
+			const char *lab = labels_field(e->name, e->fields[i].name, LOCALES[k]);
+			if (!lab)
+				continue;
+			folded(lab, strlen(lab), l, sizeof l);
+			if (strcmp(l, h) == 0) {
+				out->f = &e->fields[i];
+				return true;
+			}
 		}
 	for (int i = 0; i < ndefs; i++) {
 		folded(defs[i].name, strlen(defs[i].name), l, sizeof l);
@@ -293,9 +311,51 @@ static bool parse_date(const char *s, char out[11])
 	return true;
 }
 
-/* cell: the JSON value of text s for field f (or custom type ctype);
- * NULL with *msg when it can't be one. */
-static json_t *cell(const struct field *f, const char *ctype, const char *s, const char **msg)
+/* enum_code: the value of f whose label (labels.c, Polish or English) is
+ * s, as our export writes it ("Klient" -> "customer"); else s itself. */
+static const char *enum_code(const char *entity, const struct field *f, const char *s)
+{
+	char h[128], l[128];
+	folded(s, strlen(s), h, sizeof h);
+	for (int i = 0; f->values && f->values[i]; i++)
+		for (int k = 0; k < 2; k++) {
+			const char *lab = labels_value(entity, f->name, f->values[i], k ? "en" : "pl");
+			if (!lab)
+				continue;
+			folded(lab, strlen(lab), l, sizeof l);
+			if (strcmp(l, h) == 0)
+				return f->values[i];
+		}
+	return s;
+}
+
+/* option_value: the value of the select option whose label is s, as our
+ * export writes it ("Z polecenia" -> "polecenie"); NULL when none is. */
+static const char *option_value(json_t *options, const char *s)
+{
+	char h[128], l[128];
+	size_t i;
+	json_t *o;
+	folded(s, strlen(s), h, sizeof h);
+	json_array_foreach(options, i, o) {
+		const char *v = json_string_value(json_object_get(o, "value"));
+		if (v && strcmp(v, s) == 0)
+			return NULL; /* a value itself */
+	}
+	json_array_foreach(options, i, o) {
+		const char *lab = json_string_value(json_object_get(o, "label"));
+		if (!lab)
+			continue;
+		folded(lab, strlen(lab), l, sizeof l);
+		if (strcmp(l, h) == 0)
+			return json_string_value(json_object_get(o, "value"));
+	}
+	return NULL;
+}
+
+/* cell: the JSON value of text s for field f of entity (or custom type
+ * ctype); NULL with *msg when it can't be one. */
+static json_t *cell(const char *entity, const struct field *f, const char *ctype, const char *s, const char **msg)
 {
 	*msg = NULL;
 	int64_t n;
@@ -340,6 +400,8 @@ static json_t *cell(const struct field *f, const char *ctype, const char *s, con
 		if (!parse_date(s, d))
 			return *msg = "must be a date YYYY-MM-DD or DD.MM.YYYY", NULL;
 		return json_string(d);
+	case FT_ENUM:
+		return json_string(enum_code(entity, f, s));
 	default:
 		return json_string(s);
 	}
@@ -490,6 +552,36 @@ struct run {
 	json_t *errors, *dups;
 };
 
+/* user_named: a reference to a user written as our export writes it
+ * (the person's name, else the login) -> json id; NULL with *msg when no
+ * live user, or more than one, has that name. */
+static kt_err user_named(struct rec_ctx *ctx, const char *s, json_t **out, const char **msg)
+{
+	*out = NULL;
+	*msg = NULL;
+	struct db_stmt *st;
+	kt_err rc = db_prepare(ctx->conn,
+			       "SELECT id FROM users WHERE deleted_at IS NULL AND (name = ? OR login = ?) ORDER BY id LIMIT 2",
+			       &st);
+	if (rc)
+		return rc;
+	db_bind_str(st, 1, s);
+	db_bind_str(st, 2, s);
+	int64_t id = 0;
+	int n = 0;
+	while ((rc = db_step(st)) == ERR_ROW)
+		if (n++ == 0)
+			id = db_col_int64(st, 0);
+	db_reset(st);
+	if (rc != ERR_DONE)
+		return rc;
+	if (n == 1)
+		*out = json_integer(id);
+	else
+		*msg = n ? "names more than one user: give the user's id or login" : "must be a user's id, name or login";
+	return ERR_OK;
+}
+
 static kt_err row_in(struct run *r, const struct csv *c, json_t **in, json_t **errs)
 {
 	*in = json_object();
@@ -520,8 +612,22 @@ static kt_err row_in(struct run *r, const struct csv *c, json_t **in, json_t **e
 		if (!t)
 			return ERR_NOMEM;
 		const char *msg;
-		json_t *v = cell(col->f, col->custom >= 0 ? r->defs[col->custom].type : NULL, t, &msg);
+		json_t *v = NULL;
+		int64_t id;
+		kt_err rc = ERR_OK;
+		if (col->f && col->f->type == FT_REF && col->f->ref && strcmp(col->f->ref, "users") == 0 &&
+		    !parse_int(t, &id))
+			rc = user_named(r->ctx, t, &v, &msg);
+		else
+			v = cell(r->e->name, col->f, col->custom >= 0 ? r->defs[col->custom].type : NULL, t, &msg);
+		const char *opt = col->custom >= 0 ? option_value(r->defs[col->custom].options, t) : NULL;
+		if (v && opt) {
+			json_decref(v);
+			v = json_string(opt);
+		}
 		free(t);
+		if (rc)
+			return rc;
 		if (!v) {
 			if (!*errs)
 				*errs = json_object();
@@ -738,6 +844,8 @@ kt_err import_csv(struct rec_ctx *ctx, const struct entity *e, const char *data,
 		rc = *report ? ERR_OK : ERR_NOMEM;
 	}
 	json_decref(columns);
+	for (int i = 0; i < r->ndefs; i++)
+		json_decref(r->defs[i].options);
 	json_decref(r->errors);
 	json_decref(r->dups);
 	buf_clear(&r->docs.text);

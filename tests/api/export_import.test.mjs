@@ -93,11 +93,11 @@ test('export_csv_has_bom_header_and_rfc4180_quoting', async () => {
 	assert.match(r.headers.get('content-disposition'), /^attachment; filename="contacts-\d{4}-\d\d-\d\d\.csv"$/);
 	assert.deepEqual([...r.buf.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
 	const rows = csvRows(r.text.slice(1));
-	assert.deepEqual(rows[0], ['last_name', 'first_name', 'address', 'birth_date', 'phone']);
+	assert.deepEqual(rows[0], ['Nazwisko', 'Imię', 'Adres', 'Data urodzenia', 'Telefon'], 'the list\'s column headers, in Polish');
 	assert.deepEqual(rows.slice(1).map((x) => x[0]), ['Alfa', 'Zet']);
 	assert.deepEqual(rows[2], ['Zet', 'Anna', 'ul. "Różana", 5\nII piętro', '', '']);
 	assert.equal(rows[1][3], '1990-12-31');
-	assert.equal(rows[1][4], "'+48601000001", 'a leading + is kept from spreadsheet formulas');
+	assert.equal(rows[1][4], '+48 601 000 001', 'a phone as the list shows it, without a stray quote');
 	assert.ok(r.text.includes('"ul. ""Różana"", 5\nII piętro"'));
 });
 
@@ -147,7 +147,8 @@ test('export_xlsx_has_typed_cells', async () => {
 	assert.ok(d, `created_at as a number: ${cell('D').inner}`);
 	assert.ok(Math.abs(Number(d[1]) - serial) < 0.5 / 86400, `created_at ${c.created_at} is serial ${serial}, got ${d[1]}`);
 	assert.match(cell('D').attrs, / s="\d+"/, 'with a date-time style');
-	assert.match(cell('E').attrs, /t="b"/);
+	assert.match(cell('E').attrs, /t="inlineStr"/);
+	assert.ok(cell('E').inner.includes('<t>Nie</t>'), `archived as Tak/Nie: ${cell('E').inner}`);
 	assert.match(cell('F').inner, /<v>1234\.56<\/v>/, 'money as a number');
 	assert.match(cell('G').inner, /<v>43890<\/v>/, '2020-02-29 as a date');
 	const ir = await download(admin, `/api/inquiries/export?format=xlsx&contact_id=${c.id}&columns=title,value`);
@@ -167,7 +168,9 @@ test('export_works_for_any_entity', async () => {
 	}
 	const all = await download(admin, '/api/activities/export?format=csv');
 	assert.equal(all.status, 200);
-	assert.ok(csvRows(all.text.slice(1))[0].includes('starts_at'));
+	assert.ok(csvRows(all.text.slice(1))[0].includes('Wykonawca'));
+	const raw = await download(admin, '/api/activities/export?format=csv&raw=1');
+	assert.ok(csvRows(raw.text.slice(1))[0].includes('starts_at'));
 	assert.ok(a.id);
 });
 
@@ -216,6 +219,17 @@ const HOSTILE = [
 ];
 const HOSTILE_COLUMNS = ['id', 'first_name', 'last_name', 'phone', 'address', 'city', 'custom.limit', 'custom.score'];
 const NUMERIC = new Set(['id', 'custom.limit', 'custom.score']);
+// the header each user reads: the list's column labels, a custom field's own label
+const HEADERS = {
+	pl: ['ID', 'Imię', 'Nazwisko', 'Telefon', 'Adres', 'Miejscowość', 'Limit kredytu', 'Ocena'],
+	en: ['ID', 'First name', 'Last name', 'Phone', 'Address', 'City', 'Limit kredytu', 'Ocena'],
+	raw: HOSTILE_COLUMNS,
+};
+
+/* fmtPhone: a Polish mobile number as the UI writes it (web/src/fmt.ts). */
+const fmtPhone = (p) => p.replace(/^\+48(\d{3})(\d{3})(\d{3})$/, '+48 $1 $2 $3');
+/* phoneLike: "+" and digits with spaces: nothing a spreadsheet can run. */
+const phoneLike = (cell) => /^\+[0-9][0-9 ]*$/.test(cell);
 
 /* hostileContacts: HOSTILE in a city of their own, as the API stores them. */
 async function hostileContacts(city) {
@@ -223,27 +237,30 @@ async function hostileContacts(city) {
 	return pageAll(admin, `/api/contacts?limit=500&city=${encodeURIComponent(city)}&sort=id`);
 }
 
-/* expectedCell: a record's value as the export writes it, the guard aside. */
-function expectedCell(rec, col) {
+/* expectedCell: a record's value as the export writes it, the guard
+ * aside, for a Polish ('pl') or English ('en') user or with raw=1 ('raw'). */
+function expectedCell(rec, col, mode = 'raw') {
 	const v = col.startsWith('custom.') ? rec.custom?.[col.slice(7)] : rec[col];
 	if (v === null || v === undefined) return '';
-	if (col === 'custom.limit') return String(v / 100);
+	if (col === 'custom.limit') return mode === 'raw' ? String(v / 100) : (v / 100).toFixed(2).replace('.', mode === 'pl' ? ',' : '.');
+	if (col === 'phone' && mode !== 'raw') return fmtPhone(v);
 	return String(v);
 }
 
 /* checkHostileExport: every cell of the parsed export equals the stored
  * value once the guard is removed, and no text cell could start a formula
  * (numeric cells are plain numbers: -12.5 stays a number). */
-function checkHostileExport(rows, recs) {
-	assert.deepEqual(rows[0], HOSTILE_COLUMNS);
+function checkHostileExport(rows, recs, mode) {
+	assert.deepEqual(rows[0], HEADERS[mode]);
 	assert.equal(rows.length, recs.length + 1, 'one record per contact: no cell split into new rows');
 	for (let i = 0; i < recs.length; i++) {
 		assert.equal(rows[i + 1].length, HOSTILE_COLUMNS.length, `row ${i + 1} has all its cells and no more`);
 		HOSTILE_COLUMNS.forEach((col, j) => {
 			const cell = rows[i + 1][j];
-			if (NUMERIC.has(col)) assert.match(cell, /^(-?\d+(\.\d+)?)?$/, `${col} of row ${i + 1} is a plain number`);
+			if (NUMERIC.has(col)) assert.match(cell, /^(-?\d+([.,]\d+)?)?$/, `${col} of row ${i + 1} is a plain number`);
+			else if (col === 'phone' && cell) assert.ok(phoneLike(cell), `a phone number, unguarded: ${JSON.stringify(cell)}`);
 			else assert.ok(!formulaLike(cell), `${col} of row ${i + 1} could start a formula: ${JSON.stringify(cell)}`);
-			assert.equal(unguard(cell), expectedCell(recs[i], col), `${col} of row ${i + 1}`);
+			assert.equal(unguard(cell), expectedCell(recs[i], col, mode), `${col} of row ${i + 1}`);
 		});
 	}
 }
@@ -256,16 +273,22 @@ test('export_csv_for_a_polish_user_is_separated_by_semicolons_and_no_cell_starts
 	const r = await download(admin, `/api/contacts/export?format=csv&city=${encodeURIComponent(city)}&sort=id&columns=${HOSTILE_COLUMNS.join(',')}`);
 	assert.equal(r.status, 200);
 	assert.deepEqual([...r.buf.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'a BOM, so Excel reads UTF-8');
-	assert.ok(r.text.startsWith('\ufeffid;first_name;last_name;'), r.text.slice(0, 40));
-	checkHostileExport(csvRows(r.text, ';'), recs);
+	assert.ok(r.text.startsWith('\ufeffID;Imię;Nazwisko;'), r.text.slice(0, 40));
+	checkHostileExport(csvRows(r.text, ';'), recs, 'pl');
 	// the cells as written: quoted where they hold a separator, guarded where
 	// they start like a formula; numbers stay numbers
 	assert.ok(r.text.includes(';"x;=1+1";'), 'a ; inside a cell is quoted');
 	assert.ok(r.text.includes(';"a,b";'), 'a , inside a cell is quoted too');
-	assert.ok(r.text.includes(";'+48601234567;"), 'a phone number is guarded');
+	assert.ok(r.text.includes(';+48 601 234 567;'), 'a phone number as the list shows it, not guarded: it can\'t run');
 	assert.ok(r.text.includes(";'@SUM(1);"));
 	assert.ok(r.text.includes(";''=1+1;"), 'a leading quote of the data is kept');
-	assert.ok(/;-12\.5;-3\r\n/.test(r.text), 'negative money and numbers are numbers, not guarded');
+	assert.ok(/;-12,50;-3\r\n/.test(r.text), 'negative money (decimal comma, unquoted) and numbers are numbers, not guarded');
+	// raw=1: codes and the stored values, for programs; phones still unguarded
+	const raw = await download(admin, `/api/contacts/export?format=csv&raw=1&city=${encodeURIComponent(city)}&sort=id&columns=${HOSTILE_COLUMNS.join(',')}`);
+	assert.ok(raw.text.startsWith('\ufeffid;first_name;last_name;'), raw.text.slice(0, 40));
+	checkHostileExport(csvRows(raw.text, ';'), recs, 'raw');
+	assert.ok(raw.text.includes(';+48601234567;'));
+	assert.ok(/;-12\.5;-3\r\n/.test(raw.text));
 });
 
 test('export_csv_for_an_english_user_is_separated_by_commas', async () => {
@@ -276,8 +299,9 @@ test('export_csv_for_an_english_user_is_separated_by_commas', async () => {
 	const en = await srv.login(login, 'password-123');
 	const r = await download(en, `/api/contacts/export?format=csv&city=${city}&sort=id&columns=${HOSTILE_COLUMNS.join(',')}`);
 	assert.equal(r.status, 200);
-	assert.ok(r.text.startsWith('\ufeffid,first_name,last_name,'), r.text.slice(0, 40));
-	checkHostileExport(csvRows(r.text, ','), recs);
+	assert.ok(r.text.startsWith('\ufeffID,First name,Last name,'), r.text.slice(0, 40));
+	checkHostileExport(csvRows(r.text, ','), recs, 'en');
+	assert.ok(/,-12\.50,-3\r\n/.test(r.text), 'money with a decimal point for an English user');
 	assert.ok(r.text.includes(',"x;=1+1",'), 'a ; inside a cell is quoted whatever the separator');
 });
 
@@ -288,8 +312,8 @@ test('export_csv_sep_parameter_overrides_the_locale_and_refuses_others', async (
 	for (const [sep, delimiter] of [['%2C', ','], [',', ','], ['%3B', ';'], ['tab', '\t']]) {
 		const r = await download(admin, `${base}&sep=${sep}`);
 		assert.equal(r.status, 200, `sep=${sep}: ${r.text}`);
-		assert.ok(r.text.startsWith(`\ufeffid${delimiter}first_name${delimiter}`), `sep=${sep}`);
-		checkHostileExport(csvRows(r.text, delimiter), recs);
+		assert.ok(r.text.startsWith(`\ufeffID${delimiter}Imię${delimiter}`), `sep=${sep}`);
+		checkHostileExport(csvRows(r.text, delimiter), recs, 'pl');
 	}
 	for (const sep of ['x', '%7C', '', 'semicolon', '%09%09']) {
 		const e = expectError(await admin.get(`${base}&sep=${sep}`), 400, 'bad_query', ['sep']);
@@ -498,6 +522,161 @@ test('import_of_a_big_file_into_an_empty_table_leaves_it_whole', async () => {
 	} finally {
 		await fresh.stop();
 	}
+});
+
+// ---- what the list shows: labels, names, local times, typed cells --------
+
+/* shownFixture: a person with a name as the owner of a client, a task and
+ * an inquiry about that client, at known instants (winter and summer). */
+let shown;
+async function shownFixture() {
+	if (shown) return shown;
+	const login = `opiekun${Date.now()}`;
+	const owner = expectStatus(await admin.post('/api/users', { login, name: 'Ewa Opiekuńska', password: 'password-123', role: 'agent' }), 201);
+	const city = 'Etykietowo';
+	expectStatus(await admin.post('/api/custom_fields', { entity: 'contacts', name: 'zrodlo', label: 'Źródło', type: 'select', options: [{ value: 'polecenie', label: 'Z polecenia' }, { value: 'www', label: 'Strona' }] }), 201);
+	const c = expectStatus(await admin.post('/api/contacts', {
+		first_name: 'Lena', last_name: 'Etykietowa', kind: 'customer', owner_id: owner.id, city, phone: '601 555 444', birth_date: '1980-02-03',
+		custom: { limit: 123450, since: '2021-03-15', zrodlo: 'polecenie' },
+	}), 201);
+	const winter = expectStatus(await admin.post('/api/activities', { kind: 'call', subject: 'Etykietowa rozmowa zimą', starts_at: '2026-01-15T09:30:00Z', priority: 'high', assignee_id: owner.id, contact_id: c.id }), 201);
+	const summer = expectStatus(await admin.post('/api/activities', { kind: 'meeting', subject: 'Etykietowe spotkanie latem', starts_at: '2026-07-15T09:30:00Z', assignee_id: owner.id, contact_id: c.id }), 201);
+	const statuses = (await admin.get('/api/statuses?entity=inquiries&limit=100')).body.items;
+	const inq = expectStatus(await admin.post('/api/inquiries', { title: 'Etykietowe zapytanie', contact_id: c.id, value: 123450, planned_close_date: '2026-03-31', handler_id: owner.id, visibility: 'company' }), 201);
+	const status = statuses.find((s) => s.id === inq.status_id);
+	assert.ok(status, 'the inquiry got a status');
+	shown = { owner, c, city, winter, summer, inq, status };
+	return shown;
+}
+
+async function englishUser(timeZone) {
+	const login = `en${Date.now()}${Math.floor(Math.random() * 1000)}`;
+	expectStatus(await admin.post('/api/users', { login, password: 'password-123', role: 'admin', locale: 'en', time_zone: timeZone }), 201);
+	return srv.login(login, 'password-123');
+}
+
+test('export_csv_for_a_polish_user_has_the_list_labels_names_and_local_times', async () => {
+	const f = await shownFixture();
+	const r = await download(admin, `/api/contacts/export?format=csv&city=${f.city}&columns=first_name,last_name,kind,owner_id,status,visibility,archived,phone,birth_date,custom.limit,custom.since,custom.zrodlo`);
+	assert.equal(r.status, 200, r.text);
+	const rows = csvRows(r.text);
+	assert.deepEqual(rows[0], ['Imię', 'Nazwisko', 'Rodzaj klienta', 'Opiekun', 'Obsługa', 'Widoczność', 'W archiwum', 'Telefon', 'Data urodzenia', 'Limit kredytu', 'Klient od', 'Źródło']);
+	assert.deepEqual(rows[1], ['Lena', 'Etykietowa', 'Klient', 'Ewa Opiekuńska', 'W obsłudze', 'Cała firma', 'Nie', '+48 601 555 444', '1980-02-03', '1234,50', '2021-03-15', 'Z polecenia']);
+	assert.ok(r.text.includes(';1234,50;'), 'money with a decimal comma, not quoted in a ; file');
+
+	const a = await download(admin, `/api/activities/export?format=csv&contact_id=${f.c.id}&sort=starts_at&columns=subject,kind,status,priority,starts_at,assignee_id,contact_id`);
+	const ar = csvRows(a.text).filter((x, k) => k === 0 || x[0].startsWith('Etykiet'));
+	assert.deepEqual(ar[0], ['Temat', 'Rodzaj', 'Status', 'Priorytet', 'Data', 'Wykonawca', 'Klient']);
+	// 09:30 UTC is 10:30 in Warsaw in winter and 11:30 in summer
+	assert.deepEqual(ar[1], ['Etykietowa rozmowa zimą', 'Telefon', 'Zaplanowane', 'Wysoki', '2026-01-15 10:30', 'Ewa Opiekuńska', 'Lena Etykietowa']);
+	assert.deepEqual(ar[2], ['Etykietowe spotkanie latem', 'Spotkanie', 'Zaplanowane', 'Normalny', '2026-07-15 11:30', 'Ewa Opiekuńska', 'Lena Etykietowa']);
+
+	const i = await download(admin, `/api/inquiries/export?format=csv&contact_id=${f.c.id}&columns=title,status_id,planned_close_date,handler_id,value,outcome,contact_id`);
+	const ir = csvRows(i.text);
+	assert.deepEqual(ir[0], ['Tytuł', 'Status', 'Planowane zamknięcie', 'Prowadzący', 'Wartość', 'Wynik', 'Klient']);
+	assert.deepEqual(ir[1], ['Etykietowe zapytanie', f.status.name, '2026-03-31', 'Ewa Opiekuńska', '1234,50', 'Otwarte', 'Lena Etykietowa']);
+
+	// raw=1: what the API holds, for programs
+	const raw = await download(admin, `/api/inquiries/export?format=csv&raw=1&contact_id=${f.c.id}&columns=status_id,handler_id,value,outcome`);
+	assert.deepEqual(csvRows(raw.text), [['status_id', 'handler_id', 'value', 'outcome'], [String(f.status.id), String(f.owner.id), '1234.5', 'open']]);
+	const rawA = await download(admin, `/api/activities/export?format=csv&raw=1&contact_id=${f.c.id}&sort=starts_at&columns=starts_at,kind`);
+	assert.deepEqual(csvRows(rawA.text)[1], ['2026-01-15T09:30:00Z', 'call']);
+	expectError(await admin.get('/api/contacts/export?format=csv&raw=maybe'), 400, 'bad_query', ['raw']);
+});
+
+test('export_csv_for_an_english_user_is_in_english_and_their_time_zone', async () => {
+	const f = await shownFixture();
+	const en = await englishUser('America/New_York');
+	const r = await download(en, `/api/contacts/export?format=csv&city=${f.city}&columns=first_name,last_name,kind,owner_id,status,visibility,archived,custom.limit`);
+	assert.equal(r.status, 200, r.text);
+	const rows = csvRows(r.text, ',');
+	assert.deepEqual(rows[0], ['First name', 'Last name', 'Client kind', 'Owner', 'Service', 'Visibility', 'Archived', 'Limit kredytu']);
+	assert.deepEqual(rows[1], ['Lena', 'Etykietowa', 'Customer', 'Ewa Opiekuńska', 'Active', 'Whole company', 'No', '1234.50']);
+	const a = await download(en, `/api/activities/export?format=csv&contact_id=${f.c.id}&sort=starts_at&columns=kind,status,priority,starts_at,subject`);
+	// 09:30 UTC is 04:30 in New York in January, 05:30 in July (the first
+	// activity planned for a new client aside)
+	const ours = csvRows(a.text, ',').slice(1).filter((x) => x[4].startsWith('Etykiet')).map((x) => x.slice(0, 4));
+	assert.deepEqual(ours, [['Call', 'Planned', 'High', '2026-01-15 04:30'], ['Meeting', 'Planned', 'Normal', '2026-07-15 05:30']]);
+	const i = await download(en, `/api/inquiries/export?format=csv&contact_id=${f.c.id}&columns=status_id,outcome,value`);
+	assert.deepEqual(csvRows(i.text, ','), [['Status', 'Outcome', 'Value'], [f.status.name_en || f.status.name, 'Open', '1234.50']]);
+});
+
+test('export_xlsx_is_in_the_users_language_with_dates_and_money_typed', async () => {
+	const f = await shownFixture();
+	const r = await download(admin, `/api/contacts/export?format=xlsx&city=${f.city}&columns=last_name,kind,owner_id,archived,birth_date,custom.limit,created_at`);
+	assert.equal(r.status, 200);
+	const files = unzip(r.buf);
+	const sheet = files['xl/worksheets/sheet1.xml'].toString('utf8');
+	const styles = files['xl/styles.xml'].toString('utf8');
+	const rowCells = (n) => [...sheet.matchAll(new RegExp(`<c r="([A-Z]+)${n}"([^>]*?)(?:/>|>(.*?)</c>)`, 'g'))].map((m) => ({ ref: m[1], attrs: m[2], inner: m[3] || '' }));
+	const text = (c) => /<t[^>]*>([^<]*)<\/t>/.exec(c.inner)?.[1];
+	assert.deepEqual(rowCells(1).map(text), ['Nazwisko', 'Rodzaj klienta', 'Opiekun', 'W archiwum', 'Data urodzenia', 'Limit kredytu', 'Utworzono']);
+	const row = rowCells(2);
+	assert.deepEqual(row.slice(0, 4).map(text), ['Etykietowa', 'Klient', 'Ewa Opiekuńska', 'Nie']);
+	// a date is a number (Excel's serial day) with a date style: 1980-02-03 is day 29254
+	assert.match(row[4].inner, /<v>29254<\/v>/);
+	const styleOf = (c) => Number(/ s="(\d+)"/.exec(c.attrs)?.[1]);
+	const xfs = [...styles.replace(/[\s\S]*<cellXfs[^>]*>/, '').replace(/<\/cellXfs>[\s\S]*/, '').matchAll(/<xf [^>]*numFmtId="(\d+)"/g)].map((m) => Number(m[1]));
+	const fmt = (id) => new RegExp(`<numFmt numFmtId="${id}" formatCode="([^"]*)"`).exec(styles)?.[1];
+	assert.match(fmt(xfs[styleOf(row[4])]), /yyyy-mm-dd/, 'the date cell has a date format');
+	// money is a number in a money format
+	assert.match(row[5].inner, /<v>1234\.5<\/v>/);
+	assert.ok(!/t="/.test(row[5].attrs), 'a number cell');
+	assert.match(fmt(xfs[styleOf(row[5])]), /#,##0\.00\\ &quot;zł&quot;/, 'the money cell has a money format');
+	// created_at: a date and time, to the second
+	assert.match(row[6].inner, /<v>\d+\.\d+<\/v>|<v>\d+<\/v>/);
+	assert.match(fmt(xfs[styleOf(row[6])]), /yyyy-mm-dd hh:mm/);
+	// raw=1 keeps the codes and ids, booleans as booleans
+	const raw = unzip((await download(admin, `/api/contacts/export?format=xlsx&raw=1&city=${f.city}&columns=kind,owner_id,archived`)).buf)['xl/worksheets/sheet1.xml'].toString('utf8');
+	assert.ok(raw.includes('<t>kind</t>') && raw.includes('<t>customer</t>') && raw.includes(`<v>${f.owner.id}</v>`) && /t="b"/.test(raw));
+});
+
+test('export_shows_a_linked_client_the_caller_may_not_see_by_its_id_only', async () => {
+	// agent3's private client in Gdańsk; a company-wide task about it,
+	// assigned to agent1 and done: agent1 sees the task, never the client
+	const hidden = expectStatus(await agent3.post('/api/contacts', { first_name: 'Ukryta', last_name: 'Gdańszczanka', visibility: 'private' }), 201);
+	const a = expectStatus(await admin.post('/api/activities', {
+		kind: 'call', subject: 'Eksport o ukrytej', status: 'done', visibility: 'company', assignee_id: agent1.user.id, contact_id: hidden.id, starts_at: '2026-01-10T10:00:00Z',
+	}), 201);
+	expectStatus(await agent1.get(`/api/contacts/${hidden.id}`), 404);
+	const cols = 'subject,contact_id,assignee_id';
+	const r = await download(agent1, `/api/activities/export?format=csv&q=ukrytej&columns=${cols}`);
+	assert.equal(r.status, 200, r.text);
+	const rows = csvRows(r.text);
+	assert.equal(rows.length, 2, 'the task is exported');
+	assert.deepEqual(rows[1].slice(0, 2), ['Eksport o ukrytej', String(hidden.id)]);
+	assert.ok(!r.text.includes('Ukryta') && !r.text.includes('Gdańszczanka'), 'nothing of the hidden client');
+	const x = await download(agent1, `/api/activities/export?format=xlsx&q=ukrytej&columns=${cols}`);
+	const sheet = unzip(x.buf)['xl/worksheets/sheet1.xml'].toString('utf8');
+	assert.ok(!sheet.includes('Ukryta') && !sheet.includes('Gdańszczanka'));
+	assert.match(sheet, new RegExp(`<c r="B2"[^>]*><v>${hidden.id}</v>`));
+	// who may see the client gets its name
+	const mine = await download(agent3, `/api/activities/export?format=csv&q=ukrytej&columns=${cols}`);
+	assert.equal(csvRows(mine.text)[1][1], 'Ukryta Gdańszczanka');
+	assert.ok(a.id);
+});
+
+test('export_of_a_polish_user_imports_back_with_every_column_recognised', async () => {
+	const f = await shownFixture();
+	const cols = ['first_name', 'last_name', 'kind', 'phone', 'email', 'city', 'address', 'birth_date', 'pesel', 'owner_id', 'visibility', 'archived', 'custom.limit', 'custom.since', 'custom.score', 'custom.zrodlo'];
+	const r = await download(admin, `/api/contacts/export?format=csv&city=${f.city}&columns=${cols.join(',')}`);
+	assert.equal(r.status, 200);
+	const [header, row] = csvRows(r.text);
+	// what is read back is the list's labels and values, not field names and codes
+	assert.deepEqual(header.slice(0, 3), ['Imię', 'Nazwisko', 'Rodzaj klienta']);
+	assert.deepEqual([row[2], row[9], row[15]], ['Klient', 'Ewa Opiekuńska', 'Z polecenia']);
+	const rep = expectStatus(await importCsv(admin, 'contacts', r.buf, '?dry_run=1'), 200);
+	assert.deepEqual(rep.columns, Object.fromEntries(header.map((h, i) => [h, cols[i]])), 'every header maps to the field it came from');
+	assert.equal(rep.rows_failed, 0, JSON.stringify(rep.errors));
+	assert.equal(rep.rows_ok, 1);
+	// and an English user's file too, written for real: the values come back
+	const en = await englishUser('Europe/Warsaw');
+	const r2 = await download(en, `/api/contacts/export?format=csv&city=${f.city}&columns=${cols.join(',')}`);
+	const rep2 = expectStatus(await importCsv(admin, 'contacts', r2.buf.toString('utf8').replace('Etykietowa', 'Etykietowa-Kopia')), 200);
+	assert.equal(rep2.rows_written, 1, JSON.stringify(rep2));
+	const copy = (await pageAll(admin, `/api/contacts?limit=500&city=${f.city}`)).find((c) => c.last_name === 'Etykietowa-Kopia');
+	for (const k of ['kind', 'phone', 'birth_date', 'owner_id', 'visibility', 'archived']) assert.deepEqual(copy[k], f.c[k], k);
+	assert.deepEqual(copy.custom, f.c.custom);
 });
 
 // Found by fuzz_query: an unknown column whose name is not UTF-8 was echoed in

@@ -306,6 +306,9 @@ async function fetchText(login, p) {
 	if (res.status === 200 && buf.length >= 4 && buf.readUInt32LE(0) === 0x04034b50)
 		text = Object.entries(unzip(buf)).map(([n, b]) => `${n}\n${b.toString('utf8')}`).join('\n');
 	if (p.startsWith('/ical/')) text = text.replace(/\r?\n[ \t]/g, '').replace(/\\([,;\\])/g, '$1');
+	// exports write phone numbers grouped as the UI does ("+48 601 234 567"):
+	// search their digits too
+	text += '\n' + text.replace(/(\d) (?=\d)/g, '$1');
 	// the headers are part of the reply (a file name in Content-Disposition)
 	const head = [...res.headers].map(([k, v]) => `${k}: ${v} ${unpercent(v)}`).join('\n');
 	return { status: res.status, text: `${head}\n\n${text}`, body: text };

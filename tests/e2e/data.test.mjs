@@ -86,13 +86,14 @@ test('data_export_csv_has_the_rows_and_columns_of_the_filtered_list', async () =
 	const [download] = await Promise.all([page.waitForEvent('download'), csvLink.click()]);
 	assert.match(download.suggestedFilename(), /^contacts-\d{4}-\d\d-\d\d\.csv$/);
 	const rows = csvRows(fs.readFileSync(await download.path(), 'utf8'));
-	assert.deepEqual(rows[0], ['first_name', 'last_name', 'phone', 'email', 'city', 'kind']);
+	// the list's column headers and values as the list shows them
+	assert.deepEqual(rows[0], ['Imię', 'Nazwisko', 'Telefon', 'E-mail', 'Miejscowość', 'Rodzaj klienta']);
 	assert.deepEqual(
 		rows.slice(1).map((r) => `${r[0]} ${r[1]}`),
 		shown,
 		'the rows of the list, in its order',
 	);
-	assert.deepEqual(rows[1], ['Ala', 'Eksportowa', "'+48601100001", 'ala@example.pl', 'Eksportowo', 'customer']);
+	assert.deepEqual(rows[1], ['Ala', 'Eksportowa', '+48 601 100 001', 'ala@example.pl', 'Eksportowo', 'Klient']);
 	assert.equal(rows.length, 4);
 	void made;
 });
@@ -103,8 +104,8 @@ test('data_export_of_inquiries_and_activities_has_their_filters_and_columns', as
 		assert.equal((await api.post('/api/inquiries', { title, contact_id: c.id, visibility: 'company' })).status, 201);
 	assert.equal((await api.post('/api/activities', { kind: 'task', subject: 'Eksport zadania', contact_id: c.id })).status, 201);
 	for (const [path, label, search, header, want] of [
-		['/inquiries', 'Szukaj zapytań', 'Eksport zapytania', ['title', 'status_id', 'planned_close_date', 'handler_id', 'value'], 2],
-		['/activities', 'Szukaj w zadaniach', 'Eksport zadania', ['subject', 'kind', 'starts_at', 'duration_min', 'status', 'priority', 'percent_done', 'assignee_id', 'contact_id'], 1],
+		['/inquiries', 'Szukaj zapytań', 'Eksport zapytania', ['Tytuł', 'Status', 'Planowane zamknięcie', 'Prowadzący', 'Wartość'], 2],
+		['/activities', 'Szukaj w zadaniach', 'Eksport zadania', ['Temat', 'Rodzaj', 'Data', 'Czas trwania (min)', 'Status', 'Priorytet', 'Postęp (%)', 'Wykonawca', 'Klient'], 1],
 	]) {
 		await page.goto(srv.url + path);
 		await page.getByRole('searchbox', { name: label }).fill(search);

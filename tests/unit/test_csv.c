@@ -241,6 +241,9 @@ static void writer_quotes_and_guards(void **state)
 	/* numbers are never guarded */
 	PUTS("-12.5", false, ';', "-12.5");
 	PUTS("-3", false, ',', "-3");
+	/* a number with a decimal comma is quoted only where ',' separates */
+	PUTS("-1234,50", false, ';', "-1234,50");
+	PUTS("-1234,50", false, ',', "\"-1234,50\"");
 	assert_true(csv_guarded("=x", 2));
 	assert_true(csv_guarded(" \n+1", 4));
 	assert_false(csv_guarded("x=", 2));
