@@ -93,9 +93,12 @@ static enum ctype type_of(const struct field *f)
 	}
 }
 
-static bool exportable(const struct field *f)
+/* exportable: a field of the API the caller sees in every record (a
+ * colleague's e-mail is kept from agents: no column, not an empty one). */
+static bool exportable(const struct export *x, const struct field *f)
 {
-	return !(f->flags & (F_HIDDEN | F_VIRTUAL)) && f->type != FT_PASSWORD && f->type != FT_CUSTOM;
+	return !(f->flags & (F_HIDDEN | F_VIRTUAL)) && f->type != FT_PASSWORD && f->type != FT_CUSTOM &&
+	       record_field_shown(&x->ctx, f);
 }
 
 static const char *const STD[] = {"id", "version", "created_at", "updated_at", "created_by", "updated_by", NULL};
@@ -196,7 +199,7 @@ static kt_err add_column(struct export *x, const char *name, size_t len)
 			return ERR_OK;
 		}
 	const struct field *f = entity_field(x->e, n);
-	if (f && exportable(f)) {
+	if (f && exportable(x, f)) {
 		c->type = type_of(f);
 		set_ref(x, c, f);
 		x->ncols++;
@@ -227,7 +230,7 @@ static kt_err default_columns(struct export *x)
 {
 	kt_err rc = add_column(x, "id", 2);
 	for (int i = 0; x->e->fields[i].name && !rc; i++)
-		if (exportable(&x->e->fields[i]))
+		if (exportable(x, &x->e->fields[i]))
 			rc = add_column(x, x->e->fields[i].name, strlen(x->e->fields[i].name));
 	if (!rc && x->e->custom) {
 		struct db_stmt *s;

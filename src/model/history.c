@@ -96,7 +96,7 @@ kt_err record_history(struct rec_ctx *ctx, const struct entity *e, int64_t id, j
 		const char *ch = db_col_text(s, 4, &len);
 		json_t *changes = json_loadb(ch ? ch : "{}", ch ? len : 2, 0, NULL);
 		for (int i = 0; e->fields[i].name && changes && !own; i++)
-			if (!rec_field_shown(ctx, &e->fields[i]))
+			if (!record_field_shown(ctx, &e->fields[i]))
 				json_object_del(changes, e->fields[i].name);
 		last = db_col_int64(s, 0);
 		json_array_append_new(items, json_pack("{sI so ss ss so so}", "id", (json_int_t)last,

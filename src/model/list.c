@@ -177,7 +177,7 @@ static kt_err parse_sort(struct rec_ctx *ctx, const struct entity *e, const char
 		return ERR_OK;
 	}
 	const struct field *sf = entity_field(e, s);
-	if (!sortable(e, s, &lq->sort_text) || (sf && !rec_field_shown(ctx, sf)))
+	if (!sortable(e, s, &lq->sort_text) || (sf && !record_field_shown(ctx, sf)))
 		return query_error(ctx, "sort", "cannot sort by this field");
 	lq->sort = s;
 	if (strcmp(s, "id") == 0)
@@ -247,7 +247,7 @@ static bool range_filter(struct rec_ctx *ctx, const struct entity *e, const char
 	memcpy(base, k, bl);
 	base[bl] = '\0';
 	const struct field *f = entity_field(e, base);
-	if (!f || !(f->flags & F_FILTER) || !rec_field_shown(ctx, f) ||
+	if (!f || !(f->flags & F_FILTER) || !record_field_shown(ctx, f) ||
 	    (f->type != FT_TIME && f->type != FT_DATE && f->type != FT_INT && f->type != FT_MONEY))
 		return false;
 	if (lq->nfilters >= MAX_FILTERS) {
@@ -316,7 +316,7 @@ static kt_err parse_params(struct rec_ctx *ctx, const struct entity *e, json_t *
 		} else {
 			rc = ERR_OK;
 			const struct field *f = entity_field(e, k);
-			if (!f || !(f->flags & F_FILTER) || !rec_field_shown(ctx, f)) {
+			if (!f || !(f->flags & F_FILTER) || !record_field_shown(ctx, f)) {
 				rc = query_error(ctx, k, "is not a filter of this list");
 			} else if (lq->nfilters >= MAX_FILTERS) {
 				rc = query_error(ctx, k, "too many filters");

@@ -118,7 +118,7 @@ kt_err record_proj_parse(struct rec_ctx *ctx, const struct entity *e, const char
 		int c = n ? proj_column(e, a, n) : -1;
 		for (int i = 0; c >= 0 && e->fields[i].name; i++)
 			if (strlen(e->fields[i].name) == n && memcmp(e->fields[i].name, a, n) == 0 &&
-			    !rec_field_shown(ctx, &e->fields[i]))
+			    !record_field_shown(ctx, &e->fields[i]))
 				c = -1;
 		if (c < 0) {
 			memset(p, 0, sizeof *p);
@@ -220,7 +220,7 @@ json_t *rec_row_json_proj(const struct entity *e, struct db_stmt *s, const struc
 	return o;
 }
 
-bool rec_field_shown(const struct rec_ctx *ctx, const struct field *f)
+bool record_field_shown(const struct rec_ctx *ctx, const struct field *f)
 {
 	return f->read_role == ROLE_NONE || ctx->role >= f->read_role || ctx->user_id == 0;
 }
@@ -233,7 +233,7 @@ bool rec_own(struct rec_ctx *ctx, const struct entity *e, json_t *rec)
 void rec_withhold(struct rec_ctx *ctx, const struct entity *e, json_t *rec)
 {
 	for (int i = 0; e->fields[i].name && rec; i++)
-		if (!rec_field_shown(ctx, &e->fields[i])) {
+		if (!record_field_shown(ctx, &e->fields[i])) {
 			if (rec_own(ctx, e, rec))
 				return;
 			json_object_del(rec, e->fields[i].name);

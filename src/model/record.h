@@ -81,6 +81,9 @@ kt_err record_history(struct rec_ctx *ctx, const struct entity *e, int64_t id, j
 /* record_history_add: writes one history row (changes is borrowed). */
 kt_err record_history_add(struct rec_ctx *ctx, const char *entity, int64_t id, const char *action,
 			  json_t *changes);
+/* record_field_shown: whether ctx sees f in every record (f's read_role;
+ * a record of their own may show more, see the entity's own hook). */
+bool record_field_shown(const struct rec_ctx *ctx, const struct field *f);
 /* record_links_fill: for each object of items whose field link holds an
  * id, sets item[key] to what the caller may see of that record of target:
  * {"id", "name" (target's title fields), extra columns...}, or

@@ -22,8 +22,6 @@ static inline bool rec_proj_has(const struct rec_proj *p, int c)
 {
 	return !p || !p->some || c >= 128 || (p->on[c / 64] >> (c % 64) & 1);
 }
-/* rec_field_shown: whether ctx sees f in every record (f's read_role). */
-bool rec_field_shown(const struct rec_ctx *ctx, const struct field *f);
 /* rec_own: whether rec is ctx's own record (e's own hook), whose every
  * field they see. */
 bool rec_own(struct rec_ctx *ctx, const struct entity *e, json_t *rec);

@@ -151,6 +151,9 @@ test('users_agents_see_colleagues_without_email', async () => {
 	const csv = await agent1.raw('GET', '/api/users/export?format=csv');
 	expectStatus(csv, 200);
 	assert.ok(!csv.text.includes(mail[agent2.user.id]) && !csv.text.includes(mail[agent3.user.id]), csv.text);
+	assert.doesNotMatch(csv.text.split('\n')[0], /e-mail/i, 'no e-mail column at all for an agent');
+	expectError(await agent1.get('/api/users/export?format=csv&columns=login,email'), 400, 'bad_query', ['columns']);
+	assert.match((await manager.raw('GET', '/api/users/export?format=csv')).text.split('\n')[0], /E-mail/, 'a manager has the column');
 	// managers and admins see them
 	for (const c of [manager, admin]) {
 		const items = expectStatus(await c.get('/api/users?limit=500'), 200).items;
