@@ -16,6 +16,7 @@ before(async () => {
 		jan: { first_name: 'Jan', last_name: 'Kowalczyk', city: 'Gdańsk', phone: '+48 502 111 222' },
 		janina: { first_name: 'Janina', last_name: 'Nowak', city: 'Kraków' },
 		germ: { first_name: 'Jürgen', last_name: 'Müller', city: 'München', phone: '+49 89 1234567' },
+		mid: { first_name: 'Teodor', last_name: 'Środkowy', phone: '+48 504 755 227' },
 	};
 	ids = {};
 	for (const [k, p] of Object.entries(people)) {
@@ -89,6 +90,39 @@ test('search_finds_phone_in_any_spelling', async () => {
 	await assertFinds('502 111 222', 'jan', { only: true });
 	await assertFinds('+49 89 1234567', 'germ', { only: true });
 	await assertFinds('0049891234567', 'germ', { only: true });
+});
+
+test('search_finds_phone_by_any_part_of_the_number', async () => {
+	// Runs of digits from the middle and the end, in any spelling.
+	for (const q of ['755 227', '755227', '504755', '755-227', '4755', '47552', '227', '(755) 227', '504 755 227', '+48 504 755 227']) {
+		await assertFinds(q, 'mid', { only: true });
+	}
+	await assertFinds('891234', 'germ', { only: true });
+	await assertFinds('1234567', 'kowalska'); // +48 601 234 567 holds it too
+	await assertFinds('89 123', 'germ', { only: true });
+	// A run that is not in the number finds nothing; nor does one across
+	// the Polish country code and the number.
+	await assertMisses('755 228', 'mid');
+	await assertMisses('8504', 'mid');
+	// Words and a phone part together.
+	await assertFinds('teodor 755', 'mid', { only: true });
+});
+
+test('search_two_digits_answer_without_error', async () => {
+	for (const q of ['22', '2', '7 5', '00', '+4']) {
+		const r = await agent.get(`/api/contacts?q=${encodeURIComponent(q)}&limit=5`);
+		expectStatus(r, 200, `q=${q}`);
+	}
+});
+
+test('search_finds_company_phone_by_part', async () => {
+	const r = await agent.post('/api/companies', { name: 'Telefoniczna Sp. z o.o.', phone: '+48 22 618 39 41' });
+	expectStatus(r, 201);
+	for (const q of ['618 39 41', '6183941', '3941', '22 618']) {
+		const found = await agent.get(`/api/companies?q=${encodeURIComponent(q)}`);
+		expectStatus(found, 200);
+		assert.deepEqual(found.body.items.map((c) => c.id), [r.body.id], `q=${q}`);
+	}
 });
 
 test('search_finds_email', async () => {
