@@ -207,3 +207,64 @@ test('search_companies_does_not_return_contacts', async () => {
 	expectStatus(r, 200);
 	assert.deepEqual(r.body.items, []);
 });
+
+// The client of an inquiry, as the caller may see it: on the list, on the
+// record and on the board; ?q= on inquiries also finds the client's name,
+// only where the caller sees that client.
+test('inquiries_carry_their_client_as_the_caller_sees_it_and_search_by_its_name', async () => {
+	const admin = await srv.session('admin');
+	const agent3 = await srv.session('agent3');
+	// agent1's own client, and a private client of Gdańsk (hidden from agent1).
+	const seen = await agent.post('/api/contacts', { first_name: 'Wiesław', last_name: 'Widocznicki' });
+	expectStatus(seen, 201);
+	const hidden = await agent3.post('/api/contacts', { first_name: 'Ukryta', last_name: 'Zakryszewska', visibility: 'private' });
+	expectStatus(hidden, 201);
+	const iSeen = await agent.post('/api/inquiries', { title: 'Wycieczka do Rzymu', contact_id: seen.body.id });
+	expectStatus(iSeen, 201);
+	// A company-wide inquiry about the hidden client: agent1 sees the
+	// inquiry, not its client.
+	const iHidden = await admin.post('/api/inquiries', { title: 'Rejs po fiordach', contact_id: hidden.body.id, visibility: 'company' });
+	expectStatus(iHidden, 201);
+
+	const list = await agent.get('/api/inquiries?limit=500');
+	expectStatus(list, 200);
+	const byId = Object.fromEntries(list.body.items.map((i) => [i.id, i]));
+	assert.deepEqual(byId[iSeen.body.id].contact, { id: seen.body.id, name: 'Wiesław Widocznicki' });
+	assert.deepEqual(byId[iHidden.body.id].contact, { id: hidden.body.id, hidden: true });
+	assert.ok(!list.text.includes('Zakryszewska'), 'the hidden client name is not in the list');
+
+	const one = await agent.get(`/api/inquiries/${iHidden.body.id}`);
+	expectStatus(one, 200);
+	assert.deepEqual(one.body.contact, { id: hidden.body.id, hidden: true });
+	const own = await agent.get(`/api/inquiries/${iSeen.body.id}`);
+	assert.deepEqual(own.body.contact, { id: seen.body.id, name: 'Wiesław Widocznicki' });
+	const mine = await agent3.get(`/api/inquiries/${iHidden.body.id}`);
+	assert.deepEqual(mine.body.contact, { id: hidden.body.id, name: 'Ukryta Zakryszewska' });
+
+	const board = await agent.get('/api/inquiries/board?cards=100');
+	expectStatus(board, 200);
+	const cards = board.body.columns.flatMap((c) => c.cards);
+	assert.deepEqual(cards.find((c) => c.id === iSeen.body.id).contact, { id: seen.body.id, name: 'Wiesław Widocznicki' });
+	assert.deepEqual(cards.find((c) => c.id === iHidden.body.id).contact, { id: hidden.body.id, hidden: true });
+	assert.ok(!board.text.includes('Zakryszewska'));
+
+	const q = async (client, text) => {
+		const r = await client.get(`/api/inquiries?q=${encodeURIComponent(text)}`);
+		expectStatus(r, 200, `q=${text}`);
+		return r.body.items.map((i) => i.id);
+	};
+	assert.deepEqual(await q(agent, 'widocznicki'), [iSeen.body.id], 'by the client surname');
+	assert.deepEqual(await q(agent, 'wiesław widocz'), [iSeen.body.id], 'by the client name, words anded');
+	assert.deepEqual(await q(agent, 'rzymu'), [iSeen.body.id], 'by its own title still');
+	assert.deepEqual(await q(agent, 'zakryszewska'), [], 'a hidden client does not find its inquiry');
+	assert.deepEqual(await q(agent, 'fiordach'), [iHidden.body.id], 'the inquiry itself is found by its title');
+	assert.deepEqual(await q(agent3, 'zakryszewska'), [iHidden.body.id], 'who sees the client finds it');
+	const b = await agent.get('/api/inquiries/board?q=zakryszewska');
+	expectStatus(b, 200);
+	assert.equal(b.body.columns.flatMap((c) => c.cards).length, 0, 'nor on the board');
+	const b3 = await agent3.get('/api/inquiries/board?q=zakryszewska');
+	assert.deepEqual(b3.body.columns.flatMap((c) => c.cards).map((c) => c.id), [iHidden.body.id]);
+	// A deleted client no longer finds its inquiries.
+	expectStatus(await agent.del(`/api/contacts/${seen.body.id}`), 204);
+	assert.deepEqual(await q(agent, 'widocznicki'), []);
+});
