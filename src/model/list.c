@@ -79,6 +79,29 @@ void record_search_terms(const char *q, size_t len, char *out, size_t cap)
 	fold_key(q, len, out, cap);
 }
 
+/* A search through a link reads every linked record its words match (the
+ * cost grows with them): a word of one or two letters, which matches a
+ * large share of all clients and names none, searches the record's own
+ * words only. */
+#define LINK_TERM_MIN 3
+
+/* shortest_term: characters of the shortest space-separated word of terms
+ * (0 when there is none). */
+static size_t shortest_term(const char *terms)
+{
+	size_t best = 0;
+	for (const char *p = terms; *p;) {
+		while (*p == ' ')
+			p++;
+		size_t n = 0;
+		for (; *p && *p != ' '; p++)
+			n += ((unsigned char)*p & 0xC0) != 0x80;
+		if (n && (!best || n < best))
+			best = n;
+	}
+	return best;
+}
+
 static kt_err query_error(struct rec_ctx *ctx, const char *k, const char *msg)
 {
 	rec_error(ctx, k, msg);
@@ -291,7 +314,7 @@ static kt_err parse_params(struct rec_ctx *ctx, const struct entity *e, json_t *
 				rc = query_error(ctx, "q", "this list cannot be searched");
 			else
 				record_search_terms(s, strlen(s), lq->terms, sizeof lq->terms);
-			if (!rc && lq->terms[0] && e->search_link && !lq->link) {
+			if (!rc && e->search_link && !lq->link && shortest_term(lq->terms) >= LINK_TERM_MIN) {
 				const struct field *lf = entity_field(e, e->search_link);
 				lq->link = lf && lf->type == FT_REF && ctx->lookup ? ctx->lookup(lf->ref) : NULL;
 				if (lq->link && !lq->link->searchable)

@@ -21,7 +21,12 @@ static kt_err rebuild_batch(struct db_conn *c, void *arg)
 {
 	struct rebuild *rb = arg;
 	struct db_stmt *s;
-	kt_err rc = db_prepare(c, "SELECT table_name, after_id FROM search_rebuild ORDER BY table_name LIMIT 1", &s);
+	char q[160];
+	/* Servers starting together share the work: a table another one is
+	 * rebuilding (its row locked) is skipped. */
+	snprintf(q, sizeof q, "SELECT table_name, after_id FROM search_rebuild ORDER BY table_name LIMIT 1%s",
+		 db_sql_skip_locked(db_conn_db(c)));
+	kt_err rc = db_prepare(c, q, &s);
 	if (rc)
 		return rc;
 	char table[64] = "";
