@@ -189,6 +189,12 @@ static int migrate_now(const char *cmd, struct db *db, int *applied)
 		fprintf(stderr, "kontakt %s: migrating the database failed: %s\n", cmd, err_info(rc)->message);
 		return 1;
 	}
+	/* Search documents a migration queued for rebuilding (schema.c 11). */
+	rc = record_search_rebuild(db, entities_find, NULL);
+	if (rc) {
+		fprintf(stderr, "kontakt %s: rebuilding the search index failed: %s\n", cmd, err_info(rc)->message);
+		return 1;
+	}
 	return -1;
 }
 

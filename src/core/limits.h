@@ -25,6 +25,7 @@
 #define LIM_COND_SQL         4096            /* bytes of one visibility condition's SQL
 					      * (a record's rule and its parents' rules) */
 #define LIM_LINK_BATCH       32              /* linked records read by one statement */
+#define LIM_REINDEX_BATCH    5000            /* search documents rebuilt in one transaction */
 #define LIM_LIST_DEFAULT     50              /* list page size when none asked */
 #define LIM_LIST_MAX         500             /* largest list page */
 #define LIM_TEXT_DEFAULT     500             /* characters of a short text field */

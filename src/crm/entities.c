@@ -87,8 +87,9 @@ static const struct entity CLOSE_REASONS = {
 
 static const struct entity INQUIRIES = {
 	.name = "inquiries", .fields = inquiries_fields, .read_role = ROLE_AGENT, .write_role = ROLE_AGENT,
-	.searchable = true, .custom = true, .default_sort = "-updated_at", .title = TITLE,
-	.hooks = {.validate = inquiries_validate, .before_write = inquiries_before_write, .scope = scope_handler},
+	.searchable = true, .custom = true, .default_sort = "-updated_at", .title = TITLE, .search_link = "contact_id",
+	.hooks = {.validate = inquiries_validate, .before_write = inquiries_before_write, .scope = scope_handler,
+		  .decorate = inquiries_decorate},
 };
 
 static const struct entity ANNOUNCEMENTS = {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "crm/entities.h"
 #include "crm/inquiries.h"
 #include "crm/rules.h"
 #include "db/db.h"
@@ -157,4 +158,12 @@ kt_err inquiries_comment(struct rec_ctx *ctx, int64_t id, json_t *in, json_t **o
 		rc = record_history(ctx, ctx->lookup("inquiries"), id, p, out);
 	json_decref(p);
 	return rc;
+}
+
+/* The client as the caller may see it: {"id", "name"}, or {"id",
+ * "hidden": true} for a client of another department (the inquiry may be
+ * visible company-wide while its client is not). */
+kt_err inquiries_decorate(struct rec_ctx *ctx, json_t *items)
+{
+	return record_links_fill(ctx, entities_find("contacts"), "contact_id", "contact", NULL, items);
 }

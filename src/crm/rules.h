@@ -30,6 +30,8 @@ struct tz;
 /* contacts_autoplan_time: when autoplan schedules a new client's first activity. */
 int64_t contacts_autoplan_time(const struct tz *tz, int64_t now, int days, int hour);
 kt_err inquiries_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *errors);
+/* inquiries_decorate: "contact": the client as the caller may see it. */
+kt_err inquiries_decorate(struct rec_ctx *ctx, json_t *items);
 kt_err inquiries_before_write(struct rec_ctx *ctx, json_t *values, json_t *cur);
 /* announcements.c: the audience, the author's rights, receipts on reads. */
 kt_err announcements_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, json_t *errors);

@@ -322,6 +322,16 @@ static const char *const M0010_LOGIN_THROTTLE[] = {
 	NULL,
 };
 
+/* A phone is found by any run of digits, not only its start: its search
+ * words now hold the number's suffixes (record_search_doc).  The tables
+ * whose documents hold phones are queued for record_search_rebuild, which
+ * the server runs after the migrations, in batches it can resume. */
+static const char *const M0011_SEARCH_REBUILD[] = {
+	"CREATE TABLE search_rebuild (table_name TEXT PRIMARY KEY, after_id BIGINT NOT NULL DEFAULT 0)",
+	"INSERT INTO search_rebuild (table_name) VALUES ('companies'), ('contacts')",
+	NULL,
+};
+
 const struct migration schema_migrations[] = {
 	{1, "accounts, history, custom fields, contacts and companies", M0001},
 	{2, "background jobs and schedules", M0002},
@@ -333,6 +343,7 @@ const struct migration schema_migrations[] = {
 	{8, "filtered lists newest first without sorting", M0008},
 	{9, "board counts from the index alone", M0009},
 	{10, "log-in throttling per login and address, with an exponential wait", M0010_LOGIN_THROTTLE},
+	{11, "phones found by any part of the number: search documents rebuilt", M0011_SEARCH_REBUILD},
 };
 
 const int schema_nmigrations = sizeof schema_migrations / sizeof schema_migrations[0];

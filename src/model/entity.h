@@ -130,6 +130,11 @@ struct entity {
 	/* title: the fields whose values, joined by spaces, name a record
 	 * where another record links to it (record_links_fill). */
 	const char *const *title;
+	/* search_link: an FT_REF field through which ?q= also finds the
+	 * record: an inquiry is found by its client's name when the caller
+	 * may see that client (matched at query time under the target's
+	 * scope, so a search never reveals a hidden record's words). */
+	const char *search_link;
 	struct entity_hooks hooks;
 };
 

@@ -31,6 +31,10 @@ struct list_query {
 	int nfilters;
 	struct rec_cond conds[4];
 	int nconds;
+	/* ?q= through the entity's search_link: the linked records' search
+	 * (their table) under the caller's scope of them (cond). */
+	const struct entity *link;
+	struct rec_cond link_cond;
 	const char *sort;       /* column */
 	bool sort_text;
 	bool desc;
@@ -73,6 +77,29 @@ void record_search_terms(const char *q, size_t len, char *out, size_t cap)
 		return;
 	}
 	fold_key(q, len, out, cap);
+}
+
+/* A search through a link reads every linked record its words match (the
+ * cost grows with them): a word of one or two letters, which matches a
+ * large share of all clients and names none, searches the record's own
+ * words only. */
+#define LINK_TERM_MIN 3
+
+/* shortest_term: characters of the shortest space-separated word of terms
+ * (0 when there is none). */
+static size_t shortest_term(const char *terms)
+{
+	size_t best = 0;
+	for (const char *p = terms; *p;) {
+		while (*p == ' ')
+			p++;
+		size_t n = 0;
+		for (; *p && *p != ' '; p++)
+			n += ((unsigned char)*p & 0xC0) != 0x80;
+		if (n && (!best || n < best))
+			best = n;
+	}
+	return best;
 }
 
 static kt_err query_error(struct rec_ctx *ctx, const char *k, const char *msg)
@@ -288,6 +315,14 @@ static kt_err parse_params(struct rec_ctx *ctx, const struct entity *e, json_t *
 				rc = query_error(ctx, "q", "this list cannot be searched");
 			else
 				record_search_terms(s, strlen(s), lq->terms, sizeof lq->terms);
+			if (!rc && e->search_link && !lq->link && shortest_term(lq->terms) >= LINK_TERM_MIN) {
+				const struct field *lf = entity_field(e, e->search_link);
+				lq->link = lf && lf->type == FT_REF && ctx->lookup ? ctx->lookup(lf->ref) : NULL;
+				if (lq->link && !lq->link->searchable)
+					lq->link = NULL;
+				if (lq->link)
+					rc = record_scope(ctx, lq->link, "", &lq->link_cond);
+			}
 		} else if (strcmp(k, "sort") == 0) {
 			sort = s;
 		} else if (strcmp(k, "limit") == 0) {
@@ -362,13 +397,32 @@ static void lq_clear(struct list_query *lq)
 		json_decref(lq->filters[i].value);
 	for (int i = 0; i < 4; i++)
 		json_decref(lq->conds[i].args);
+	json_decref(lq->link_cond.args);
 	json_decref(lq->cursor_value);
+}
+
+/* link_search_sql: " OR <link> IN (the caller's live linked records the
+ * search finds)": the linked table's own index, then its scope. */
+static kt_err link_search_sql(struct rec_ctx *ctx, const struct entity *e, const struct list_query *lq,
+			      struct buf *sql)
+{
+	const struct entity *t = lq->link;
+	kt_err rc = buf_printf(sql, " OR %s.%s IN (SELECT id FROM %s WHERE deleted_at IS NULL AND ", e->name,
+			       e->search_link, t->name);
+	if (!rc)
+		rc = db_search_sql(db_conn_db(ctx->conn), t->name, sql);
+	if (!rc && lq->link_cond.sql[0])
+		rc = buf_printf(sql, " AND (%s)", lq->link_cond.sql);
+	if (!rc)
+		rc = buf_putc(sql, ')');
+	return rc;
 }
 
 static kt_err build_sql(struct rec_ctx *ctx, const struct entity *e, const struct list_query *lq, struct buf *sql)
 {
-	/* A search sorted by id (the default for searches) joins the index. */
-	bool join = lq->terms[0] && strcmp(lq->sort, "id") == 0;
+	/* A search sorted by id (the default for searches) joins the index;
+	 * one that also follows a link asks both indexes instead. */
+	bool join = lq->terms[0] && !lq->link && strcmp(lq->sort, "id") == 0;
 	struct buf from, match, order;
 	buf_init(&from, 512);
 	buf_init(&match, 512);
@@ -387,9 +441,13 @@ static kt_err build_sql(struct rec_ctx *ctx, const struct entity *e, const struc
 	for (int i = 0; i < lq->nconds && !rc; i++)
 		rc = buf_printf(sql, " AND (%s)", lq->conds[i].sql);
 	if (!rc && lq->terms[0] && !join) {
-		rc = buf_puts(sql, " AND ");
+		rc = buf_puts(sql, lq->link ? " AND (" : " AND ");
 		if (!rc)
 			rc = db_search_sql(db_conn_db(ctx->conn), e->name, sql);
+		if (!rc && lq->link)
+			rc = link_search_sql(ctx, e, lq, sql);
+		if (!rc && lq->link)
+			rc = buf_putc(sql, ')');
 	}
 	const char *op = lq->desc ? "<" : ">";
 	const char *dir = lq->desc ? "DESC" : "ASC";
@@ -420,7 +478,7 @@ static kt_err build_sql(struct rec_ctx *ctx, const struct entity *e, const struc
 static kt_err bind_sql(struct rec_ctx *ctx, const struct list_query *lq, struct db_stmt *s)
 {
 	int idx = 1;
-	bool join = lq->terms[0] && strcmp(lq->sort, "id") == 0;
+	bool join = lq->terms[0] && !lq->link && strcmp(lq->sort, "id") == 0;
 	kt_err rc = join ? db_search_bind(s, &idx, lq->terms) : ERR_OK;
 	for (int i = 0; i < lq->nfilters && !rc; i++)
 		if (lq->filters[i].value)
@@ -429,6 +487,10 @@ static kt_err bind_sql(struct rec_ctx *ctx, const struct list_query *lq, struct 
 		rc = record_bind_cond(s, &idx, &lq->conds[i]);
 	if (!rc && lq->terms[0] && !join)
 		rc = db_search_bind(s, &idx, lq->terms);
+	if (!rc && lq->terms[0] && !join && lq->link)
+		rc = db_search_bind(s, &idx, lq->terms);
+	if (!rc && lq->terms[0] && !join && lq->link)
+		rc = record_bind_cond(s, &idx, &lq->link_cond);
 	if (!rc && lq->has_cursor && (strcmp(lq->sort, "id") == 0 || (json_is_null(lq->cursor_value) && !lq->next_block))) {
 		rc = db_bind_int64(s, idx++, lq->cursor_id);
 	} else if (!rc && lq->has_cursor && !lq->next_block) {
@@ -540,14 +602,28 @@ kt_err record_list(struct rec_ctx *ctx, const struct entity *e, json_t *params, 
 	return rc;
 }
 
+/* A phone's words: its digits with the country code, the national number
+ * (+48), and every shorter suffix of the number down to PHONE_PART_MIN
+ * digits, so that a prefix query on a suffix finds any run of digits in
+ * the middle ("755227" in +48 504 755 227).  A Polish number's suffixes
+ * start inside the national number: "850" must not find every +48 50x.
+ * Other numbers' start after their first digit (the country code's length
+ * is not known here).  A 9-digit number gives 6 more words. */
+#define PHONE_PART_MIN 3
+
 static kt_err add_phone_words(json_t *v, struct buf *doc)
 {
 	const char *p = json_string_value(v);
-	if (!p || p[0] != '+')
+	if (!p || p[0] != '+' || !p[1])
 		return ERR_OK;
 	kt_err rc = buf_printf(doc, "%s%s", doc->len ? " " : "", p + 1);
-	if (!rc && strncmp(p, "+48", 3) == 0)
-		rc = buf_printf(doc, " %s", p + 3);
+	const char *from = p + 1;
+	if (!rc && strncmp(p, "+48", 3) == 0 && p[3]) {
+		from = p + 3;
+		rc = buf_printf(doc, " %s", from);
+	}
+	for (const char *q = from + 1; !rc && strlen(q) >= PHONE_PART_MIN; q++)
+		rc = buf_printf(doc, " %s", q);
 	return rc;
 }
 

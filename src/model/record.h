@@ -122,6 +122,13 @@ json_t *record_row_json_proj(const struct entity *e, struct db_stmt *s, const st
 /* record_search_doc: appends the search document of rec (the folded words
  * of its F_SEARCH fields, phones as digits) to doc; what the engine indexes. */
 kt_err record_search_doc(const struct entity *e, json_t *rec, struct buf *doc);
+/* record_search_rebuild: rewrites the search documents of every table a
+ * migration queued in search_rebuild (after record_search_doc changed),
+ * deleted records too, in batches; lookup names the entities; *rows (may
+ * be NULL) gets the number of documents written.  Run after db_migrate,
+ * before serving. */
+struct db;
+kt_err record_search_rebuild(struct db *db, const struct entity *(*lookup)(const char *name), int64_t *rows);
 /* record_search_terms: turns a user's query into space-separated folded
  * search tokens (a phone in any spelling becomes its digits). */
 void record_search_terms(const char *q, size_t len, char *out, size_t cap);

@@ -16,6 +16,7 @@ before(async () => {
 		jan: { first_name: 'Jan', last_name: 'Kowalczyk', city: 'Gdańsk', phone: '+48 502 111 222' },
 		janina: { first_name: 'Janina', last_name: 'Nowak', city: 'Kraków' },
 		germ: { first_name: 'Jürgen', last_name: 'Müller', city: 'München', phone: '+49 89 1234567' },
+		mid: { first_name: 'Teodor', last_name: 'Środkowy', phone: '+48 504 755 227' },
 	};
 	ids = {};
 	for (const [k, p] of Object.entries(people)) {
@@ -89,6 +90,39 @@ test('search_finds_phone_in_any_spelling', async () => {
 	await assertFinds('502 111 222', 'jan', { only: true });
 	await assertFinds('+49 89 1234567', 'germ', { only: true });
 	await assertFinds('0049891234567', 'germ', { only: true });
+});
+
+test('search_finds_phone_by_any_part_of_the_number', async () => {
+	// Runs of digits from the middle and the end, in any spelling.
+	for (const q of ['755 227', '755227', '504755', '755-227', '4755', '47552', '227', '(755) 227', '504 755 227', '+48 504 755 227']) {
+		await assertFinds(q, 'mid', { only: true });
+	}
+	await assertFinds('891234', 'germ', { only: true });
+	await assertFinds('1234567', 'kowalska'); // +48 601 234 567 holds it too
+	await assertFinds('89 123', 'germ', { only: true });
+	// A run that is not in the number finds nothing; nor does one across
+	// the Polish country code and the number.
+	await assertMisses('755 228', 'mid');
+	await assertMisses('8504', 'mid');
+	// Words and a phone part together.
+	await assertFinds('teodor 755', 'mid', { only: true });
+});
+
+test('search_two_digits_answer_without_error', async () => {
+	for (const q of ['22', '2', '7 5', '00', '+4']) {
+		const r = await agent.get(`/api/contacts?q=${encodeURIComponent(q)}&limit=5`);
+		expectStatus(r, 200, `q=${q}`);
+	}
+});
+
+test('search_finds_company_phone_by_part', async () => {
+	const r = await agent.post('/api/companies', { name: 'Telefoniczna Sp. z o.o.', phone: '+48 22 618 39 41' });
+	expectStatus(r, 201);
+	for (const q of ['618 39 41', '6183941', '3941', '22 618']) {
+		const found = await agent.get(`/api/companies?q=${encodeURIComponent(q)}`);
+		expectStatus(found, 200);
+		assert.deepEqual(found.body.items.map((c) => c.id), [r.body.id], `q=${q}`);
+	}
 });
 
 test('search_finds_email', async () => {
@@ -172,4 +206,65 @@ test('search_companies_does_not_return_contacts', async () => {
 	const r = await agent.get('/api/companies?q=kowalska');
 	expectStatus(r, 200);
 	assert.deepEqual(r.body.items, []);
+});
+
+// The client of an inquiry, as the caller may see it: on the list, on the
+// record and on the board; ?q= on inquiries also finds the client's name,
+// only where the caller sees that client.
+test('inquiries_carry_their_client_as_the_caller_sees_it_and_search_by_its_name', async () => {
+	const admin = await srv.session('admin');
+	const agent3 = await srv.session('agent3');
+	// agent1's own client, and a private client of Gdańsk (hidden from agent1).
+	const seen = await agent.post('/api/contacts', { first_name: 'Wiesław', last_name: 'Widocznicki' });
+	expectStatus(seen, 201);
+	const hidden = await agent3.post('/api/contacts', { first_name: 'Ukryta', last_name: 'Zakryszewska', visibility: 'private' });
+	expectStatus(hidden, 201);
+	const iSeen = await agent.post('/api/inquiries', { title: 'Wycieczka do Rzymu', contact_id: seen.body.id });
+	expectStatus(iSeen, 201);
+	// A company-wide inquiry about the hidden client: agent1 sees the
+	// inquiry, not its client.
+	const iHidden = await admin.post('/api/inquiries', { title: 'Rejs po fiordach', contact_id: hidden.body.id, visibility: 'company' });
+	expectStatus(iHidden, 201);
+
+	const list = await agent.get('/api/inquiries?limit=500');
+	expectStatus(list, 200);
+	const byId = Object.fromEntries(list.body.items.map((i) => [i.id, i]));
+	assert.deepEqual(byId[iSeen.body.id].contact, { id: seen.body.id, name: 'Wiesław Widocznicki' });
+	assert.deepEqual(byId[iHidden.body.id].contact, { id: hidden.body.id, hidden: true });
+	assert.ok(!list.text.includes('Zakryszewska'), 'the hidden client name is not in the list');
+
+	const one = await agent.get(`/api/inquiries/${iHidden.body.id}`);
+	expectStatus(one, 200);
+	assert.deepEqual(one.body.contact, { id: hidden.body.id, hidden: true });
+	const own = await agent.get(`/api/inquiries/${iSeen.body.id}`);
+	assert.deepEqual(own.body.contact, { id: seen.body.id, name: 'Wiesław Widocznicki' });
+	const mine = await agent3.get(`/api/inquiries/${iHidden.body.id}`);
+	assert.deepEqual(mine.body.contact, { id: hidden.body.id, name: 'Ukryta Zakryszewska' });
+
+	const board = await agent.get('/api/inquiries/board?cards=100');
+	expectStatus(board, 200);
+	const cards = board.body.columns.flatMap((c) => c.cards);
+	assert.deepEqual(cards.find((c) => c.id === iSeen.body.id).contact, { id: seen.body.id, name: 'Wiesław Widocznicki' });
+	assert.deepEqual(cards.find((c) => c.id === iHidden.body.id).contact, { id: hidden.body.id, hidden: true });
+	assert.ok(!board.text.includes('Zakryszewska'));
+
+	const q = async (client, text) => {
+		const r = await client.get(`/api/inquiries?q=${encodeURIComponent(text)}`);
+		expectStatus(r, 200, `q=${text}`);
+		return r.body.items.map((i) => i.id);
+	};
+	assert.deepEqual(await q(agent, 'widocznicki'), [iSeen.body.id], 'by the client surname');
+	assert.deepEqual(await q(agent, 'wiesław widocz'), [iSeen.body.id], 'by the client name, words anded');
+	assert.deepEqual(await q(agent, 'rzymu'), [iSeen.body.id], 'by its own title still');
+	assert.deepEqual(await q(agent, 'zakryszewska'), [], 'a hidden client does not find its inquiry');
+	assert.deepEqual(await q(agent, 'fiordach'), [iHidden.body.id], 'the inquiry itself is found by its title');
+	assert.deepEqual(await q(agent3, 'zakryszewska'), [iHidden.body.id], 'who sees the client finds it');
+	const b = await agent.get('/api/inquiries/board?q=zakryszewska');
+	expectStatus(b, 200);
+	assert.equal(b.body.columns.flatMap((c) => c.cards).length, 0, 'nor on the board');
+	const b3 = await agent3.get('/api/inquiries/board?q=zakryszewska');
+	assert.deepEqual(b3.body.columns.flatMap((c) => c.cards).map((c) => c.id), [iHidden.body.id]);
+	// A deleted client no longer finds its inquiries.
+	expectStatus(await agent.del(`/api/contacts/${seen.body.id}`), 204);
+	assert.deepEqual(await q(agent, 'widocznicki'), []);
 });

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/buf.h"
 #include "core/limits.h"
 #include "crm/entities.h"
 #include "db/db.h"
@@ -364,6 +365,26 @@ static void pages_through_nulls(void **state)
 /* Every sortable text keeps to LIM_SORT_TEXT characters, so a cursor
  * holding one (up to 6 bytes a character in JSON, with its sort and id)
  * stays under LIM_CURSOR once encoded, and the next page can be asked. */
+/* A phone's search words: its digits, the national number (+48) and every
+ * suffix of it down to three digits, so a prefix query finds any run. */
+static void phone_words_hold_every_suffix(void **state)
+{
+	(void)state;
+	struct buf doc;
+	buf_init(&doc, 4096);
+	json_t *rec = json_pack("{ss ss}", "last_name", "Nowak", "phone", "+48504755227");
+	assert_int_equal(record_search_doc(entities_find("contacts"), rec, &doc), ERR_OK);
+	assert_non_null(strstr(buf_cstr(&doc), " 48504755227 504755227 04755227 4755227 755227 55227 5227 227"));
+	assert_null(strstr(buf_cstr(&doc), " 27"));
+	assert_null(strstr(buf_cstr(&doc), " 8504755227"));
+	buf_reset(&doc);
+	json_object_set_new(rec, "phone", json_string("+49891234567"));
+	assert_int_equal(record_search_doc(entities_find("contacts"), rec, &doc), ERR_OK);
+	assert_non_null(strstr(buf_cstr(&doc), " 49891234567 9891234567 891234567 "));
+	json_decref(rec);
+	buf_clear(&doc);
+}
+
 static void sortable_texts_fit_a_cursor(void **state)
 {
 	(void)state;
@@ -400,6 +421,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(pages_through_nulls, setup, teardown),
 		cmocka_unit_test(sortable_texts_fit_a_cursor),
 		cmocka_unit_test(withheld_fields_are_not_searched),
+		cmocka_unit_test(phone_words_hold_every_suffix),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

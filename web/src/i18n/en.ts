@@ -98,6 +98,7 @@ export const en: Record<keyof typeof pl, string> = {
   'search.label': 'Search clients, companies and inquiries',
   'search.results': 'Results',
   'search.none': 'Nothing found',
+  'search.showAll': 'Show all',
   'search.hint': 'Arrows select, Enter opens, Esc closes.',
   'search.group.contacts': 'Clients',
   'search.group.companies': 'Companies',

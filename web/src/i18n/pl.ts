@@ -96,6 +96,7 @@ export const pl = {
   'search.label': 'Szukaj klientów, firm i zapytań',
   'search.results': 'Wyniki',
   'search.none': 'Nic nie znaleziono',
+  'search.showAll': 'Pokaż wszystkie',
   'search.hint': 'Strzałki wybierają, Enter otwiera, Esc zamyka.',
   'search.group.contacts': 'Klienci',
   'search.group.companies': 'Firmy',

@@ -9,6 +9,7 @@ import { userName } from '../names';
 import { me } from '../store';
 import type { Activity } from '../types';
 import { ActivityForm, KINDS, kindLabel, toggleDone } from '../ui/activityForm';
+import { ClientLink } from '../ui/clientLink';
 import { showError } from '../ui/errors';
 import { CheckField, SelectField, TextField } from '../ui/fields';
 import { ExportMenu } from '../ui/transfer';
@@ -56,11 +57,7 @@ function Row(p: { a: Activity; onChange: (a: Activity) => void; onOpen: (id: num
         </button>
         {a.priority === 'high' && <span class="badge badge-high">{t('priority.high')}</span>}
         <span class="muted task-when">{fmtDateTime(a.starts_at)}</span>
-        {a.contact_id && (
-          <a class="task-client" href={`/clients/${a.contact_id}`}>
-            {t('tasks.clientCard')}
-          </a>
-        )}
+        <ClientLink class="task-client" id={a.contact_id} c={a.contact} />
         {a.assignee_id !== me().id && <span class="muted">{userName(a.assignee_id)}</span>}
         {a.kind === 'task' && <Progress pct={a.percent_done} />}
         {a.kind === 'task' && !a.parent_id && (

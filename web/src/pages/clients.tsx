@@ -128,15 +128,17 @@ function ColumnPicker(p: { all: Column[]; cols: string[]; onChange: (c: string[]
 export function ClientsPage() {
   const { query } = useLocation();
   const tab: Tab = query.get('tab') === 'companies' ? 'companies' : 'people';
-  return <ClientList key={tab} tab={tab} openNew={query.get('new') === '1'} />;
+  // ?q= (from the global search's "show all") starts the list searched.
+  const q = query.get('q') ?? '';
+  return <ClientList key={tab + '\n' + q} tab={tab} openNew={query.get('new') === '1'} initialQ={q} />;
 }
 
-function ClientList({ tab, openNew }: { tab: Tab; openNew: boolean }) {
+function ClientList({ tab, openNew, initialQ }: { tab: Tab; openNew: boolean; initialQ: string }) {
   const entity = tab === 'people' ? 'contacts' : 'companies';
   const allCols = tab === 'people' ? PEOPLE_COLUMNS : COMPANY_COLUMNS;
   const [prefs, setPrefs] = useState<Prefs>(() => loadPrefs(tab));
-  const [q, setQ] = useState('');
-  const [qLive, setQLive] = useState('');
+  const [q, setQ] = useState(initialQ);
+  const [qLive, setQLive] = useState(initialQ);
   const [items, setItems] = useState<(Contact & Company)[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);

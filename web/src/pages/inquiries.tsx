@@ -6,17 +6,18 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type Page, type Query } from '../api';
 import { fmtDate, fmtDateTime, fmtMoney, moneyInput, parseMoney } from '../fmt';
 import { t, tn, type Key } from '../i18n';
-import { closeReasons, contactName, customFieldsOf, inquiryStatuses, reasonName, statusOf, userName } from '../names';
-import { navigate } from '../router';
+import { closeReasons, customFieldsOf, inquiryStatuses, reasonName, statusOf, userName } from '../names';
+import { navigate, useLocation } from '../router';
 import { Attachments } from '../office';
 import { me, toast } from '../store';
-import type { Change, Contact, Inquiry, Status } from '../types';
+import type { Change, Inquiry, Status } from '../types';
 import { Modal } from '../ui/dialogs';
 import { noErrors, showError, type FormErrors } from '../ui/errors';
 import { CheckField, FormActions, FormError, SelectField, TextArea, TextField } from '../ui/fields';
 import { Lookup } from '../ui/lookup';
 import { selectOptions, userOptions } from '../ui/recordForm';
 import { ExportMenu } from '../ui/transfer';
+import { ClientLink } from '../ui/clientLink';
 import { ChangeText } from './card';
 import { StatusBadge } from './home';
 import { LoadMore } from '../ui/loadMore';
@@ -164,10 +165,18 @@ function InquiryTabs({ on }: { on: 'list' | 'board' }) {
 }
 
 export function InquiriesPage() {
-  const [q, setQ] = useState('');
-  const [qd, setQd] = useState('');
+  // ?q= (from the global search's "show all"): every outcome, like the search.
+  const urlQ = useLocation().query.get('q') ?? '';
+  const [q, setQ] = useState(urlQ);
+  const [qd, setQd] = useState(urlQ);
   const [status, setStatus] = useState('');
-  const [outcome, setOutcome] = useState('open');
+  const [outcome, setOutcome] = useState(urlQ ? '' : 'open');
+  useEffect(() => {
+    if (!urlQ) return;
+    setQ(urlQ);
+    setQd(urlQ);
+    setOutcome('');
+  }, [urlQ]);
   const [mine, setMine] = useState(false);
   const [items, setItems] = useState<Inquiry[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -225,6 +234,7 @@ export function InquiriesPage() {
           <thead>
             <tr>
               <th>{t('field.title')}</th>
+              <th>{t('field.client')}</th>
               <th>{t('field.status')}</th>
               <th>{t('field.planned_close_date')}</th>
               <th>{t('field.handler')}</th>
@@ -236,6 +246,9 @@ export function InquiriesPage() {
               <tr key={i.id}>
                 <td>
                   <a href={`/inquiries/${i.id}`}>{i.title}</a>
+                </td>
+                <td>
+                  <ClientLink id={i.contact_id} c={i.contact} />
                 </td>
                 <td>
                   <StatusBadge id={i.status_id} />
@@ -297,7 +310,7 @@ function LostDialog(p: { onClose: () => void; onPick: (reason: number) => void }
 }
 
 /* What a board card shows and needs to move (the rest comes with the PATCH's reply). */
-const CARD_FIELDS = 'title,value,planned_close_date,handler_id,status_id';
+const CARD_FIELDS = 'title,value,planned_close_date,handler_id,status_id,contact_id';
 
 export function BoardPage() {
   const [cols, setCols] = useState<Column[] | null>(null);
@@ -443,6 +456,11 @@ export function BoardPage() {
                     <a href={`/inquiries/${card.id}`} tabIndex={-1} draggable={false}>
                       {card.title}
                     </a>
+                    {card.contact_id && (
+                      <div class="card-client">
+                        <ClientLink id={card.contact_id} c={card.contact} tabIndex={-1} />
+                      </div>
+                    )}
                     <div class="card-meta">
                       {card.value !== null && <span>{fmtMoney(card.value)}</span>}
                       {card.planned_close_date && <span>{fmtDate(card.planned_close_date)}</span>}
@@ -475,7 +493,6 @@ export function BoardPage() {
 
 export function InquiryPage({ id }: { id: number }) {
   const [i, setI] = useState<Inquiry | null>(null);
-  const [contact, setContact] = useState<Contact | null>(null);
   const [history, setHistory] = useState<(Change & { at: string })[]>([]);
   const [comment, setComment] = useState('');
   const [commentErr, setCommentErr] = useState<FormErrors>(noErrors);
@@ -491,7 +508,6 @@ export function InquiryPage({ id }: { id: number }) {
       ]);
       setI(r);
       setHistory(h.items);
-      setContact(r.contact_id ? await api.get<Contact>(`/api/contacts/${r.contact_id}`).catch(() => null) : null);
     } catch (e) {
       if (i) showError(e);
       else setFailed(loadFailure(e));
@@ -582,7 +598,7 @@ export function InquiryPage({ id }: { id: number }) {
               <dl class="details">
                 {(
                   [
-                    [t('field.client'), contact ? <a href={`/clients/${contact.id}`}>{contactName(contact)}</a> : ''],
+                    [t('field.client'), <ClientLink id={i.contact_id} c={i.contact} />],
                     [t('field.status'), st ? tn(st) : ''],
                     [t('field.planned_close_date'), fmtDate(i.planned_close_date)],
                     [t('field.value'), fmtMoney(i.value)],

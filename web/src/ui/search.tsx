@@ -1,9 +1,12 @@
 // search.tsx: the global search (Ctrl+K / Cmd+K) over clients, companies
 // and inquiries: three small API searches as you type, arrows and Enter.
+// Each kind shows its first SHOWN hits and, past them, "show all": the
+// list of that kind searched for the same words.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type Page } from '../api';
 import { t } from '../i18n';
-import { contactName } from '../names';
+import { fmtPhone } from '../fmt';
+import { clientLabel, contactName } from '../names';
 import { navigate } from '../router';
 import { createStore, useStore } from '../store';
 import type { Company, Contact, Inquiry } from '../types';
@@ -15,12 +18,33 @@ export function openSearch(): void {
   state.set({ open: true });
 }
 
+type Group = 'contacts' | 'companies' | 'inquiries';
+
 interface Hit {
   href: string;
   label: string;
   sub: string;
-  group: 'contacts' | 'companies' | 'inquiries';
+  group: Group;
+  more?: boolean; // the "show all" entry of its group
 }
+
+const SHOWN = 5;
+
+/* The list of a kind, searched for q. */
+function listHref(group: Group, q: string): string {
+  const qs = new URLSearchParams({ q: q.trim() });
+  if (group === 'contacts') return '/clients?' + qs;
+  if (group === 'companies') return '/clients?tab=companies&' + qs;
+  return '/inquiries?' + qs;
+}
+
+/* The first SHOWN hits, and "show all" when the API had one more. */
+function capped(group: Group, q: string, hits: Hit[]): Hit[] {
+  if (hits.length <= SHOWN) return hits;
+  return [...hits.slice(0, SHOWN), { href: listHref(group, q), label: t('search.showAll'), sub: '', group, more: true }];
+}
+
+const line = (...parts: (string | null | undefined)[]) => parts.filter(Boolean).join(' · ');
 
 export function SearchPalette() {
   const { open } = useStore(state);
@@ -45,7 +69,7 @@ function Palette({ onClose }: { onClose: () => void }) {
     timer.current = window.setTimeout(async () => {
       const mine = ++seq.current;
       setBusy(true);
-      const get = <T,>(path: string) => api.get<Page<T>>(path, { q, limit: 5 }).then((p) => p.items, () => [] as T[]);
+      const get = <T,>(path: string) => api.get<Page<T>>(path, { q, limit: SHOWN + 1 }).then((p) => p.items, () => [] as T[]);
       const [cs, cos, inqs] = await Promise.all([
         get<Contact>('/api/contacts'),
         get<Company>('/api/companies'),
@@ -55,9 +79,9 @@ function Palette({ onClose }: { onClose: () => void }) {
       setBusy(false);
       setActive(0);
       setHits([
-        ...cs.map((c): Hit => ({ href: `/clients/${c.id}`, label: contactName(c), sub: [c.city, c.email].filter(Boolean).join(' · '), group: 'contacts' })),
-        ...cos.map((c): Hit => ({ href: `/companies/${c.id}`, label: c.name, sub: c.city ?? '', group: 'companies' })),
-        ...inqs.map((i): Hit => ({ href: `/inquiries/${i.id}`, label: i.title, sub: '', group: 'inquiries' })),
+        ...capped('contacts', q, cs.map((c): Hit => ({ href: `/clients/${c.id}`, label: contactName(c), sub: line(fmtPhone(c.phone), c.city, c.email), group: 'contacts' }))),
+        ...capped('companies', q, cos.map((c): Hit => ({ href: `/companies/${c.id}`, label: c.name, sub: line(fmtPhone(c.phone), c.city), group: 'companies' }))),
+        ...capped('inquiries', q, inqs.map((i): Hit => ({ href: `/inquiries/${i.id}`, label: i.title, sub: clientLabel(i.contact), group: 'inquiries' }))),
       ]);
     }, 200);
   }, [q]);
@@ -106,7 +130,7 @@ function Palette({ onClose }: { onClose: () => void }) {
           return (
             <li key={h.href} role="option" aria-selected={i === active}>
               {head && <div class="search-group">{t(`search.group.${h.group}`)}</div>}
-              <a href={h.href} class={i === active ? 'active' : ''} onClick={(e) => (e.preventDefault(), go(h))}>
+              <a href={h.href} class={(i === active ? 'active' : '') + (h.more ? ' search-more' : '')} onClick={(e) => (e.preventDefault(), go(h))}>
                 <span>{h.label}</span>
                 {h.sub && <span class="muted"> {h.sub}</span>}
               </a>
