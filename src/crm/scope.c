@@ -41,10 +41,12 @@ kt_err scope_owner(struct rec_ctx *ctx, const char *prefix, struct rec_cond *out
 	return rule(ctx, prefix, "owner_id", out);
 }
 
-/* grant: the subquery of the clients (link "contact_id") or companies
- * ("company_id") that the caller has an open task about. */
-#define GRANT "SELECT %s FROM activities WHERE assignee_id = ? AND status = 'planned' AND deleted_at IS NULL" \
-	      " AND %s IS NOT NULL"
+/* grant: an open task of the caller about the row (link "contact_id" or
+ * "company_id").  Correlated, so a search starts from its matches and
+ * probes the link's index for each, on both engines (an IN over all of the
+ * caller's tasks made PostgreSQL walk the whole table instead). */
+#define GRANT "EXISTS (SELECT 1 FROM activities g WHERE g.%s = %s%sid AND g.assignee_id = ?" \
+	      " AND g.status = 'planned' AND g.deleted_at IS NULL)"
 
 /* The person a task is assigned to may open the client (or company) it is
  * about while the task is open: read it, add notes and activities.  Nobody
@@ -58,10 +60,9 @@ static kt_err owner_or_task(struct rec_ctx *ctx, const char *prefix, const char 
 		return rc;
 	char own[sizeof out->sql];
 	snprintf(own, sizeof own, "%s", out->sql);
-	char sub[300];
-	snprintf(sub, sizeof sub, GRANT, link, link);
-	int n = snprintf(out->sql, sizeof out->sql, "%s OR %s%sid IN (%s)", own, prefix[0] ? prefix : table,
-			 prefix[0] ? "" : ".", sub);
+	char grant[300];
+	snprintf(grant, sizeof grant, GRANT, link, prefix[0] ? prefix : table, prefix[0] ? "" : ".");
+	int n = snprintf(out->sql, sizeof out->sql, "%s OR %s", own, grant);
 	if (n < 0 || (size_t)n >= sizeof out->sql)
 		return ERR_INTERNAL;
 	return json_array_append_new(out->args, json_integer(ctx->user_id)) ? ERR_NOMEM : ERR_OK;
