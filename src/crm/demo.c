@@ -1454,6 +1454,9 @@ kt_err demo_generate_opts(struct db *db, const struct demo_opts *o, struct demo_
 		rc = add_office(&g, &out->office);
 	if (!rc)
 		rc = db_commit(c);
+	/* Searches on a fresh load are planned from these (PostgreSQL). */
+	if (!rc)
+		rc = db_refresh_stats(c);
 	if (rc)
 		log_error("event=demo_failed rc=%d msg=\"%s\"", (int)rc, db_errmsg(c));
 	gen_clear(&g);

@@ -124,6 +124,12 @@ kt_err db_conn_bulk(struct db_conn *c, bool on);
 kt_err db_indexes_off(struct db_conn *c, const char *table, char **saved);
 kt_err db_indexes_on(struct db_conn *c, char *saved);
 
+/* db_refresh_stats: after loading a great many rows, brings the planner's
+ * statistics up to date (PostgreSQL: ANALYZE, without which a fresh load
+ * is planned as if its tables were empty, a search walking a whole table;
+ * SQLite: PRAGMA optimize, which analyzes only what needs it). */
+kt_err db_refresh_stats(struct db_conn *c);
+
 /* db_integrity_check: ERR_OK when the database file is sound. */
 kt_err db_integrity_check(struct db_conn *c);
 

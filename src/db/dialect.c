@@ -15,6 +15,11 @@ const char *db_sql_skip_locked(const struct db *db)
 	return db->engine == DB_PG ? " FOR UPDATE SKIP LOCKED" : "";
 }
 
+kt_err db_refresh_stats(struct db_conn *c)
+{
+	return db_exec(c, c->db->engine == DB_PG ? "ANALYZE" : "PRAGMA optimize");
+}
+
 bool db_nulls_first(const struct db *db)
 {
 	return db->engine == DB_SQLITE;
