@@ -488,6 +488,9 @@ static int cmd_demo(int argc, char **argv)
 			       " demo-password-1.\n",
 			       (long long)st.users, (long long)st.companies, (long long)st.contacts,
 			       (long long)st.activities, (long long)st.inquiries, (long long)st.office, seed);
+			if (st.manager[0] && st.agent[0])
+				printf("Demo users: %s (a manager), %s (an agent); password demo-password-1.\n", st.manager,
+				       st.agent);
 			r = 0;
 		}
 	}

@@ -766,8 +766,9 @@ static kt_err add_departments(struct gen *g, int64_t ids[NDEPTS])
 }
 
 static kt_err add_users(struct gen *g, int64_t ncontacts, const char *hash,
-			const int64_t dept[NDEPTS], int64_t *created)
+			const int64_t dept[NDEPTS], struct demo_stats *out)
 {
+	int64_t *created = &out->users;
 	int64_t n = ncontacts / 2000;
 	uint32_t nusers = (uint32_t)(n < 10 ? 10 : n > 200 ? 200 : n);
 	char logins[200][80];
@@ -840,6 +841,9 @@ static kt_err add_users(struct gen *g, int64_t ncontacts, const char *hash,
 		g->owners[at] = id;
 		g->owner_dept[at] = dep;
 		g->nowners++;
+		char *sample = manager ? out->manager : out->agent;
+		if (!sample[0])
+			snprintf(sample, sizeof out->manager, "%.79s", logins[i]);
 	}
 	return rc;
 }
@@ -1440,7 +1444,7 @@ kt_err demo_generate_opts(struct db *db, const struct demo_opts *o, struct demo_
 	if (!rc)
 		rc = add_departments(&g, dept);
 	if (!rc)
-		rc = add_users(&g, ncontacts, hash, dept, &out->users);
+		rc = add_users(&g, ncontacts, hash, dept, out);
 	if (!rc)
 		rc = add_companies(&g, (uint32_t)(ncontacts / 10), &out->companies);
 	if (!rc)

@@ -18,6 +18,8 @@ struct demo_stats {
 	int64_t activities;     /* about one per contact, a year around today */
 	int64_t inquiries;      /* one per ten contacts */
 	int64_t office;         /* announcements and knowledge base articles (the first run) */
+	char manager[80];       /* a manager's and an agent's login, to try the demo as */
+	char agent[80];
 };
 
 /* demo_generate: adds ncontacts contacts (and companies and users in
