@@ -184,20 +184,27 @@ kt_err announcements_validate(struct rec_ctx *ctx, json_t *values, json_t *cur, 
 	return rc;
 }
 
+/* AUDIENCE: addressed to everyone, or to roles and/or departments where
+ * the user must match each list given ("agents of department 3" reaches
+ * exactly them).  Each %s is the column prefix; binds the role's and the
+ * department's LIKE patterns. */
+#define AUDIENCE "%saudience_everyone = 1 OR ((%sroles_key <> '' OR %sdepartments_key <> '')" \
+		 " AND (%sroles_key = '' OR %sroles_key LIKE ?)" \
+		 " AND (%sdepartments_key = '' OR %sdepartments_key LIKE ?))"
+
 /* audience_cond: "addressed to ctx's user", over columns with prefix p. */
 static kt_err audience_cond(struct rec_ctx *ctx, const char *p, struct rec_cond *out)
 {
-	char rp[32], dp[40];
+	char rp[32], dp[40], pre[24];
 	snprintf(rp, sizeof rp, "%%,%s,%%", accounts_role_name(ctx->role));
-	if (ctx->department_id) {
+	/* Keys hold department ids only: no department matches no list. */
+	if (ctx->department_id)
 		snprintf(dp, sizeof dp, "%%,%lld,%%", (long long)ctx->department_id);
-		snprintf(out->sql, sizeof out->sql,
-			 "%.20saudience_everyone = 1 OR %.20sroles_key LIKE ? OR %.20sdepartments_key LIKE ?", p, p, p);
-		out->args = json_pack("[ss]", rp, dp);
-	} else {
-		snprintf(out->sql, sizeof out->sql, "%.20saudience_everyone = 1 OR %.20sroles_key LIKE ?", p, p);
-		out->args = json_pack("[s]", rp);
-	}
+	else
+		snprintf(dp, sizeof dp, "%%,none,%%");
+	snprintf(pre, sizeof pre, "%.20s", p);
+	snprintf(out->sql, sizeof out->sql, AUDIENCE, pre, pre, pre, pre, pre, pre, pre);
+	out->args = json_pack("[ss]", rp, dp);
 	return out->args ? ERR_OK : ERR_NOMEM;
 }
 
@@ -505,9 +512,10 @@ kt_err announcements_receipts(struct rec_ctx *ctx, int64_t id, json_t **out)
 			" JOIN announcements a ON a.id = ?"
 			" LEFT JOIN announcement_receipts r ON r.announcement_id = a.id AND r.user_id = u.id"
 			" WHERE r.acked_at IS NOT NULL OR (u.deleted_at IS NULL AND u.active = 1"
-			" AND (a.audience_everyone = 1 OR a.roles_key LIKE '%,' || u.role || ',%'"
-			" OR (u.department_id IS NOT NULL"
-			" AND a.departments_key LIKE '%,' || CAST(u.department_id AS TEXT) || ',%')))"
+			" AND (a.audience_everyone = 1 OR ((a.roles_key <> '' OR a.departments_key <> '')"
+			" AND (a.roles_key = '' OR a.roles_key LIKE '%,' || u.role || ',%')"
+			" AND (a.departments_key = '' OR (u.department_id IS NOT NULL"
+			" AND a.departments_key LIKE '%,' || CAST(u.department_id AS TEXT) || ',%')))))"
 			" ORDER BY CASE WHEN r.acked_at IS NULL THEN 1 ELSE 0 END, r.acked_at, u.name, u.id LIMIT ?",
 			&s);
 	if (rc)

@@ -119,15 +119,17 @@ test('announcements_audience_by_roles_and_departments', async () => {
 	assert.deepEqual(toAgents.audience_roles, ['agent']);
 	assert.equal(toAgents.audience_everyone, false);
 	const toGdansk = await announce(admin, { audience_departments: [gdansk] });
-	const toManagersOrKrakow = await announce(admin, { audience_roles: ['manager', 'admin'], audience_departments: [krakow, krakow] });
-	assert.deepEqual(toManagersOrKrakow.audience_roles, ['admin', 'manager'], 'roles in a fixed order, once');
-	assert.deepEqual(toManagersOrKrakow.audience_departments, [krakow]);
-	const ids = [toAgents.id, toGdansk.id, toManagersOrKrakow.id];
+	// Roles and departments together: a user must match both lists.
+	const toKrakowManagers = await announce(admin, { audience_roles: ['manager', 'admin'], audience_departments: [krakow, krakow] });
+	assert.deepEqual(toKrakowManagers.audience_roles, ['admin', 'manager'], 'roles in a fixed order, once');
+	assert.deepEqual(toKrakowManagers.audience_departments, [krakow]);
+	const toGdanskAgents = await announce(admin, { audience_roles: ['agent'], audience_departments: [gdansk] });
+	const ids = [toAgents.id, toGdansk.id, toKrakowManagers.id, toGdanskAgents.id];
 	const expect = {
-		agent1: [toAgents.id, toManagersOrKrakow.id], // agent in Kraków
-		agent3: [toAgents.id, toGdansk.id], // agent in Gdańsk
-		manager: [toManagersOrKrakow.id], // manager in Kraków
-		admin: [], // the author: already read (and addressed only by role "admin" to the third)
+		agent1: [toAgents.id], // agent in Kraków: not a manager, not in Gdańsk
+		agent3: [toAgents.id, toGdansk.id, toGdanskAgents.id], // agent in Gdańsk
+		manager: [toKrakowManagers.id], // manager in Kraków
+		admin: [], // the author: already read (and in no department)
 	};
 	const clients = { agent1, agent3, manager, admin };
 	for (const [who, want] of Object.entries(expect)) {
@@ -136,6 +138,8 @@ test('announcements_audience_by_roles_and_departments', async () => {
 	}
 	// Who it is not addressed to does not see it at all.
 	expectError(await agent1.get(`/api/announcements/${toGdansk.id}`), 404, 'not_found');
+	expectError(await agent1.get(`/api/announcements/${toKrakowManagers.id}`), 404, 'not_found');
+	expectError(await manager.get(`/api/announcements/${toGdanskAgents.id}`), 404, 'not_found');
 	expectStatus(await agent3.get(`/api/announcements/${toGdansk.id}`), 200);
 	// Changing the audience to everyone clears the roles and departments.
 	const r = await admin.patch(`/api/announcements/${toGdansk.id}`, { audience_everyone: true, version: toGdansk.version });

@@ -67,7 +67,7 @@ test('office_announcement_for_agents_pops_up_later_hides_it_ack_removes_it_autho
 	await dlg.getByLabel('Tytuł').fill(title);
 	await dlg.getByLabel('Treść').fill('**Obecność obowiązkowa.** Omówimy:\n\n- wyniki sprzedaży\n- grafik urlopów');
 	// Chosen roles or departments, but none chosen: the API refuses; its message stands at the audience.
-	await dlg.getByLabel('Do wybranych ról lub oddziałów').check();
+	await dlg.getByLabel('Do wybranych ról i oddziałów').check();
 	await dlg.getByRole('button', { name: 'Opublikuj' }).click();
 	await dlg.locator('.audience .field-error', { hasText: 'Wybierz adresatów' }).waitFor();
 	await dlg.getByText('Popraw zaznaczone pola.').waitFor();

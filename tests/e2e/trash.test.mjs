@@ -168,7 +168,7 @@ test('announcement_edited_in_its_form_and_a_stale_edit_asks_to_reload', async ()
 	let dlg = page.getByRole('dialog', { name: 'Edytuj ogłoszenie' });
 	assert.equal(await dlg.getByLabel('Tytuł').inputValue(), 'Szkolenie z wiz');
 	assert.equal(await dlg.getByLabel('Treść').inputValue(), 'We **wtorek** o 10:00.');
-	assert.ok(await dlg.getByLabel('Do wybranych ról lub oddziałów').isChecked());
+	assert.ok(await dlg.getByLabel('Do wybranych ról i oddziałów').isChecked());
 	assert.ok(await dlg.getByLabel('Kierownik').isChecked());
 	assert.ok(!(await dlg.getByLabel('Konsultant').isChecked()));
 

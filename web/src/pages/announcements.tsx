@@ -34,17 +34,19 @@ function canManage(a: Announcement): boolean {
 
 function addressedToMe(a: Announcement): boolean {
   const u = me();
-  return (
-    a.audience_everyone ||
-    a.audience_roles.includes(u.role) ||
-    (u.department_id !== null && a.audience_departments.includes(u.department_id))
-  );
+  // Roles and departments together: both must match (as the server reads it).
+  if (a.audience_everyone) return true;
+  const roleOk = a.audience_roles.length === 0 || a.audience_roles.includes(u.role);
+  const depOk = a.audience_departments.length === 0 || (u.department_id !== null && a.audience_departments.includes(u.department_id));
+  return (a.audience_roles.length > 0 || a.audience_departments.length > 0) && roleOk && depOk;
 }
 
 function audienceText(a: Announcement): string {
   if (a.audience_everyone) return t('ann.audienceAll');
-  const parts = [...a.audience_roles.map((r) => t(('role.' + r) as Key)), ...a.audience_departments.map(departmentName)];
-  return t('ann.audienceTo', { list: parts.join(', ') });
+  const roles = a.audience_roles.map((r) => t(('role.' + r) as Key)).join(', ');
+  const deps = a.audience_departments.map(departmentName).join(', ');
+  if (roles && deps) return t('ann.audienceBoth', { roles, deps });
+  return t('ann.audienceTo', { list: roles || deps });
 }
 
 /* Body: the server-rendered HTML of the Markdown body (see markdown.h:
@@ -180,6 +182,7 @@ function AnnouncementForm(p: { rec?: Announcement; onClose: () => void; onSaved:
               ))}
               {errors.fields.audience_departments && <p class="field-error" role="alert">{errors.fields.audience_departments}</p>}
             </fieldset>
+            <p class="hint">{t('ann.bothHint')}</p>
           </div>
         )}
         {p.rec && <CheckField label={t('ann.showAgain')} checked={again} onChange={setAgain} />}
