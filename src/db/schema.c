@@ -332,6 +332,13 @@ static const char *const M0011_SEARCH_REBUILD[] = {
 	NULL,
 };
 
+/* Inquiries listed by their planned close date ("termin realizacji"),
+ * the soonest first, a page at a time. */
+static const char *const M0012_INQUIRIES_BY_CLOSE_DATE[] = {
+	"CREATE INDEX inquiries_planned ON inquiries(planned_close_date, id) WHERE deleted_at IS NULL",
+	NULL,
+};
+
 const struct migration schema_migrations[] = {
 	{1, "accounts, history, custom fields, contacts and companies", M0001},
 	{2, "background jobs and schedules", M0002},
@@ -344,6 +351,7 @@ const struct migration schema_migrations[] = {
 	{9, "board counts from the index alone", M0009},
 	{10, "log-in throttling per login and address, with an exponential wait", M0010_LOGIN_THROTTLE},
 	{11, "phones found by any part of the number: search documents rebuilt", M0011_SEARCH_REBUILD},
+	{12, "inquiries sorted by their planned close date", M0012_INQUIRIES_BY_CLOSE_DATE},
 };
 
 const int schema_nmigrations = sizeof schema_migrations / sizeof schema_migrations[0];

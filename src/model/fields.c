@@ -175,7 +175,7 @@ const struct field inquiries_fields[] = {
 	{.name = "title", .type = FT_TEXT, .flags = F_REQUIRED | F_SORT | F_SEARCH, .max = 300},
 	{.name = "contact_id", .type = FT_REF, .flags = F_FILTER, .ref = "contacts"},
 	{.name = "status_id", .type = FT_REF, .flags = F_FILTER, .ref = "statuses"},
-	{.name = "planned_close_date", .type = FT_DATE, .flags = F_FILTER},
+	{.name = "planned_close_date", .type = FT_DATE, .flags = F_FILTER | F_SORT | F_NULLABLE},
 	{.name = "handler_id", .type = FT_REF, .flags = F_FILTER, .ref = "users"},
 	{.name = "visibility", .type = FT_ENUM, .flags = F_FILTER, .values = VISIBILITIES, .def = "\"department\""},
 	{.name = "department_id", .type = FT_INT, .flags = F_FILTER | F_READONLY},

@@ -386,3 +386,26 @@ test('contacts_reopen_after_finishing', async () => {
 	expectError(await agent.post(`/api/contacts/${c.id}/reopen`), 409);
 	expectStatus(await agent.post(`/api/contacts/${c.id}/finish`, { close_reason_id: 5 }), 200, 'finished again after reopening');
 });
+
+test('inquiries_list_sorts_and_filters_by_planned_close_date_handler_and_status', async () => {
+	const tag = uniq('Termin ');
+	const dates = ['2031-03-05', '2031-01-10', null, '2031-02-20'];
+	const made = [];
+	for (const d of dates) made.push(await inquiry(agent, { title: `${tag} ${d ?? 'bez'}`, planned_close_date: d }));
+	const other = await inquiry(agent2, { title: `${tag} agent2`, planned_close_date: '2031-01-15' });
+	const titles = async (q) => (await pageAll(agent, `/api/inquiries?q=${encodeURIComponent(tag)}&limit=2&${q}`)).map((i) => i.planned_close_date);
+	// Soonest first, page by page (limit 2), the undated ones on their own end.
+	const asc = await titles('sort=planned_close_date');
+	assert.deepEqual(asc.filter(Boolean), ['2031-01-10', '2031-01-15', '2031-02-20', '2031-03-05']);
+	assert.equal(asc.length, 5, 'the inquiry without a date is listed too');
+	const desc = await titles('sort=-planned_close_date');
+	assert.deepEqual(desc.filter(Boolean), ['2031-03-05', '2031-02-20', '2031-01-15', '2031-01-10']);
+	// A range of planned close dates, and a handler.
+	assert.deepEqual(await titles('sort=planned_close_date&planned_close_date_from=2031-01-12&planned_close_date_to=2031-02-28'), ['2031-01-15', '2031-02-20']);
+	const byHandler = await pageAll(agent, `/api/inquiries?q=${encodeURIComponent(tag)}&handler_id=${agent2.user.id}`);
+	assert.deepEqual(byHandler.map((i) => i.id), [other.id]);
+	const byStatus = await pageAll(agent, `/api/inquiries?q=${encodeURIComponent(tag)}&status_id=${ST.NEW}&sort=planned_close_date`);
+	assert.equal(byStatus.length, 5);
+	expectError(await agent.get('/api/inquiries?planned_close_date_from=jutro'), 400, 'bad_query', ['planned_close_date_from']);
+	assert.ok(made.length === 4);
+});

@@ -31,6 +31,8 @@ before(async () => {
 	R.hidden = await post(agent3, '/api/contacts', { first_name: 'Ukryta', last_name: 'Zakryszewska', visibility: 'private' });
 	R.hiddenInquiry = await post(admin, '/api/inquiries', { title: 'Rejs po fiordach', contact_id: R.hidden.id, visibility: 'company' });
 	for (let i = 1; i <= 6; i++) await post(agent1, '/api/contacts', { first_name: `Osoba${i}`, last_name: 'Powtarzalska' });
+	for (const [title, d] of [['Termin marzec', '2031-03-05'], ['Termin styczeń', '2031-01-10'], ['Termin luty', '2031-02-20']])
+		await post(agent1, '/api/inquiries', { title, planned_close_date: d });
 	b = await launch({ width: 1280, height: 800 });
 	page = b.page;
 	await login(page, srv.url, 'agent1', PASSWORD);
@@ -105,4 +107,23 @@ test('lists_ctrl_k_offers_show_all_past_five_and_opens_the_list_searched', async
 	await dlg.getByRole('option', { name: /Teodor Środkowy\s*\+48/ }).waitFor();
 	assert.equal(await dlg.getByRole('option', { name: 'Pokaż wszystkie' }).count(), 0);
 	await page.keyboard.press('Escape');
+});
+
+test('lists_inquiries_sort_by_planned_close_date_from_the_header_and_filter_its_range', async () => {
+	await page.goto(srv.url + '/inquiries');
+	const titles = async () => (await page.locator('table.list tbody tr td:first-child').allInnerTexts()).filter((x) => x.startsWith('Termin'));
+	await page.getByRole('searchbox', { name: 'Szukaj zapytań' }).fill('Termin');
+	await page.locator('table.list tbody tr', { hasText: 'Termin luty' }).waitFor();
+	const header = page.getByRole('button', { name: /Planowane zamknięcie/ });
+	await header.click();
+	await page.waitForFunction(() => document.querySelector('table.list th[aria-sort="ascending"]'));
+	await page.waitForFunction(() => [...document.querySelectorAll('table.list tbody tr td:first-child')].map((td) => td.textContent).join('|').startsWith('Termin styczeń|Termin luty'));
+	assert.deepEqual(await titles(), ['Termin styczeń', 'Termin luty', 'Termin marzec']);
+	await header.click();
+	await page.waitForFunction(() => document.querySelector('table.list th[aria-sort="descending"]'));
+	await page.waitForFunction(() => [...document.querySelectorAll('table.list tbody tr td:first-child')].map((td) => td.textContent).join('|').startsWith('Termin marzec'));
+	await page.getByLabel('Zamknięcie od').fill('2031-02-01');
+	await page.getByLabel('Zamknięcie do').fill('2031-02-28');
+	await page.waitForFunction(() => document.querySelectorAll('table.list tbody tr').length === 1);
+	assert.deepEqual(await titles(), ['Termin luty']);
 });

@@ -28,6 +28,7 @@ export const en: Record<keyof typeof pl, string> = {
   'common.saved': 'Saved',
   'common.deleted': 'Deleted',
   'common.all': 'All',
+  'common.everyone': 'Everyone',
   'common.actions': 'Actions',
 
   'action.save': 'Save',
@@ -295,6 +296,9 @@ export const en: Record<keyof typeof pl, string> = {
   'inquiries.new': 'New inquiry',
   'inquiries.search': 'Search inquiries',
   'inquiries.mine': 'Only mine',
+  'inquiries.closeFrom': 'Closing from',
+  'inquiries.closeTo': 'Closing to',
+  'inquiries.sortByClose': 'Sort by planned closing (soonest, latest, unsorted)',
   'inquiries.none': 'No inquiries.',
   'inquiries.won': 'Won',
   'inquiries.lost': 'Lost',

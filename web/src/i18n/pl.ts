@@ -26,6 +26,7 @@ export const pl = {
   'common.saved': 'Zapisano',
   'common.deleted': 'Usunięto',
   'common.all': 'Wszystkie',
+  'common.everyone': 'Wszyscy',
   'common.actions': 'Działania',
 
   'action.save': 'Zapisz',
@@ -293,6 +294,9 @@ export const pl = {
   'inquiries.new': 'Nowe zapytanie',
   'inquiries.search': 'Szukaj zapytań',
   'inquiries.mine': 'Tylko moje',
+  'inquiries.closeFrom': 'Zamknięcie od',
+  'inquiries.closeTo': 'Zamknięcie do',
+  'inquiries.sortByClose': 'Sortuj po planowanym zamknięciu (najbliższe, najdalsze, bez sortowania)',
   'inquiries.none': 'Brak zapytań.',
   'inquiries.won': 'Wygrane',
   'inquiries.lost': 'Przegrane',

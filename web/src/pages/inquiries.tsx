@@ -178,6 +178,11 @@ export function InquiriesPage() {
     setOutcome('');
   }, [urlQ]);
   const [mine, setMine] = useState(false);
+  const [handler, setHandler] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  // '' the newest changes first; by the planned close date, soonest or latest first
+  const [sort, setSort] = useState<'' | 'planned_close_date' | '-planned_close_date'>('');
   const [items, setItems] = useState<Inquiry[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -201,10 +206,20 @@ export function InquiriesPage() {
       if (n === seq.current) setLoading(false);
     }
   };
-  const listParams = (): Query => ({ q: qd, status_id: status, outcome, handler_id: mine ? me().id : null });
+  const listParams = (): Query => ({
+    q: qd,
+    status_id: status,
+    outcome,
+    handler_id: mine ? me().id : handler || null,
+    planned_close_date_from: from || null,
+    planned_close_date_to: to || null,
+    sort: sort || null,
+  });
   useEffect(() => {
     load();
-  }, [qd, status, outcome, mine]);
+  }, [qd, status, outcome, mine, handler, from, to, sort]);
+  const nextSort = () => setSort(sort === '' ? 'planned_close_date' : sort === 'planned_close_date' ? '-planned_close_date' : '');
+  const sortMark = sort === 'planned_close_date' ? ' ▲' : sort === '-planned_close_date' ? ' ▼' : '';
   return (
     <section class="page">
       <div class="page-head">
@@ -227,6 +242,9 @@ export function InquiriesPage() {
           empty={t('common.all')}
         />
         <CheckField label={t('inquiries.mine')} checked={mine} onChange={setMine} />
+        {!mine && <SelectField label={t('field.handler')} value={handler} onChange={setHandler} options={userOptions()} empty={t('common.everyone')} />}
+        <TextField label={t('inquiries.closeFrom')} type="date" value={from} onInput={setFrom} />
+        <TextField label={t('inquiries.closeTo')} type="date" value={to} onInput={setTo} />
         <ExportMenu entity="inquiries" params={listParams()} columns={['title', 'status_id', 'planned_close_date', 'handler_id', 'value']} />
       </div>
       <div class="table-wrap">
@@ -236,7 +254,12 @@ export function InquiriesPage() {
               <th>{t('field.title')}</th>
               <th>{t('field.client')}</th>
               <th>{t('field.status')}</th>
-              <th>{t('field.planned_close_date')}</th>
+              <th aria-sort={sort === 'planned_close_date' ? 'ascending' : sort === '-planned_close_date' ? 'descending' : 'none'}>
+                <button type="button" class="th-sort" onClick={nextSort} title={t('inquiries.sortByClose')}>
+                  {t('field.planned_close_date')}
+                  {sortMark}
+                </button>
+              </th>
               <th>{t('field.handler')}</th>
               <th class="num">{t('field.value')}</th>
             </tr>
