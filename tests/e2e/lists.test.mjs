@@ -127,3 +127,17 @@ test('lists_inquiries_sort_by_planned_close_date_from_the_header_and_filter_its_
 	await page.waitForFunction(() => document.querySelectorAll('table.list tbody tr').length === 1);
 	assert.deepEqual(await titles(), ['Termin luty']);
 });
+
+test('lists_an_inquiry_started_from_the_client_card_is_that_clients', async () => {
+	await page.goto(`${srv.url}/clients/${R.client.id}`);
+	await page.getByRole('button', { name: '+ Zapytanie' }).click();
+	const dlg = page.getByRole('dialog', { name: 'Nowe zapytanie' });
+	await dlg.getByLabel('Tytuł').fill('Narty w Alpach E2E');
+	await dlg.getByRole('button', { name: /Zapisz|Utwórz/ }).click();
+	await page.waitForURL(/\/inquiries\/\d+$/);
+	const id = Number(page.url().split('/').pop());
+	await page.getByRole('heading', { name: 'Narty w Alpach E2E' }).waitFor();
+	await page.locator('main').getByRole('link', { name: 'Teodor Środkowy' }).first().waitFor();
+	const agent1 = await srv.session('agent1');
+	assert.equal((await agent1.get(`/api/inquiries/${id}`)).body.contact_id, R.client.id);
+});

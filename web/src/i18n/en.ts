@@ -252,6 +252,7 @@ export const en: Record<keyof typeof pl, string> = {
   'card.pinned': 'Overdue tasks',
   'card.empty': 'Nothing yet.',
   'card.people': 'People at this company',
+  'card.newInquiry': 'Inquiry',
   'card.taskAccess': 'You can see this client because a task about them is assigned to you.',
   'card.taskAccessCompany': 'You can see this company because a task about it is assigned to you.',
   'card.archivedNotice': 'This client is archived. Notes and tasks can be added without restoring.',

@@ -250,6 +250,7 @@ export const pl = {
   'card.pinned': 'Zaległe zadania',
   'card.empty': 'Brak wpisów.',
   'card.people': 'Osoby w firmie',
+  'card.newInquiry': 'Zapytanie',
   'card.taskAccess': 'Widzisz tego klienta, bo masz przypisane zadanie.',
   'card.taskAccessCompany': 'Widzisz tę firmę, bo masz przypisane zadanie.',
   'card.archivedNotice': 'Ten klient jest w archiwum. Notatki i zadania można dodawać bez przywracania.',

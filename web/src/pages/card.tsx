@@ -17,6 +17,7 @@ import { noErrors, showError, type FormErrors } from '../ui/errors';
 import { FormActions, FormError, SelectField, TextArea } from '../ui/fields';
 import { RecordForm, selectOptions } from '../ui/recordForm';
 import { KindBadge, StatusBadge } from './home';
+import { NewInquiry } from './inquiries';
 import { companySpecs, contactSpecs } from './specs';
 import { LoadMore } from '../ui/loadMore';
 import { loadFailure, Pending } from '../ui/pending';
@@ -293,6 +294,7 @@ export function ClientCard({ id }: { id: number }) {
   const [company, setCompany] = useState<Company | null>(null);
   const [editing, setEditing] = useState(false);
   const [finishing, setFinishing] = useState(false);
+  const [inquiring, setInquiring] = useState(false);
   const [failed, setFailed] = useState('');
 
   const load = async () => {
@@ -365,11 +367,15 @@ export function ClientCard({ id }: { id: number }) {
               {t('finish.reopen')}
             </button>
           )}
+          <button type="button" class="btn" onClick={() => setInquiring(true)}>
+            + {t('card.newInquiry')}
+          </button>
           <button type="button" class="btn" onClick={() => patch({ archived: !c.archived })}>
             {c.archived ? t('action.restore') : t('action.archive')}
           </button>
         </div>
       </div>
+      {inquiring && <NewInquiry contactId={c.id} onClose={() => setInquiring(false)} />}
       {c.archived && <p class="notice">{t('card.archivedNotice')}</p>}
       {c.access === 'task' && <p class="notice">{t('card.taskAccess')}</p>}
       <div class="card-grid">

@@ -32,11 +32,17 @@ function visChoice(i: Partial<Inquiry>): VisChoice {
 }
 
 /* InquiryForm: create or edit an inquiry. */
-export function InquiryForm(p: { rec?: Inquiry | null; onSaved: (i: Inquiry) => void; onCancel?: () => void; onReload?: () => void }) {
+export function InquiryForm(p: {
+  rec?: Inquiry | null;
+  contactId?: number; // a new inquiry's client (started from the client's card)
+  onSaved: (i: Inquiry) => void;
+  onCancel?: () => void;
+  onReload?: () => void;
+}) {
   const r = p.rec ?? null;
   const customs = customFieldsOf('inquiries');
   const [title, setTitle] = useState(r?.title ?? '');
-  const [contact, setContact] = useState<number | null>(r?.contact_id ?? null);
+  const [contact, setContact] = useState<number | null>(r?.contact_id ?? p.contactId ?? null);
   const [status, setStatus] = useState(String(r?.status_id ?? inquiryStatuses().find((s) => !s.closed)?.id ?? ''));
   const [date, setDate] = useState(r?.planned_close_date ?? '');
   const [value, setValue] = useState(moneyInput(r?.value));
@@ -136,10 +142,12 @@ export function InquiryForm(p: { rec?: Inquiry | null; onSaved: (i: Inquiry) => 
   );
 }
 
-function NewInquiry({ onClose }: { onClose: () => void }) {
+/** NewInquiry: the new-inquiry dialog; with contactId, for that client. */
+export function NewInquiry({ onClose, contactId }: { onClose: () => void; contactId?: number }) {
   return (
     <Modal title={t('inquiries.new')} onClose={onClose} wide labelId="new-inq-title">
       <InquiryForm
+        contactId={contactId}
         onCancel={onClose}
         onSaved={(i) => {
           onClose();
