@@ -69,14 +69,15 @@ test('flows_registering_a_call_defaults_to_now_without_reminder_or_priority', as
 });
 
 test('flows_done_activity_on_the_timeline_is_not_crossed_out_and_shows_its_note', async () => {
-	const r = await api.post('/api/activities', {
-		kind: 'call', subject: 'Odwołany telefon', contact_id: state.contactId, status: 'cancelled',
-		starts_at: new Date(Date.now() - 3600e3).toISOString(),
-	});
-	assert.equal(r.status, 201, r.text);
+	for (const [subject, status, note] of [['Spotkanie w biurze', 'done', 'Podpisała umowę, zaliczka jutro.'], ['Odwołany telefon', 'cancelled', null]]) {
+		const r = await api.post('/api/activities', {
+			kind: 'meeting', subject, contact_id: state.contactId, status, note, starts_at: new Date(Date.now() - 3600e3).toISOString(),
+		});
+		assert.equal(r.status, 201, r.text);
+	}
 	await page.goto(`${srv.url}/clients/${state.contactId}`);
-	const done = page.locator('.tl-activity', { hasText: 'Rozmowa o wyjeździe' });
-	await done.getByText('Klientka wybiera Chorwację, oddzwoni w piątek.').waitFor();
+	const done = page.locator('.tl-activity', { hasText: 'Spotkanie w biurze' });
+	await done.getByText('Podpisała umowę, zaliczka jutro.').waitFor();
 	const crossed = (loc) => loc.locator('.tl-subject').evaluate((e) => getComputedStyle(e).textDecorationLine.includes('line-through'));
 	assert.equal(await crossed(done), false, 'done is not crossed out');
 	assert.equal(await crossed(page.locator('.tl-activity', { hasText: 'Odwołany telefon' })), true, 'cancelled is');
