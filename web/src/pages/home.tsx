@@ -1,6 +1,6 @@
 // home.tsx: the start screen: the reminders panel (overdue in orange until
-// done; today, tomorrow, the day after) with one-click done, and my open
-// inquiries.
+// done; today, tomorrow, the day after) with one-click done (undone from
+// its toast, "Cofnij"), and my open inquiries.
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Page } from '../api';
 import { t, tn, type Key } from '../i18n';

@@ -1,6 +1,7 @@
 // activityForm.tsx: plan or register a task, call, meeting or e-mail, edit
-// one, mark it done or planned again, delete it.  Used by the start screen,
-// the client card, my tasks and the calendar.
+// one, mark it done or planned again, delete it.  Registering what happened
+// defaults to now and has no reminder or priority.  Used by the start
+// screen, the client card, my tasks and the calendar.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { t, tn, type Key } from '../i18n';
