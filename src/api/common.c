@@ -27,8 +27,12 @@ kt_err api_fail(struct http_req *req, struct rec_ctx *ctx, kt_err rc)
 		json_decref(req->err_fields);
 		req->err_fields = json_incref(ctx->errors);
 	}
-	if (ctx->message)
-		req->err_message = ctx->message;
+	if (ctx->message) {
+		/* message_buf dies with ctx: the reply keeps a copy */
+		const char *m = arena_strdup(&req->arena, ctx->message);
+		if (m)
+			req->err_message = m;
+	}
 	rec_ctx_clear(ctx);
 	return rc;
 }

@@ -22,6 +22,8 @@
 #define LIM_PER_IP_SHARE     2               /* one address holds at most 1/this of them */
 #define LIM_FD_RESERVE       256             /* descriptors kept for files, the database, pipes */
 #define LIM_LISTEN_BACKLOG   1024            /* pending connections per listening socket */
+#define LIM_ERR_MESSAGE      4096            /* bytes of an error message a hook composes
+					      * (three user names of 200 characters fit) */
 #define LIM_COND_SQL         4096            /* bytes of one visibility condition's SQL
 					      * (a record's rule and its parents' rules) */
 #define LIM_LINK_BATCH       32              /* linked records read by one statement */

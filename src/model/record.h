@@ -22,7 +22,9 @@ struct rec_ctx {
 	int64_t department_id;
 	int64_t now;                    /* Unix seconds */
 	json_t *errors;                 /* field -> message; created on demand */
-	const char *message;            /* overrides the default error message (static) */
+	const char *message;            /* overrides the default error message (static,
+					 * or message_buf; the reply copies it) */
+	char message_buf[LIM_ERR_MESSAGE]; /* a message a hook composes (names in it) */
 	const char *pw_plain;           /* a password hashed before the transaction */
 	const char *pw_hash;            /*   and its hash (see users' hook) */
 	const char *default_cc;         /* phone country code, "48" */

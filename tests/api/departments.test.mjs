@@ -81,6 +81,26 @@ test('departments_delete_after_moving_users_away', async () => {
 	expectStatus(await admin.del(`/api/departments/${d.body.id}`), 204);
 });
 
+test('departments_delete_refusal_names_the_users', async () => {
+	// The refusal says why: how many users, up to three of them by name
+	// (a user without a name by login; the oldest accounts), and what to do.
+	const d = await admin.post('/api/departments', { name: uniq('Names ') });
+	const add = async (name, login = uniq('u')) =>
+		expectStatus(await admin.post('/api/users', { login, name, password: 'password-123', role: 'agent', department_id: d.body.id }), 201);
+	await add('Zofia Wiśniewska');
+	let r = await admin.del(`/api/departments/${d.body.id}`);
+	expectError(r, 409, 'in_use');
+	assert.equal(r.body.error.message, 'The department has 1 user: Zofia Wiśniewska. Move them to another department first.');
+	await add('Adam Nowak');
+	await add('', 'bez.nazwy');
+	r = await admin.del(`/api/departments/${d.body.id}`);
+	assert.equal(r.body.error.message, 'The department has 3 users: Zofia Wiśniewska, Adam Nowak, bez.nazwy. Move them to another department first.');
+	await add('Celina Kos');
+	await add('Bartek Lis');
+	r = await admin.del(`/api/departments/${d.body.id}`);
+	assert.equal(r.body.error.message, 'The department has 5 users: Zofia Wiśniewska, Adam Nowak, bez.nazwy and 2 more. Move them to another department first.');
+});
+
 test('departments_validate_name', async () => {
 	expectError(await admin.post('/api/departments', {}), 422, 'validation_failed', ['name']);
 	expectError(await admin.post('/api/departments', { name: '' }), 422, 'validation_failed', ['name']);

@@ -174,6 +174,7 @@ test('users_cannot_delete_yourself', async () => {
 	const me = (await admin.get('/api/me')).body;
 	const r = await admin.del(`/api/users/${me.id}`);
 	expectError(r, 403, 'forbidden');
+	assert.equal(r.body.error.message, 'You cannot delete your own account.', 'the real reason, not a generic refusal');
 	expectStatus(await admin.get('/api/me'), 200);
 });
 

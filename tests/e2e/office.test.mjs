@@ -105,7 +105,7 @@ test('office_announcement_for_agents_pops_up_later_hides_it_ack_removes_it_autho
 	await page.getByRole('link', { name: 'Start' }).click();
 	pop = page.getByRole('dialog', { name: title });
 	const acked = page.waitForResponse((r) => r.url().endsWith(`/api/announcements/${a.id}/ack`));
-	await pop.getByRole('button', { name: 'Przeczytałem' }).click();
+	await pop.getByRole('button', { name: 'Przeczytane' }).click();
 	assert.equal((await acked).status(), 200);
 	await pop.waitFor({ state: 'detached' });
 	assert.deepEqual(await pendingIds(agent1), []);

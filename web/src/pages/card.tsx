@@ -103,7 +103,7 @@ function fieldLabel(f: string): string {
 function ActivityLine(p: { a: Activity; onOpen: () => void; onToggle: () => void; pinned?: boolean }) {
   const { a } = p;
   return (
-    <div class={'tl-activity' + (a.status === 'done' ? ' is-done' : '') + (p.pinned ? ' overdue' : '')}>
+    <div class={'tl-activity' + (a.status === 'done' ? ' is-done' : '') + (a.status === 'cancelled' ? ' is-cancelled' : '') + (p.pinned ? ' overdue' : '')}>
       <input
         type="checkbox"
         checked={a.status === 'done'}
@@ -120,6 +120,8 @@ function ActivityLine(p: { a: Activity; onOpen: () => void; onToggle: () => void
         {a.assignee_id ? ' · ' + userName(a.assignee_id) : ''}
       </span>
       {a.status === 'cancelled' && <span class="badge badge-muted">{t('status.cancelled')}</span>}
+      {/* what came of it: a done activity's note (a planned one's is in its form) */}
+      {a.status === 'done' && a.note && <p class="note-body tl-note">{a.note}</p>}
     </div>
   );
 }

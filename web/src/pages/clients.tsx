@@ -251,7 +251,7 @@ function ClientList({ tab, openNew, initialQ }: { tab: Tab; openNew: boolean; in
         </a>
       </div>
       <div class="toolbar">
-        <TextField class="grow" label={t('clients.search')} type="search" value={qLive} onInput={setQLive} placeholder={t('clients.searchHint')} />
+        <TextField class="grow" label={t('clients.search')} type="search" value={qLive} onInput={setQLive} placeholder={t(tab === 'people' ? 'clients.searchHint' : 'companies.searchHint')} />
         {tab === 'people' && (
           <SelectField label={t('field.ckind')} value={prefs.kind} onChange={(v) => updatePrefs({ kind: v })} options={kindOpts()} empty={t('common.all')} />
         )}

@@ -1,6 +1,6 @@
 // home.tsx: the start screen: the reminders panel (overdue in orange until
-// done; today, tomorrow, the day after) with one-click done, and my open
-// inquiries.
+// done; today, tomorrow, the day after) with one-click done (undone from
+// its toast, "Cofnij"), and my open inquiries.
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Page } from '../api';
 import { t, tn, type Key } from '../i18n';
@@ -104,13 +104,37 @@ export function HomePage() {
     load();
   }, []);
 
+  const isIt = (a: Activity) => (x: Activity) => x.type !== 'inquiry' && x.id === a.id;
+  /* without / putBack: the panel without the activity, or with it again
+   * where it was; the counts follow at once, before the server answers. */
+  const without = (a: Activity) =>
+    setRem((cur) => {
+      if (!cur) return cur;
+      const next = { ...cur };
+      for (const g of GROUPS) next[g] = next[g].filter((x) => !isIt(a)(x));
+      return next;
+    });
+  const putBack = (a: Activity, g: keyof Reminders, i: number) =>
+    setRem((cur) => {
+      if (!cur || GROUPS.some((k) => cur[k].some(isIt(a)))) return cur;
+      const list = [...cur[g]];
+      list.splice(Math.min(i, list.length), 0, a);
+      return { ...cur, [g]: list };
+    });
+
   const done = async (a: Activity) => {
-    const r = await toggleDone(a);
-    if (r && rem) {
-      const next = { ...rem };
-      for (const g of GROUPS) next[g] = next[g].filter((x) => !(x.type !== 'inquiry' && x.id === a.id));
-      setRem(next);
-    }
+    const g = GROUPS.find((k) => rem?.[k].some(isIt(a)));
+    if (!g || !rem) return;
+    const i = rem[g].findIndex(isIt(a));
+    without(a);
+    const r = await toggleDone(a, async (d) => {
+      putBack(a, g, i); // "Cofnij": back in its place now
+      const back = await toggleDone({ ...a, ...d });
+      if (!back) return without(a);
+      const fresh = { ...a, version: back.version }; // the next ✓ needs it
+      setRem((cur) => cur && { ...cur, [g]: cur[g].map((x) => (isIt(a)(x) ? fresh : x)) });
+    });
+    if (!r) putBack(a, g, i);
   };
 
   const total = rem ? GROUPS.reduce((n, g) => n + rem[g].length, 0) : 0;

@@ -11,7 +11,7 @@ import { navigate, useLocation } from '../router';
 import { Attachments } from '../office';
 import { me, toast } from '../store';
 import type { Change, Inquiry, Status } from '../types';
-import { Modal } from '../ui/dialogs';
+import { confirmDialog, Modal } from '../ui/dialogs';
 import { noErrors, showError, type FormErrors } from '../ui/errors';
 import { CheckField, FormActions, FormError, SelectField, TextArea, TextField } from '../ui/fields';
 import { Lookup } from '../ui/lookup';
@@ -392,11 +392,13 @@ export function BoardPage() {
       return;
     }
     const before = cols;
-    // optimistic: move the card now, undo if the server says no
+    // optimistic: move the card now (its count and value too), undo if the server says no
+    const v = card.value ?? 0;
     setCols(
       cols.map((c) => {
-        if (c.status.id === card.status_id) return { ...c, count: c.count - 1, cards: c.cards.filter((x) => x.id !== card.id) };
-        if (c.status.id === to.id) return { ...c, count: c.count + 1, cards: [{ ...card, status_id: to.id }, ...c.cards] };
+        if (c.status.id === card.status_id)
+          return { ...c, count: c.count - 1, value: (c.value ?? 0) - v, cards: c.cards.filter((x) => x.id !== card.id) };
+        if (c.status.id === to.id) return { ...c, count: c.count + 1, value: (c.value ?? 0) + v, cards: [{ ...card, status_id: to.id }, ...c.cards] };
         return c;
       }),
     );
@@ -413,14 +415,24 @@ export function BoardPage() {
     }
   };
 
+  /* keyMove: an arrow key is easily pressed once too often: closing an
+   * inquiry (won) asks first; lost asks for its reason anyway. */
+  const keyMove = async (card: Inquiry, to: Status) => {
+    if (to.closed && to.outcome !== 'lost') {
+      const ok = await confirmDialog(t('board.confirmClose', { title: card.title, status: tn(to) }), t('board.close'));
+      if (!ok) return setTimeout(() => document.querySelector<HTMLElement>(`[data-card="${card.id}"]`)?.focus(), 0);
+    }
+    move(card, to);
+  };
+
   const onKey = (e: KeyboardEvent, card: Inquiry, ci: number) => {
     if (!cols) return;
     if (e.key === 'ArrowRight' && ci < cols.length - 1) {
       e.preventDefault();
-      move(card, cols[ci + 1].status);
+      keyMove(card, cols[ci + 1].status);
     } else if (e.key === 'ArrowLeft' && ci > 0) {
       e.preventDefault();
-      move(card, cols[ci - 1].status);
+      keyMove(card, cols[ci - 1].status);
     } else if (e.key === 'Enter') {
       navigate(`/inquiries/${card.id}`);
     }
@@ -441,7 +453,7 @@ export function BoardPage() {
       <p class="hint">{t('board.hint')}</p>
       {!cols && <p class="muted">{t('common.loading')}</p>}
       {cols && (
-        <div class="board">
+        <div class="board" style={{ '--n': cols.length }}>
           {cols.map((c, ci) => (
             <section
               key={c.status.id}

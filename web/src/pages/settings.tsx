@@ -56,7 +56,7 @@ const TABS: TabDef[] = [
     defaults: { role: 'agent', time_zone: 'Europe/Warsaw', locale: 'pl', active: true },
     specs: () => [
       { name: 'login', label: 'field.login', type: 'text', required: true, createOnly: true },
-      { name: 'name', label: 'field.name', type: 'text' },
+      { name: 'name', label: 'field.fullName', type: 'text' },
       { name: 'email', label: 'field.email', type: 'email' },
       {
         name: 'role',
@@ -72,7 +72,7 @@ const TABS: TabDef[] = [
     ],
     cols: [
       { label: 'field.login', render: text('login') },
-      { label: 'field.name', render: text('name') },
+      { label: 'field.fullName', render: text('name') },
       { label: 'field.role', render: (r) => t(('role.' + r.role) as Key) },
       { label: 'field.department', render: (r) => departmentName(r.department_id as number) },
       { label: 'field.active', render: (r) => (r.active ? '✓' : '—') },
@@ -90,7 +90,7 @@ const TABS: TabDef[] = [
     label: 'settings.statuses',
     entity: 'statuses',
     sort: 'position',
-    defaults: { entity: 'inquiries', color: '#1e3a8a', background: '#dbeafe', position: 100 },
+    defaults: { entity: 'inquiries', color: '#1e3a8a', background: '#dbeafe' }, // position: newStatusPosition
     specs: () => [
       { name: 'entity', label: 'field.entity', type: 'select', options: entityOpts(), createOnly: true },
       { name: 'name', label: 'field.name', type: 'text', required: true },
@@ -191,6 +191,22 @@ const TABS: TabDef[] = [
   },
 ];
 
+/* newStatusPosition: where a new inquiry status goes by default: after the
+ * open ones, before the closed ones (won, lost), which end the board;
+ * after the last one when none is closed (or no whole number fits between). */
+export function newStatusPosition(rows: Row[], entity = 'inquiries'): number {
+  const mine = rows.filter((r) => r.entity === entity);
+  const pos = (r: Row) => Number(r.position) || 0;
+  const last = mine.reduce((m, r) => Math.max(m, pos(r)), 0);
+  const closed = mine.filter((r) => r.closed).map(pos);
+  if (!closed.length) return last + 10;
+  const firstClosed = Math.min(...closed);
+  const open = mine.filter((r) => !r.closed && pos(r) < firstClosed).map(pos);
+  const before = open.length ? Math.max(...open) : -1;
+  if (firstClosed - before < 2) return last + 10;
+  return before + Math.max(1, Math.min(10, Math.floor((firstClosed - before) / 2)));
+}
+
 function Table({ def }: { def: TabDef }) {
   const [rows, setRows] = useState<Row[] | null>(null);
   const [edit, setEdit] = useState<Row | 'new' | null>(null);
@@ -224,7 +240,7 @@ function Table({ def }: { def: TabDef }) {
     <div>
       <div class="toolbar">
         <button type="button" class="btn btn-primary" onClick={() => setEdit('new')}>
-          + {t('action.add')}
+          + {t(('settings.new.' + def.key) as Key)}
         </button>
       </div>
       <div class="table-wrap">
@@ -260,12 +276,12 @@ function Table({ def }: { def: TabDef }) {
       </div>
       {!rows && <p class="muted">{t('common.loading')}</p>}
       {edit && (
-        <Modal title={edit === 'new' ? t('action.add') + ': ' + t(def.label) : t('action.edit')} onClose={() => setEdit(null)} wide labelId="settings-edit">
+        <Modal title={t(((edit === 'new' ? 'settings.new.' : 'settings.edit.') + def.key) as Key)} onClose={() => setEdit(null)} wide labelId="settings-edit">
           <RecordForm<Row>
             entity={def.entity}
             specs={def.specs()}
             record={edit === 'new' ? null : edit}
-            defaults={def.defaults}
+            defaults={def.key === 'statuses' ? { ...def.defaults, position: newStatusPosition(rows ?? []) } : def.defaults}
             onCancel={() => setEdit(null)}
             onReload={() => {
               setEdit(null);

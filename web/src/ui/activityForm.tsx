@@ -1,6 +1,7 @@
 // activityForm.tsx: plan or register a task, call, meeting or e-mail, edit
-// one, mark it done or planned again, delete it.  Used by the start screen,
-// the client card, my tasks and the calendar.
+// one, mark it done or planned again, delete it.  Registering what happened
+// defaults to now and has no reminder or priority.  Used by the start
+// screen, the client card, my tasks and the calendar.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { t, tn, type Key } from '../i18n';
@@ -58,6 +59,11 @@ function toDraft(a: Partial<Activity>): Draft {
 
 const nil = (s: string) => (s.trim() === '' ? null : s.trim());
 
+/* nowInput: the current time of day in the user's zone, "HH:MM". */
+function nowInput(): string {
+  return toInputTime(new Date().toISOString());
+}
+
 export function ActivityForm(p: {
   id?: number;
   initial?: Partial<Activity>;
@@ -88,8 +94,15 @@ export function ActivityForm(p: {
   }, [p.id]);
 
   const set = (k: keyof Draft) => (v: string | number | null | boolean) => setD((x) => ({ ...x, [k]: v }));
+  /* Registering what happened: it happened now, unless the user says when
+   * (a time already typed is kept); planning leaves the time to choose. */
+  const setRegister = (done: boolean) =>
+    setD((x) => (done && !x.time ? { ...x, done, date: todayInput(), time: nowInput() } : { ...x, done }));
+  // A past activity (registered, or done) has no reminder and no priority.
+  const past = isNew ? d.done : rec?.status === 'done';
 
   const body = (status?: 'planned' | 'done'): Record<string, unknown> => {
+    const st = status ?? (d.done ? 'done' : 'planned');
     const out: Record<string, unknown> = {
       kind: d.kind,
       action_type_id: d.action_type_id ? +d.action_type_id : null,
@@ -100,14 +113,15 @@ export function ActivityForm(p: {
       place: nil(d.place),
       goal: nil(d.goal),
       note: nil(d.note),
-      remind_before_min: d.remind_before_min === '' ? null : +d.remind_before_min,
+      remind_before_min: d.remind_before_min === '' || st === 'done' ? null : +d.remind_before_min,
       contact_id: d.contact_id,
     };
+    if (st === 'done') delete out.priority; // hidden when past: left as it was
     if (d.kind === 'task') out.percent_done = Math.min(100, Math.max(0, Math.round(+d.percent_done || 0)));
-    const st = status ?? (d.done ? 'done' : 'planned');
     const wasDone = rec?.status === 'done';
     // A done activity's time is locked: send it only while planned (or when reopening).
-    if (!(wasDone && st === 'done')) out.starts_at = d.date ? fromInputs(d.date, d.time || '09:00') : null;
+    const time = d.time || (st === 'done' ? nowInput() : '09:00');
+    if (!(wasDone && st === 'done')) out.starts_at = d.date ? fromInputs(d.date, time) : null;
     if (wasDone && st === 'done') delete out.duration_min;
     if (isNew || status) out.status = st;
     if (isNew && p.initial?.company_id) out.company_id = p.initial.company_id;
@@ -168,10 +182,10 @@ export function ActivityForm(p: {
           <fieldset class="field span-2 segmented">
             <legend>{t('activity.mode')}</legend>
             <label>
-              <input type="radio" name="mode" checked={!d.done} onChange={() => set('done')(false)} /> {t('activity.plan')}
+              <input type="radio" name="mode" checked={!d.done} onChange={() => setRegister(false)} /> {t('activity.plan')}
             </label>
             <label>
-              <input type="radio" name="mode" checked={d.done} onChange={() => set('done')(true)} /> {t('activity.register')}
+              <input type="radio" name="mode" checked={d.done} onChange={() => setRegister(true)} /> {t('activity.register')}
             </label>
           </fieldset>
         )}
@@ -208,25 +222,29 @@ export function ActivityForm(p: {
           error={f.duration_min}
         />
         <SelectField label={t('field.assignee')} value={d.assignee_id} onChange={set('assignee_id')} options={users} error={f.assignee_id} />
-        <SelectField
-          label={t('field.priority')}
-          value={d.priority}
-          onChange={set('priority')}
-          options={(['low', 'normal', 'high'] as const).map((x) => [x, t(('priority.' + x) as Key)])}
-        />
-        <SelectField
-          label={t('field.remind')}
-          value={d.remind_before_min}
-          onChange={set('remind_before_min')}
-          empty={t('remind.none')}
-          options={[
-            ['0', t('remind.0')],
-            ['15', t('remind.15')],
-            ['60', t('remind.60')],
-            ['1440', t('remind.1440')],
-          ]}
-          error={f.remind_before_min}
-        />
+        {!past && (
+          <SelectField
+            label={t('field.priority')}
+            value={d.priority}
+            onChange={set('priority')}
+            options={(['low', 'normal', 'high'] as const).map((x) => [x, t(('priority.' + x) as Key)])}
+          />
+        )}
+        {!past && (
+          <SelectField
+            label={t('field.remind')}
+            value={d.remind_before_min}
+            onChange={set('remind_before_min')}
+            empty={t('remind.none')}
+            options={[
+              ['0', t('remind.0')],
+              ['15', t('remind.15')],
+              ['60', t('remind.60')],
+              ['1440', t('remind.1440')],
+            ]}
+            error={f.remind_before_min}
+          />
+        )}
         {d.kind === 'task' && (
           <TextField
             label={t('field.percent_done')}
@@ -279,14 +297,18 @@ export function ActivityForm(p: {
   );
 }
 
-/* toggleDone: one click: done <-> planned, with the record's version. */
-export async function toggleDone(a: Activity): Promise<Activity | null> {
+/* toggleDone: one click: done <-> planned, with the record's version.
+ * onUndo: the "done" toast offers "Undo", which calls it with the done
+ * record (the caller shows it planned again and toggles it back). */
+export async function toggleDone(a: Activity, onUndo?: (done: Activity) => void): Promise<Activity | null> {
   try {
     const r = await api.patch<Activity>(`/api/activities/${a.id}`, {
       status: a.status === 'done' ? 'planned' : 'done',
       version: a.version,
     });
-    toast(r.status === 'done' ? t('activity.doneToast', { s: a.subject }) : t('activity.reopenedToast'), 'success');
+    if (r.status === 'done')
+      toast(t('activity.doneToast', { s: a.subject }), 'success', onUndo && { label: t('action.undo'), run: () => onUndo(r) });
+    else toast(t('activity.reopenedToast'), 'success');
     return r;
   } catch (e) {
     await showError(e);

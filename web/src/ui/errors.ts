@@ -39,6 +39,24 @@ export function translateFieldMessage(msg: string): string {
   return msg;
 }
 
+/* refusalText: a refusal whose reason the UI knows (the server's English
+ * text), in the user's language; null for any other. */
+export function refusalText(msg: string): string | null {
+  if (msg.startsWith('You cannot delete your own account')) return t('err.ownAccount');
+  if (msg.startsWith('The office must keep at least one active admin')) return t('err.lastAdmin');
+  const m = /^The department has (\d+) users?: (.*?)(?: and (\d+) more)?\. Move them to another department first\.$/s.exec(msg);
+  if (m) {
+    const n = Number(m[1]);
+    return t('err.departmentUsers', {
+      n,
+      users: t(n === 1 ? 'err.departmentUsers.one' : 'err.departmentUsers.many'),
+      names: m[3] ? t('err.departmentUsers.more', { names: m[2], n: m[3] }) : m[2],
+      them: t(n === 1 ? 'err.departmentUsers.thatOne' : 'err.departmentUsers.those'),
+    });
+  }
+  return null;
+}
+
 export interface FormErrors {
   fields: Record<string, string>;
   form: string;
@@ -48,6 +66,8 @@ export const noErrors: FormErrors = { fields: {}, form: '' };
 
 export function errorText(e: unknown): string {
   if (e instanceof ApiError) {
+    const known = refusalText(e.message);
+    if (known) return known;
     if (e.status === 0) return t('err.network');
     if (e.status === 403) return t('err.forbidden');
     if (e.status === 404) return t('err.notFound');
