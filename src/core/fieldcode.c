@@ -120,7 +120,7 @@ static const struct fieldcode TABLE[] = {
 	/* Knowledge base (crm/kb.c) and mass mailings' texts (crm/bulkmail.c). */
 	{"tags", "must be a list of at most <count> tags of 1 to <max> characters, without commas"},
 	{"tag", "must be a tag of 1 to <max> characters"},
-	{"placeholder", "has an unknown placeholder <name> (use {first_name}, {last_name} or {name})"},
+	{"placeholder", "has an unknown placeholder <found> (use {first_name}, {last_name} or {name})"},
 };
 
 #define NCAPS 4
@@ -206,4 +206,27 @@ json_t *fieldcode_table(void)
 	for (size_t i = 0; a && i < sizeof TABLE / sizeof TABLE[0]; i++)
 		json_array_append_new(a, json_pack("{ssss}", "code", TABLE[i].code, "pattern", TABLE[i].pattern));
 	return a;
+}
+
+void fieldcode_add(json_t *target, json_t *fields)
+{
+	json_t *codes = json_object(), *params = json_object();
+	const char *k;
+	json_t *v;
+	json_object_foreach(fields, k, v) {
+		json_t *p = NULL;
+		const char *code = fieldcode_of(json_string_value(v), &p);
+		if (code && codes)
+			json_object_set_new(codes, k, json_string(code));
+		if (p && params)
+			json_object_set_new(params, k, p);
+		else
+			json_decref(p);
+	}
+	if (codes && json_object_size(codes))
+		json_object_set(target, "field_codes", codes);
+	if (params && json_object_size(params))
+		json_object_set(target, "field_params", params);
+	json_decref(codes);
+	json_decref(params);
 }

@@ -14,6 +14,11 @@
  * none. */
 const char *fieldcode_of(const char *message, json_t **params);
 
+/* fieldcode_add: beside target's fields (field -> message), adds
+ * "field_codes" (field -> code) and "field_params" (field -> parameters)
+ * for the messages that have them; none when no message has one. */
+void fieldcode_add(json_t *target, json_t *fields);
+
 /* fieldcode_table: a new array of {code, pattern} of every pattern, for
  * the API reference; a pattern's {name} stands for a parameter, a final
  * '*' for any rest. */

@@ -143,32 +143,6 @@ kt_err http_reply_empty(struct http_req *req, int status)
 	return ERR_OK;
 }
 
-/* add_field_codes: beside "fields" (field -> English message), the stable
- * code of each message a client translates by (core/fieldcode.c) and the
- * parameters of those that have some; a message without a code has none. */
-static void add_field_codes(json_t *err, json_t *fields)
-{
-	json_t *codes = json_object(), *params = json_object();
-	const char *k;
-	json_t *v;
-	json_object_foreach(fields, k, v) {
-		json_t *p = NULL;
-		const char *code = fieldcode_of(json_string_value(v), &p);
-		if (code && codes)
-			json_object_set_new(codes, k, json_string(code));
-		if (p && params)
-			json_object_set_new(params, k, p);
-		else
-			json_decref(p);
-	}
-	if (codes && json_object_size(codes))
-		json_object_set(err, "field_codes", codes);
-	if (params && json_object_size(params))
-		json_object_set(err, "field_params", params);
-	json_decref(codes);
-	json_decref(params);
-}
-
 void http_reply_error(struct http_req *req, kt_err rc)
 {
 	const struct err_info *e = err_info(rc);
@@ -176,7 +150,7 @@ void http_reply_error(struct http_req *req, kt_err rc)
 	json_t *err = json_pack("{ssss}", "code", e->code, "message", msg);
 	if (err && req->err_fields && json_object_size(req->err_fields)) {
 		json_object_set(err, "fields", req->err_fields);
-		add_field_codes(err, req->err_fields);
+		fieldcode_add(err, req->err_fields);
 	}
 	if (err && json_is_object(req->err_extra))
 		json_object_update_missing(err, req->err_extra);
