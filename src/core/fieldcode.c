@@ -164,18 +164,19 @@ static bool match(const char *p, const char *s, struct cap *caps, int *n)
 	}
 }
 
-/* param: a captured number ("20,000" too) as an integer, else the text
- * (a code point such as "0009" too). */
+/* param: a captured number ("20,000" and "-5" too) as an integer, else
+ * the text (a code point such as "0009" too). */
 static json_t *param(const char *s, size_t len)
 {
+	size_t i = len > 1 && s[0] == '-';
 	json_int_t v = 0;
-	bool digits = len > 0 && len < 16 && (s[0] != '0' || len == 1);
-	for (size_t i = 0; i < len && digits; i++)
-		if (s[i] >= '0' && s[i] <= '9')
-			v = v * 10 + (s[i] - '0');
-		else if (s[i] != ',' || i == 0)
+	bool digits = len > i && len - i < 16 && (s[i] != '0' || len - i == 1);
+	for (size_t j = i; j < len && digits; j++)
+		if (s[j] >= '0' && s[j] <= '9')
+			v = v * 10 + (s[j] - '0');
+		else if (s[j] != ',' || j == i)
 			digits = false;
-	return digits ? json_integer(v) : json_stringn(s, len);
+	return digits ? json_integer(i ? -v : v) : json_stringn(s, len);
 }
 
 const char *fieldcode_of(const char *message, json_t **params)
