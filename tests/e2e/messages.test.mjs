@@ -49,6 +49,22 @@ test('messages_history_shows_labels_and_old_and_new_values', async () => {
 	assert.ok(!texts.some((s) => /custom/.test(s)), texts.join(' | '));
 });
 
+test('messages_inquiry_history_shows_statuses_users_money_and_dates', async () => {
+	const r = await api.post('/api/inquiries', { title: 'Wycieczka historyczna', value: 150000 });
+	assert.equal(r.status, 201, r.text);
+	const p = await api.patch(`/api/inquiries/${r.body.id}`, {
+		value: 250050, status_id: 2, planned_close_date: '2026-12-24', handler_id: agentId, version: r.body.version,
+	});
+	assert.equal(p.status, 200, p.text);
+	await page.goto(`${srv.url}/inquiries/${r.body.id}`);
+	await page.locator('.change-lines li', { hasText: 'Wartość:' }).waitFor();
+	const texts = (await page.locator('.change-lines li').allTextContents()).map((s) => s.replace(/\s+/g, ' ').trim());
+	for (const want of ['Wartość: 1500,00 zł → 2500,50 zł', 'Status: Nowe → W trakcie', 'Planowane zamknięcie: — → 24 gru 2026', 'Prowadzący: Administrator → ']) {
+		assert.ok(texts.some((s) => s.startsWith(want)), `${want} in ${texts.join(' | ')}`);
+	}
+	assert.ok(!texts.some((s) => /_id|status_id|\b\d{4}-\d{2}-\d{2}\b/.test(s)), texts.join(' | '));
+});
+
 async function userTimeZone(expected) {
 	await page.goto(`${srv.url}/settings/users`);
 	const row = page.locator('table.list tbody tr', { hasText: 'agent1' });

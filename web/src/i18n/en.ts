@@ -127,7 +127,7 @@ export const en: Record<keyof typeof pl, string> = {
   'err.audience_departments': 'Choose departments from the list',
   'err.missing_department': 'The department does not exist',
   'err.audience_everyone': 'An announcement for everyone cannot also name roles or departments',
-  'err.no_audience': 'Choose who the announcement is for',
+  'err.no_audience': 'Choose the audience: everyone, or at least one role or department.',
   'err.custom_fields_max': 'This kind of record already has {max} custom fields, the most it can have',
   'err.field_name': 'The name must start with a lower-case letter and hold only a-z, 0-9 and _',
   'err.options_required': 'A select field needs a list of options',
@@ -145,7 +145,7 @@ export const en: Record<keyof typeof pl, string> = {
   'err.step_kind': 'A step\'s kind is a task, call, meeting or e-mail',
   'err.step_day_offset': 'A step\'s day must be from 0 to {max}',
   'err.step_duration': 'A step\'s duration must be from 0 to {max} minutes',
-  'err.tags': 'At most {count} tags of 1 to {max} characters, without commas',
+  'err.tags': 'Up to {count} tags of 1 to {max} characters each, no commas inside a tag',
   'err.tag': 'A tag has 1 to {max} characters',
   'err.placeholder': 'Unknown placeholder {found} (use {first_name}, {last_name} or {name})',
   // End of field errors.

@@ -125,7 +125,7 @@ export const pl = {
   'err.audience_departments': 'Wybierz oddziały z listy',
   'err.missing_department': 'Wskazany oddział nie istnieje',
   'err.audience_everyone': 'Ogłoszenie dla wszystkich nie może mieć jednocześnie wybranych ról ani oddziałów',
-  'err.no_audience': 'Wybierz adresatów ogłoszenia',
+  'err.no_audience': 'Wybierz adresatów: wszyscy albo co najmniej jedna rola lub oddział.',
   'err.custom_fields_max': 'Ten rodzaj rekordu ma już {max} pól własnych, najwięcej ile można',
   'err.field_name': 'Nazwa musi się zaczynać małą literą i zawierać tylko a-z, 0-9 i _',
   'err.options_required': 'Pole wyboru potrzebuje listy opcji',
@@ -143,7 +143,7 @@ export const pl = {
   'err.step_kind': 'Rodzaj kroku to zadanie, telefon, spotkanie albo e-mail',
   'err.step_day_offset': 'Dzień kroku musi być od 0 do {max}',
   'err.step_duration': 'Czas trwania kroku musi być od 0 do {max} minut',
-  'err.tags': 'Najwyżej {count} tagów, każdy od 1 do {max} znaków, bez przecinków',
+  'err.tags': 'Do {count} tagów, każdy od 1 do {max} znaków, bez przecinków wewnątrz tagu',
   'err.tag': 'Tag ma od 1 do {max} znaków',
   'err.placeholder': 'Nieznane pole do wstawienia {found} (użyj {first_name}, {last_name} lub {name})',
   // End of field errors.

@@ -48,7 +48,7 @@ export function changeValue(f: string, v: unknown): string {
   if (f === 'status_id') return tn(statusOf(v as number)) || '#' + v;
   if (f === 'close_reason_id') return reasonName(v as number) || '#' + v;
   if (f === 'phone') return fmtPhone(String(v));
-  if (MONEY.has(f) && typeof v === 'number') return fmtMoney(v) + ' PLN';
+  if (MONEY.has(f) && typeof v === 'number') return fmtMoney(v);
   const enumKey = { kind: 'ckind.', visibility: 'vis.', outcome: 'outcome.' }[f];
   if (enumKey && isKey(enumKey + v)) return t((enumKey + v) as Key);
   if (typeof v === 'number') return f.endsWith('_id') ? '#' + v : fmtNumber(v);
