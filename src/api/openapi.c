@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "core/fieldcode.h"
 #include "core/limits.h"
 #include "crm/entities.h"
 
@@ -164,6 +165,10 @@ kt_err api_openapi_get(struct http_req *req)
 	json_object_set_new(schemas, "Error", json_pack("{s:s, s:{s:{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}}}}}",
 		"type", "object", "properties", "error", "type", "object", "properties",
 		"code", "type", "string", "message", "type", "string", "fields", "type", "object"));
+	json_t *props = json_object_get(json_object_get(json_object_get(json_object_get(schemas, "Error"), "properties"),
+							"error"), "properties");
+	json_object_set_new(props, "field_codes", json_pack("{ss}", "type", "object"));
+	json_object_set_new(props, "field_params", json_pack("{ss}", "type", "object"));
 	json_t *doc = json_pack("{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:o, s:{s:{s:s, s:s, s:s}, s:{s:s, s:s}}},"
 				" s:[{s:[]}, {s:[]}]}",
 		"openapi", "3.0.3",
@@ -178,5 +183,7 @@ kt_err api_openapi_get(struct http_req *req)
 		"security", "cookie", "bearer");
 	if (!doc)
 		return ERR_NOMEM;
+	/* What error.field_codes may hold, for clients' translations. */
+	json_object_set_new(doc, "x-field-codes", fieldcode_table());
 	return http_reply_json(req, 200, doc);
 }

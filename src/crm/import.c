@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/csv.h"
+#include "core/fieldcode.h"
 #include "core/fold.h"
 #include "core/isotime.h"
 #include "core/limits.h"
@@ -705,8 +706,12 @@ static kt_err one_row(struct run *r, const struct csv *c, long line)
 	}
 	if (!rc && errs) {
 		r->failed++;
-		if (r->nerr++ < LIM_IMPORT_REPORT)
-			json_array_append_new(r->errors, json_pack("{s:i, s:O}", "line", (int)line, "fields", errs));
+		if (r->nerr++ < LIM_IMPORT_REPORT) {
+			json_t *item = json_pack("{s:i, s:O}", "line", (int)line, "fields", errs);
+			if (item)
+				fieldcode_add(item, errs); /* translated like a form's errors */
+			json_array_append_new(r->errors, item);
+		}
 	} else if (!rc) {
 		r->ok++;
 		lines = json_array();

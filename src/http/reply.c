@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fieldcode.h"
 #include "core/jsonw.h"
 #include "core/log.h"
 #include "core/app.h"
@@ -147,8 +148,10 @@ void http_reply_error(struct http_req *req, kt_err rc)
 	const struct err_info *e = err_info(rc);
 	const char *msg = req->err_message ? req->err_message : e->message;
 	json_t *err = json_pack("{ssss}", "code", e->code, "message", msg);
-	if (err && req->err_fields && json_object_size(req->err_fields))
+	if (err && req->err_fields && json_object_size(req->err_fields)) {
 		json_object_set(err, "fields", req->err_fields);
+		fieldcode_add(err, req->err_fields);
+	}
 	if (err && json_is_object(req->err_extra))
 		json_object_update_missing(err, req->err_extra);
 	if (e->http_status >= 500)

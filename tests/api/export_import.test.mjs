@@ -394,7 +394,7 @@ test('import_writes_every_valid_row_and_reports_the_same', async () => {
 	assert.equal(rep.dry_run, false);
 	for (const k of ['rows_total', 'rows_ok', 'rows_failed', 'errors', 'duplicates']) assert.deepEqual(rep[k], dry[k], k);
 	assert.equal(rep.rows_written, 2);
-	assert.deepEqual(rep.errors, [{ line: 4, fields: { last_name: 'is required' } }]);
+	assert.deepEqual(rep.errors, [{ line: 4, fields: { last_name: 'is required' }, field_codes: { last_name: 'required' } }]);
 	const got = await pageAll(agent1, '/api/contacts?limit=500&q=zapisan');
 	assert.equal(got.length, 2);
 	const adam = got.find((c) => c.first_name === 'Adam');

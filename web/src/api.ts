@@ -7,6 +7,8 @@ export interface ApiErrorBody {
   code: string;
   message: string;
   fields?: Record<string, string>;
+  field_codes?: Record<string, string>; // field -> code of its message (i18n err.<code>)
+  field_params?: Record<string, Record<string, unknown>>; // field -> the message's parameters
   candidates?: unknown[]; // 409 possible_duplicate: the likely duplicates
 }
 

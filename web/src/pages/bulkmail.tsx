@@ -13,9 +13,9 @@ import { BulkProgress, useLiveBulk, type Bulk } from './bulkStatus';
 
 const PLACEHOLDERS = ['first_name', 'last_name', 'name'] as const;
 
-function fieldMessage(msg: string): string {
+function fieldMessage(msg: string, code?: string, params?: Record<string, unknown>): string {
   const m = /^has an unknown placeholder (\S+)/.exec(msg);
-  return m ? t('bulk.errPlaceholder', { ph: m[1] }) : translateFieldMessage(msg);
+  return m ? t('bulk.errPlaceholder', { ph: m[1] }) : translateFieldMessage(msg, code, params);
 }
 
 export function BulkMailDialog(p: { ids: number[]; filter: Query; onClose: () => void }) {
@@ -56,7 +56,7 @@ export function BulkMailDialog(p: { ids: number[]; filter: Query; onClose: () =>
     } catch (err) {
       if (err instanceof ApiError && Object.keys(err.fields).length) {
         const f: Record<string, string> = {};
-        for (const [k, v] of Object.entries(err.fields)) f[k.startsWith('filter') ? 'filter' : k] = fieldMessage(v);
+        for (const [k, v] of Object.entries(err.fields)) f[k.startsWith('filter') ? 'filter' : k] = fieldMessage(v, err.body.field_codes?.[k], err.body.field_params?.[k]);
         setErrors(f);
         const other = Object.keys(f).filter((k) => k !== 'subject' && k !== 'body');
         setFormError(other.length ? other.map((k) => (k === 'filter' && /matches no clients/.test(err.fields[k] ?? '') ? t('bulk.noneMatch') : f[k])).join(' ') : '');

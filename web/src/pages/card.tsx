@@ -17,6 +17,7 @@ import { noErrors, showError, type FormErrors } from '../ui/errors';
 import { FormActions, FormError, SelectField, TextArea } from '../ui/fields';
 import { RecordForm, selectOptions } from '../ui/recordForm';
 import { KindBadge, StatusBadge } from './home';
+import { changeLines, type HistoryEntity } from './changes';
 import { NewInquiry } from './inquiries';
 import { companySpecs, contactSpecs } from './specs';
 import { LoadMore } from '../ui/loadMore';
@@ -70,9 +71,11 @@ const CHANGE_KEYS: Record<string, Key> = {
   merge: 'change.merge',
 };
 
-export function ChangeText({ c }: { c: Change }) {
+/* ChangeText: one entry of a record's history; an update lists each
+ * changed field by its label, old -> new (changes.ts). */
+export function ChangeText({ c, entity = 'contacts' }: { c: Change; entity?: HistoryEntity }) {
   const action = CHANGE_KEYS[c.action] ? t(CHANGE_KEYS[c.action]) : c.action;
-  const fields = Object.keys(c.changes || {}).filter((k) => !['comment', 'note', 'close_reason', 'close_reason_id'].includes(k));
+  const lines = c.action === 'update' ? changeLines(entity, c.changes, ['comment', 'note', 'close_reason', 'close_reason_id']) : [];
   return (
     <>
       <strong>{action}</strong>
@@ -84,20 +87,17 @@ export function ChangeText({ c }: { c: Change }) {
           {c.changes.note ? <span class="note-body"> — {String(c.changes.note)}</span> : null}
         </p>
       )}
-      {c.action === 'update' && fields.length > 0 && (
-        <span class="muted">
-          {': '}
-          {fields.map((f) => fieldLabel(f)).join(', ')}
-        </span>
+      {lines.length > 0 && (
+        <ul class="change-lines">
+          {lines.map((l) => (
+            <li key={l.field}>
+              <span class="change-field">{l.label}:</span> {l.from} → {l.to}
+            </li>
+          ))}
+        </ul>
       )}
     </>
   );
-}
-
-function fieldLabel(f: string): string {
-  const k = ('field.' + f.replace(/_id$/, '')) as Key;
-  const v = t(k);
-  return v === k ? f : v;
 }
 
 function ActivityLine(p: { a: Activity; onOpen: () => void; onToggle: () => void; pinned?: boolean }) {
@@ -219,7 +219,7 @@ function Timeline(p: { base: 'contacts' | 'companies'; id: number; linkKey: 'con
                   <p class="note-body">{(it.record as Note).body}</p>
                 </>
               )}
-              {it.type === 'change' && <ChangeText c={it.record as Change} />}
+              {it.type === 'change' && <ChangeText c={it.record as Change} entity={p.base} />}
               {it.type === 'inquiry' && (
                 <span class="tl-activity">
                   <span class="kind-badge kind-inquiry">{t('home.inquiry')}</span>

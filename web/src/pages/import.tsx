@@ -30,7 +30,7 @@ interface Report {
   rows_failed: number;
   rows_written: number;
   rows_skipped: number;
-  errors: { line: number; fields: Record<string, string> }[];
+  errors: { line: number; fields: Record<string, string>; field_codes?: Record<string, string>; field_params?: Record<string, Record<string, unknown>> }[];
   errors_total: number;
   duplicates: { line: number; candidates: DupRecord[]; lines: number[] }[];
   duplicates_total: number;
@@ -261,7 +261,7 @@ export function ImportDialog(p: { entity: DupEntity; onClose: () => void; onImpo
                   <li key={e.line}>
                     <strong>{t('imp.line', { line: e.line })}</strong>{' '}
                     {Object.entries(e.fields)
-                      .map(([f, m]) => `${fieldLabel(p.entity, f)}: ${translateFieldMessage(m)}`)
+                      .map(([f, m]) => `${fieldLabel(p.entity, f)}: ${translateFieldMessage(m, e.field_codes?.[f], e.field_params?.[f])}`)
                       .join('; ')}
                   </li>
                 ))}

@@ -689,7 +689,7 @@ export function InquiryPage({ id }: { id: number }) {
                   {fmtDateTime(h.at)}
                 </time>
                 <div class="tl-body">
-                  <ChangeText c={h} />
+                  <ChangeText c={h} entity="inquiries" />
                 </div>
               </li>
             ))}

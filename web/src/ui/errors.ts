@@ -1,42 +1,31 @@
 // errors.ts: API errors shown where they belong: field messages at their
-// fields (translated when the server's text is a known one), a stale
+// fields (translated by the server's code for each message), a stale
 // version as "someone changed this record - reload?", the rest as a toast.
 import { ApiError } from '../api';
-import { t, type Key } from '../i18n';
+import { getLocale, isKey, t } from '../i18n';
 import { toast } from '../store';
 import { confirmDialog } from './dialogs';
 
-const KNOWN: [string, Key][] = [
-  ['is required', 'err.required'],
-  ['must not be empty', 'err.required'],
-  ['is not a valid e-mail address', 'err.email'],
-  ['is not a valid phone number', 'err.phone'],
-  ['is not a valid NIP', 'err.nip'],
-  ['is not a valid REGON', 'err.regon'],
-  ['is not a valid PESEL', 'err.pesel'],
-  ['does not match the birth date in the PESEL', 'err.peselBirth'],
-  ['must be a date', 'err.date'],
-  ['must be an ISO 8601 time', 'err.time'],
-  ['must be at most', 'err.tooLong'],
-  ['is too short: it needs at least 10 characters', 'err.password'],
-  ['is too long: at most 256 bytes', 'err.passwordLong'],
-  ['must not be the same as the login', 'err.passwordLogin'],
-  ['is too common', 'err.passwordCommon'],
-  ['is not your current password', 'err.currentPassword'],
-  ['must be a colour', 'err.color'],
-  ['refers to a record that does not exist', 'err.missingRef'],
-  ["a done activity's time cannot be changed", 'err.doneLocked'],
-  ['say why the inquiry was lost', 'err.lostReason'],
-  ['agents can assign activities only within their own department', 'err.assignDept'],
-  ['must be between', 'err.range'],
-  ['must be an integer', 'err.integer'],
-  ['must be a number', 'err.number'],
-  ['must be one of', 'err.oneOf'],
-];
+type Params = Record<string, unknown>;
 
-export function translateFieldMessage(msg: string): string {
-  for (const [prefix, key] of KNOWN) if (msg.startsWith(prefix)) return t(key);
-  return msg;
+/* translateFieldMessage: one field error in the user's language: by the
+ * server's code (error.field_codes, catalogue keys err.<code>) with its
+ * parameters (error.field_params), else the server's own message. */
+export function translateFieldMessage(msg: string, code?: string, params?: Params): string {
+  const key = 'err.' + code;
+  if (!code || !isKey(key)) return msg;
+  const p: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params ?? {}))
+    p[k] = typeof v === 'number' ? v.toLocaleString(getLocale() === 'en' ? 'en-GB' : 'pl-PL') : String(v);
+  return t(key, p);
+}
+
+/* fieldMessages: every field error of an API error, translated. */
+export function fieldMessages(e: ApiError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [k, v] of Object.entries(e.fields))
+    fields[k] = translateFieldMessage(v, e.body.field_codes?.[k], e.body.field_params?.[k]);
+  return fields;
 }
 
 /* refusalText: a refusal whose reason the UI knows (the server's English
@@ -92,9 +81,7 @@ export async function showError(
     return;
   }
   if (e instanceof ApiError && opts.setErrors && Object.keys(e.fields).length) {
-    const fields: Record<string, string> = {};
-    for (const [k, v] of Object.entries(e.fields)) fields[k] = translateFieldMessage(v);
-    opts.setErrors({ fields, form: errorText(e) });
+    opts.setErrors({ fields: fieldMessages(e), form: errorText(e) });
     return;
   }
   if (opts.setErrors) {
