@@ -613,4 +613,15 @@ export const pl = {
   'sent.bodyHint': 'W miejsce pól {first_name}, {last_name} i {name} każdy odbiorca dostaje swoje imię i nazwisko.',
   'sent.openPage': 'Pokaż w wysłanych',
   'bulk.noRecipients': 'Brak odbiorców o tym stanie.',
+  // main menu groups; team calendar (ux-cal18)
+  'nav.menu': 'Menu',
+  'nav.sales': 'Sprzedaż',
+  'nav.office': 'Biuro',
+  'nav.board': 'Tablica zapytań',
+  'calendar.legend': 'Czyje wydarzenia',
+  'calendar.moveOther': '„{subject}” to wydarzenie osoby {name}. Przenieść je na {when}?',
+  'calendar.resizeOther': '„{subject}” to wydarzenie osoby {name}. Zmienić czas trwania na {min} min?',
+  'calendar.move': 'Przenieś',
+  'calendar.moved': 'Przeniesiono „{subject}” ({name}).',
+  'calendar.movedBack': 'Przywrócono poprzedni termin „{subject}”.',
 };
