@@ -1,8 +1,9 @@
 // teamcal.test.mjs: the team calendar in real Chromium, as the Kraków
 // manager: a department's view gives each person a colour and initials on
 // their events, with a legend of whose is whose; dragging a colleague's event
-// asks first (Anuluj leaves it), and after the move a toast offers Cofnij,
-// which puts it back; dragging one's own event just moves it.
+// or lengthening it asks first (Anuluj leaves it), and after the change a
+// toast offers Cofnij, which puts it back; dragging one's own event just
+// moves it.
 import { after, before } from 'node:test';
 import { assert, expectStatus, startServer, test, USERS } from '../api/lib/harness.mjs';
 import { atOrAfter, iso, localParts } from '../api/lib/tz.mjs';
@@ -143,7 +144,7 @@ test('calendar_moving_a_colleagues_event_asks_first_and_cofnij_moves_it_back', a
 	await toast.getByRole('button', { name: 'Cofnij' }).click();
 	assert.equal((await back).status(), 200);
 	assert.equal(await startsAt(ev.anna), was, 'Cofnij puts it back');
-	await page.locator('.toast', { hasText: 'Przywrócono poprzedni termin „Wizyta Anny”' }).waitFor();
+	await page.locator('.toast', { hasText: 'Cofnięto zmianę „Wizyta Anny”' }).waitFor();
 	await page.waitForFunction(
 		([id, day]) => {
 			const el = document.querySelector(`.fc-timegrid-event[data-activity="${id}"]`);
@@ -155,6 +156,34 @@ test('calendar_moving_a_colleagues_event_asks_first_and_cofnij_moves_it_back', a
 		},
 		[ev.anna.id, WED],
 	);
+});
+
+test('calendar_lengthening_a_colleagues_event_asks_first_and_cofnij_restores_it', async () => {
+	await showKrakow();
+	const a = block(ev.adam);
+	await a.scrollIntoViewIfNeeded();
+	await a.hover();
+	const handle = await a.locator('.fc-event-resizer-end').boundingBox();
+	const slot = await page.locator('td.fc-timegrid-slot-lane').first().boundingBox();
+	const x = handle.x + handle.width / 2;
+	const y = handle.y + handle.height / 2;
+	await page.mouse.move(x, y);
+	await page.mouse.down();
+	await page.mouse.move(x, y + 5, { steps: 3 });
+	await page.mouse.move(x, y + slot.height + 2, { steps: 10 });
+	await page.mouse.up();
+	const dlg = page.getByRole('dialog', { name: 'Potwierdź' });
+	await dlg.waitFor();
+	assert.match(await dlg.innerText(), /Wizyta Adama.*Adam Kowalski.*90 min/s);
+	await dlg.getByRole('button', { name: 'Zmień' }).click();
+	const toast = page.locator('.toast', { hasText: 'Zmieniono czas trwania „Wizyta Adama” (Adam Kowalski)' });
+	await toast.waitFor();
+	const duration = async () => expectStatus(await admin.get(`/api/activities/${ev.adam.id}`), 200).duration_min;
+	assert.equal(await duration(), 90);
+	const back = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().endsWith(`/api/activities/${ev.adam.id}`));
+	await toast.getByRole('button', { name: 'Cofnij' }).click();
+	assert.equal((await back).status(), 200);
+	assert.equal(await duration(), 60);
 });
 
 test('calendar_moving_my_own_event_does_not_ask', async () => {

@@ -625,5 +625,7 @@ export const en: Record<keyof typeof pl, string> = {
   'calendar.resizeOther': '“{subject}” is assigned to {name}. Change its length to {min} min?',
   'calendar.move': 'Move',
   'calendar.moved': 'Moved “{subject}” ({name}).',
-  'calendar.movedBack': 'Moved “{subject}” back.',
+  'calendar.resize': 'Change',
+  'calendar.resized': 'Changed the length of “{subject}” ({name}).',
+  'calendar.movedBack': 'Undone: “{subject}”.',
 };

@@ -623,5 +623,7 @@ export const pl = {
   'calendar.resizeOther': 'Wydarzenie „{subject}” jest przypisane do: {name}. Zmienić czas trwania na {min} min?',
   'calendar.move': 'Przenieś',
   'calendar.moved': 'Przeniesiono „{subject}” ({name}).',
-  'calendar.movedBack': 'Przywrócono poprzedni termin „{subject}”.',
+  'calendar.resize': 'Zmień',
+  'calendar.resized': 'Zmieniono czas trwania „{subject}” ({name}).',
+  'calendar.movedBack': 'Cofnięto zmianę „{subject}”.',
 };

@@ -51,7 +51,7 @@ export interface Person {
   color: string;
 }
 
-/* initials: "Anna Kowalska" -> "AK", "agent7" -> "A7"; long: "AnK" (to tell two AKs apart). */
+/* initials: "Anna Kowalska" -> "AK", "agent7" -> "A7", "manager" -> "MA"; long: "AnK" (to tell two AKs apart). */
 export function initials(name: string, long = false): string {
   const words = name.split(/[\s._-]+/).filter((w) => /\p{L}/u.test(w));
   if (words.length === 0) return name.slice(0, 2).toLocaleUpperCase();
@@ -59,7 +59,7 @@ export function initials(name: string, long = false): string {
   const last = words[words.length - 1];
   if (words.length > 1) return (long ? first[0].toLocaleUpperCase() + first.slice(1, 2) : first[0].toLocaleUpperCase()) + last[0].toLocaleUpperCase();
   const digits = /\d+$/.exec(first)?.[0];
-  return first[0].toLocaleUpperCase() + (digits ?? (long ? first.slice(1, 3) : first.slice(1, 2)));
+  return (first[0] + (digits ?? (long ? first.slice(1, 3) : first.slice(1, 2)))).toLocaleUpperCase();
 }
 
 /* people: the department's members (by id, so each keeps its colour) and
@@ -122,15 +122,19 @@ export function CalendarPage() {
   };
 
   /* reschedule: a drag or resize; someone else's event asks first and can be undone. */
-  const reschedule = async (a: Activity, body: Record<string, unknown>, old: Record<string, unknown>, question: string, revert: () => void) => {
+  const reschedule = async (a: Activity, body: Record<string, unknown>, old: Record<string, unknown>, revert: () => void) => {
     const theirs = a.assignee_id != null && a.assignee_id !== me().id;
-    if (theirs && !(await confirmDialog(question, t('calendar.move')))) {
+    const vars = { subject: a.subject, name: userName(a.assignee_id) };
+    const moving = 'starts_at' in body;
+    const question = moving
+      ? t('calendar.moveOther', { ...vars, when: fmtDateTime(body.starts_at as string) })
+      : t('calendar.resizeOther', { ...vars, min: body.duration_min as number });
+    if (theirs && !(await confirmDialog(question, t(moving ? 'calendar.move' : 'calendar.resize')))) {
       revert();
       return;
     }
     if (!(await patch(a, body, revert)) || !theirs) return;
-    const vars = { subject: a.subject, name: userName(a.assignee_id) };
-    toast(t('calendar.moved', vars), 'success', {
+    toast(t(moving ? 'calendar.moved' : 'calendar.resized', vars), 'success', {
       label: t('action.undo'),
       run: async () => {
         const now = (cal.current?.getEventById(String(a.id))?.extendedProps.a as Activity | undefined) ?? a;
@@ -216,15 +220,12 @@ export function CalendarPage() {
       },
       eventDrop: (info) => {
         const a = info.event.extendedProps.a as Activity;
-        const to = isoZ(Date.parse(info.event.startStr));
-        const question = t('calendar.moveOther', { subject: a.subject, name: userName(a.assignee_id), when: fmtDateTime(to) });
-        reschedule(a, { starts_at: to }, { starts_at: isoZ(Date.parse(info.oldEvent.startStr)) }, question, info.revert);
+        reschedule(a, { starts_at: isoZ(Date.parse(info.event.startStr)) }, { starts_at: isoZ(Date.parse(info.oldEvent.startStr)) }, info.revert);
       },
       eventResize: (info) => {
         const a = info.event.extendedProps.a as Activity;
         const mins = Math.round((Date.parse(info.event.endStr) - Date.parse(info.event.startStr)) / 60000);
-        const question = t('calendar.resizeOther', { subject: a.subject, name: userName(a.assignee_id), min: mins });
-        reschedule(a, { duration_min: mins }, { duration_min: a.duration_min }, question, info.revert);
+        reschedule(a, { duration_min: mins }, { duration_min: a.duration_min }, info.revert);
       },
       eventDidMount: (info) => {
         // The block drawn while a slot is selected (selectMirror) is no activity.
