@@ -125,7 +125,15 @@ export function MainNav({ path }: { path: string }) {
 
   const link = (l: NavLink) => (
     <li key={l.href}>
-      <a href={l.href} aria-current={l.href === here ? 'page' : undefined}>
+      <a
+        href={l.href}
+        aria-current={l.href === here ? 'page' : undefined}
+        onClick={() => {
+          // the current page's own link does not change the path: close here
+          setOpen(null);
+          setPanel(false);
+        }}
+      >
         {t(l.key)}
       </a>
     </li>
