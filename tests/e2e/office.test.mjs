@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
 import { assert, expectStatus, startServer, test, USERS } from '../api/lib/harness.mjs';
-import { launch, login } from './lib/browser.mjs';
+import { launch, login, menu } from './lib/browser.mjs';
 
 let srv, dataDir, admin, agent1, b, page;
 const state = {};
@@ -60,7 +60,7 @@ const PL_DATETIME = /\d{1,2} [a-ząćęłńóśźż]{3,4} \d{4}, \d{2}:\d{2}/;
 test('office_announcement_for_agents_pops_up_later_hides_it_ack_removes_it_author_sees_receipt', async () => {
 	const title = 'Zebranie w piątek o 9:00';
 	await loginAs('manager');
-	await page.getByRole('navigation', { name: 'Menu główne' }).getByRole('link', { name: 'Ogłoszenia' }).click();
+	await menu(page, 'Biuro', 'Ogłoszenia');
 	await page.getByRole('heading', { name: 'Ogłoszenia', level: 1 }).waitFor();
 	await page.getByRole('button', { name: /Nowe ogłoszenie/ }).click();
 	const dlg = page.getByRole('dialog', { name: 'Nowe ogłoszenie' });
@@ -146,7 +146,7 @@ test('office_kb_article_found_by_a_prefix_without_diacritics_markdown_rendered_h
 		201,
 	);
 	expectStatus(await admin.post('/api/kb_articles', { title: 'Rezerwacja hotelu w Gdańsku', body: 'Sprawdź dostępność pokoi.' }), 201);
-	await page.getByRole('navigation', { name: 'Menu główne' }).getByRole('link', { name: 'Baza wiedzy' }).click();
+	await menu(page, 'Biuro', 'Baza wiedzy');
 	await page.getByRole('heading', { name: 'Baza wiedzy', level: 1 }).waitFor();
 	await page.locator('.kb-item', { hasText: 'Rezerwacja hotelu' }).waitFor();
 	// As you type, debounced: "lodz" finds "Łódź", the hotel drops out.

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { after, before } from 'node:test';
 import { assert, expectStatus, startServer, test, uniq, USERS } from '../api/lib/harness.mjs';
 import { startSmtpSink } from '../api/lib/smtp.mjs';
-import { launch, login } from './lib/browser.mjs';
+import { launch, login, menu } from './lib/browser.mjs';
 
 const REFUSED = 'nie.istnieje@example.pl';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -99,7 +99,7 @@ test('sent_page_lists_my_bulk_email_with_counts_and_its_page_shows_each_recipien
 	await until(agent1, sent.id, (x) => x.counts.sent === 1 && x.recipients.some((r) => r.contact_id === refused.id && r.attempts >= 1));
 
 	await loginAs('agent1');
-	await page.getByRole('navigation', { name: 'Menu główne' }).getByRole('link', { name: 'Wysłane e-maile' }).click();
+	await menu(page, 'Biuro', 'Wysłane e-maile');
 	await page.getByRole('heading', { name: 'Wysłane e-maile', level: 1 }).waitFor();
 	const item = page.locator('.sent-item', { hasText: subject });
 	await item.waitFor();
@@ -162,7 +162,7 @@ test('sent_page_shows_an_admin_everyones_with_the_sender_paged', async () => {
 	const nobody = await contact(admin, { last_name: 'Bezadresowy' });
 	for (let i = 1; i <= 20; i++) await bulk(admin, { subject: `Okólnik ${i}`, body: 'B', contact_ids: [nobody.id] });
 	await loginAs('admin');
-	await page.getByRole('navigation', { name: 'Menu główne' }).getByRole('link', { name: 'Wysłane e-maile' }).click();
+	await menu(page, 'Biuro', 'Wysłane e-maile');
 	await page.getByText('wysłane przez wszystkich użytkowników').waitFor();
 	const items = page.locator('.sent-item');
 	await page.locator('.sent-item', { hasText: 'Okólnik 20' }).waitFor();

@@ -11,7 +11,7 @@
 // One server and one browser for the whole file.
 import { after, before } from 'node:test';
 import { assert, expectStatus, startServer, test, USERS } from '../api/lib/harness.mjs';
-import { launch, login } from './lib/browser.mjs';
+import { launch, login, menu } from './lib/browser.mjs';
 
 let srv, admin, manager, agent1, b, page;
 
@@ -54,7 +54,6 @@ async function logout() {
 	await page.getByLabel('Hasło').waitFor();
 }
 
-const nav = () => page.getByRole('navigation', { name: 'Menu główne' });
 const tabs = () => page.getByRole('tablist', { name: 'Rodzaj rekordów' });
 const rows = () => page.locator('.trash-item');
 
@@ -73,7 +72,7 @@ test('trash_shows_deleted_records_searches_and_restores_them', async () => {
 	for (const p of [`/api/contacts/${zofia.id}`, `/api/kb_articles/${art.id}`, `/api/announcements/${ann.id}`]) expectStatus(await manager.del(p), 204);
 
 	await loginAs('manager');
-	await nav().getByRole('link', { name: 'Kosz' }).click();
+	await menu(page, 'Biuro', 'Kosz');
 	await page.getByRole('heading', { name: 'Kosz', level: 1 }).waitFor();
 	assert.deepEqual(await tabs().getByRole('tab').allInnerTexts(), ['Klienci', 'Firmy', 'Zapytania', 'Czynności', 'Ogłoszenia', 'Baza wiedzy']);
 	assert.equal(await tabs().getByRole('tab', { selected: true }).innerText(), 'Klienci');
@@ -162,7 +161,7 @@ test('announcement_edited_in_its_form_and_a_stale_edit_asks_to_reload', async ()
 		201,
 	);
 	await loginAs('manager');
-	await nav().getByRole('link', { name: 'Ogłoszenia' }).click();
+	await menu(page, 'Biuro', 'Ogłoszenia');
 	const item = page.locator('.ann', { hasText: 'Szkolenie z wiz' });
 	await item.getByRole('button', { name: 'Edytuj' }).click();
 	let dlg = page.getByRole('dialog', { name: 'Edytuj ogłoszenie' });

@@ -7,7 +7,7 @@
 import { after, before } from 'node:test';
 import { assert, startServer, test, USERS } from '../api/lib/harness.mjs';
 import { atOrAfter, iso, localParts } from '../api/lib/tz.mjs';
-import { launch, login } from './lib/browser.mjs';
+import { launch, login, menu } from './lib/browser.mjs';
 
 const ADMIN = USERS.admin;
 const ZONE = 'Europe/Warsaw'; // the users' zone
@@ -148,7 +148,7 @@ test('ui_ticking_the_call_done_in_my_tasks', async () => {
 });
 
 test('ui_inquiry_created_and_moved_across_the_board', async () => {
-	await page.getByRole('link', { name: 'Zapytania' }).click();
+	await menu(page, 'Sprzedaż', 'Zapytania');
 	await page.getByRole('button', { name: /Nowe zapytanie/ }).click();
 	const dlg = page.getByRole('dialog', { name: 'Nowe zapytanie' });
 	await dlg.getByLabel('Tytuł').fill('Wycieczka E2E');

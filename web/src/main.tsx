@@ -11,15 +11,15 @@ import { ClientsPage } from './pages/clients';
 import { HomePage } from './pages/home';
 import { BoardPage, InquiriesPage, InquiryPage } from './pages/inquiries';
 import { LoginForm } from './pages/login';
-import { OFFICE_NAV, officeRoute, PendingAnnouncements } from './office';
+import { officeRoute, PendingAnnouncements } from './office';
 import { SettingsPage } from './pages/settings';
 import { match, navigate, onLinkClick, useLocation } from './router';
 import { isAdmin, lookups, session, toasts, dismissToast, toast, useStore } from './store';
 import type { User } from './types';
 import { DialogHost } from './ui/dialogs';
 import { errorText } from './ui/errors';
+import { MainNav } from './ui/mainnav';
 import { PasswordDialog } from './ui/passwordDialog';
-import { revealX } from './ui/reveal';
 import { SearchPalette, openSearch } from './ui/search';
 import './styles/tokens.css';
 import './styles/app.css';
@@ -113,23 +113,9 @@ function LanguageSwitch() {
   );
 }
 
-const NAV: [string, Parameters<typeof t>[0], boolean][] = [
-  ['/', 'nav.start', false],
-  ['/clients', 'nav.clients', false],
-  ['/activities', 'nav.activities', false],
-  ['/calendar', 'nav.calendar', false],
-  ['/inquiries', 'nav.inquiries', false],
-  ...OFFICE_NAV,
-  ['/settings', 'nav.settings', true],
-];
-
 function Header({ path }: { path: string }) {
   const user = session.get().user;
   const [changingPassword, setChangingPassword] = useState(false);
-  let section = '/' + (path.split('/')[1] ?? '');
-  if (section === '/duplicates') section = '/clients'; // reached from the clients list
-  // On a phone the menu scrolls sideways: keep the current section in sight.
-  useEffect(() => revealX(document.querySelector('.mainnav [aria-current="page"]')), [section]);
   // The dialog sits outside the header, whose dark styles would reach it.
   return (
     <>
@@ -155,13 +141,7 @@ function Header({ path }: { path: string }) {
             </button>
           </div>
         </div>
-        <nav class="mainnav" aria-label={t('nav.main')}>
-          {NAV.filter(([, , admin]) => !admin || isAdmin()).map(([href, key]) => (
-            <a key={href} href={href} aria-current={section === href ? 'page' : undefined}>
-              {t(key)}
-            </a>
-          ))}
-        </nav>
+        <MainNav path={path} />
       </header>
       {changingPassword && <PasswordDialog onClose={() => setChangingPassword(false)} />}
     </>

@@ -63,3 +63,12 @@ export async function login(page, baseUrl, user, password, { labels = ['Login', 
 	await page.getByRole('button', { name: /Zaloguj|Log in/ }).click();
 	await page.getByRole('navigation', { name: /Menu główne|Main menu/ }).waitFor();
 }
+
+/* menu: follows the main menu to a page: menu(page, 'Klienci') or, for an
+   entry inside a group, menu(page, 'Biuro', 'Kosz') (opens the group first). */
+export async function menu(page, ...names) {
+	const nav = page.getByRole('navigation', { name: /Menu główne|Main menu/ });
+	const link = names.pop();
+	for (const g of names) await nav.getByRole('button', { name: new RegExp('^' + g) }).click();
+	await nav.getByRole('link', { name: link, exact: true }).click();
+}

@@ -713,4 +713,17 @@ export const en: Record<keyof typeof pl, string> = {
   'sent.bodyHint': 'Each recipient gets their own name in place of {first_name}, {last_name} and {name}.',
   'sent.openPage': 'Show in Sent e-mails',
   'bulk.noRecipients': 'No recipients with this status.',
+  // main menu groups; team calendar (ux-cal18)
+  'nav.menu': 'Menu',
+  'nav.sales': 'Sales',
+  'nav.office': 'Office',
+  'nav.board': 'Inquiry board',
+  'calendar.legend': 'Whose events',
+  'calendar.moveOther': '“{subject}” is assigned to {name}. Move it to {when}?',
+  'calendar.resizeOther': '“{subject}” is assigned to {name}. Change its length to {min} min?',
+  'calendar.move': 'Move',
+  'calendar.moved': 'Moved “{subject}” ({name}).',
+  'calendar.resize': 'Change',
+  'calendar.resized': 'Changed the length of “{subject}” ({name}).',
+  'calendar.movedBack': 'Undone: “{subject}”.',
 };

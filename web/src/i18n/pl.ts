@@ -711,4 +711,17 @@ export const pl = {
   'sent.bodyHint': 'W miejsce pól {first_name}, {last_name} i {name} każdy odbiorca dostaje swoje imię i nazwisko.',
   'sent.openPage': 'Pokaż w wysłanych',
   'bulk.noRecipients': 'Brak odbiorców o tym stanie.',
+  // main menu groups; team calendar (ux-cal18)
+  'nav.menu': 'Menu',
+  'nav.sales': 'Sprzedaż',
+  'nav.office': 'Biuro',
+  'nav.board': 'Tablica zapytań',
+  'calendar.legend': 'Czyje wydarzenia',
+  'calendar.moveOther': 'Wydarzenie „{subject}” jest przypisane do: {name}. Przenieść je na {when}?',
+  'calendar.resizeOther': 'Wydarzenie „{subject}” jest przypisane do: {name}. Zmienić czas trwania na {min} min?',
+  'calendar.move': 'Przenieś',
+  'calendar.moved': 'Przeniesiono „{subject}” ({name}).',
+  'calendar.resize': 'Zmień',
+  'calendar.resized': 'Zmieniono czas trwania „{subject}” ({name}).',
+  'calendar.movedBack': 'Cofnięto zmianę „{subject}”.',
 };
