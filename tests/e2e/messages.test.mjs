@@ -78,7 +78,7 @@ async function userTimeZone(expected) {
 
 async function customFieldErrors(expected) {
 	await page.goto(`${srv.url}/settings/custom_fields`);
-	await page.getByRole('button', { name: /Dodaj|Add/ }).click();
+	await page.getByRole('button', { name: /Nowe pole|New field/ }).click();
 	const dlg = page.getByRole('dialog');
 	await dlg.getByLabel(/^(Klucz|Key)/).fill('Zły_klucz');
 	await dlg.getByLabel(/^(Etykieta|Label)/).fill('Kolorowe');
