@@ -339,6 +339,13 @@ static const char *const M0012_INQUIRIES_BY_CLOSE_DATE[] = {
 	NULL,
 };
 
+/* An inquiry carries its own description (the work it asks for), found by
+ * search like its title.  Existing inquiries have none: no rebuild. */
+static const char *const M0013_INQUIRY_DESCRIPTION[] = {
+	"ALTER TABLE inquiries ADD COLUMN description TEXT",
+	NULL,
+};
+
 const struct migration schema_migrations[] = {
 	{1, "accounts, history, custom fields, contacts and companies", M0001},
 	{2, "background jobs and schedules", M0002},
@@ -352,6 +359,7 @@ const struct migration schema_migrations[] = {
 	{10, "log-in throttling per login and address, with an exponential wait", M0010_LOGIN_THROTTLE},
 	{11, "phones found by any part of the number: search documents rebuilt", M0011_SEARCH_REBUILD},
 	{12, "inquiries sorted by their planned close date", M0012_INQUIRIES_BY_CLOSE_DATE},
+	{13, "inquiries carry a description", M0013_INQUIRY_DESCRIPTION},
 };
 
 const int schema_nmigrations = sizeof schema_migrations / sizeof schema_migrations[0];

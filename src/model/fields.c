@@ -173,6 +173,7 @@ const struct field close_reasons_fields[] = {
 
 const struct field inquiries_fields[] = {
 	{.name = "title", .type = FT_TEXT, .flags = F_REQUIRED | F_SORT | F_SEARCH, .max = 300},
+	{.name = "description", .type = FT_TEXT, .flags = F_MULTILINE | F_SEARCH, .max = LIM_TEXT_LONG},
 	{.name = "contact_id", .type = FT_REF, .flags = F_FILTER, .ref = "contacts"},
 	{.name = "status_id", .type = FT_REF, .flags = F_FILTER, .ref = "statuses"},
 	{.name = "planned_close_date", .type = FT_DATE, .flags = F_FILTER | F_SORT | F_NULLABLE},

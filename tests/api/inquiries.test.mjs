@@ -409,3 +409,43 @@ test('inquiries_list_sorts_and_filters_by_planned_close_date_handler_and_status'
 	expectError(await agent.get('/api/inquiries?planned_close_date_from=jutro'), 400, 'bad_query', ['planned_close_date_from']);
 	assert.ok(made.length === 4);
 });
+
+test('inquiries_description_is_stored_multiline_searchable_and_checked', async () => {
+	const word = uniq('Zanzibarski').toLowerCase().replace(/[^a-z0-9]/g, '');
+	const text = `Rodzina 2+2, hotel przy plaży.\nBudżet do 20 tys., termin: lipiec ${word}.`;
+	const i = await inquiry(agent, { description: text });
+	assert.equal(i.description, text, 'the description comes back as written, lines kept');
+	assert.equal((await get(i.id, agent)).description, text);
+	const found = expectStatus(await agent.get(`/api/inquiries?q=${encodeURIComponent(word)}`), 200);
+	assert.deepEqual(found.items.map((x) => x.id), [i.id], 'a word of the description finds the inquiry');
+	expectStatus(await edit(agent, i.id, { description: 'Inny opis' }), 200);
+	assert.equal((await get(i.id, agent)).description, 'Inny opis');
+	const gone = expectStatus(await agent.get(`/api/inquiries?q=${encodeURIComponent(word)}`), 200);
+	assert.equal(gone.items.length, 0, 'the old words no longer find it');
+	expectError(await agent.post('/api/inquiries', { title: 'X', description: 'dzwonek\u0007' }), 422, 'validation_failed', ['description']);
+	expectError(await agent.post('/api/inquiries', { title: 'X', description: 'x'.repeat(20001) }), 422, 'validation_failed', ['description']);
+	expectError(await edit(agent, i.id, { description: 'escape\u001b[2J' }), 422, 'validation_failed', ['description']);
+});
+
+test('inquiries_handler_is_chosen_independently_of_visibility', async () => {
+	// agent1 hands the inquiry to a colleague; the department still sees it.
+	const i = await inquiry(agent, { handler_id: agent2.user.id, visibility: 'department' });
+	assert.equal(i.handler_id, agent2.user.id, 'a colleague handles it');
+	assert.equal(i.visibility, 'department');
+	assert.equal(i.department_id, krakow);
+	assert.equal((await get(i.id, agent2)).handler_id, agent2.user.id);
+	const mine = expectStatus(await agent2.get(`/api/inquiries?handler_id=${agent2.user.id}&limit=200&sort=-id`), 200);
+	assert.ok(mine.items.some((x) => x.id === i.id), "on the colleague's list of inquiries they handle");
+	expectStatus(await agent3.get(`/api/inquiries/${i.id}`), 404);
+	// Someone else in the department (not the creator, not the handler) sees it
+	// when it is department-wide, not when it is private.
+	const dep = await inquiry(admin, { handler_id: agent2.user.id, visibility: 'department' });
+	assert.equal((await get(dep.id, agent)).handler_id, agent2.user.id, "agent1's department sees it");
+	const priv = await inquiry(admin, { handler_id: agent2.user.id, visibility: 'private' });
+	expectStatus(await agent.get(`/api/inquiries/${priv.id}`), 404);
+	assert.equal((await get(priv.id, agent2)).visibility, 'private', 'the handler sees a private inquiry');
+	// An agent chooses a handler only within their department.
+	expectError(await agent.post('/api/inquiries', { title: 'X', handler_id: agent3.user.id, visibility: 'department' }),
+		422, 'validation_failed', ['handler_id']);
+	expectError(await edit(agent, i.id, { handler_id: agent3.user.id }), 422, 'validation_failed', ['handler_id']);
+});
