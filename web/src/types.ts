@@ -91,6 +91,7 @@ export interface Activity extends Rec {
 
 export interface Inquiry extends Rec {
   title: string;
+  description: string | null;
   contact_id: number | null;
   status_id: number | null;
   planned_close_date: string | null;

@@ -100,7 +100,7 @@ export function ChangeText({ c, entity = 'contacts' }: { c: Change; entity?: His
   );
 }
 
-function ActivityLine(p: { a: Activity; onOpen: () => void; onToggle: () => void; pinned?: boolean }) {
+export function ActivityLine(p: { a: Activity; onOpen: () => void; onToggle: () => void; pinned?: boolean }) {
   const { a } = p;
   return (
     <div class={'tl-activity' + (a.status === 'done' ? ' is-done' : '') + (a.status === 'cancelled' ? ' is-cancelled' : '') + (p.pinned ? ' overdue' : '')}>

@@ -1,7 +1,8 @@
 // inquiries.tsx: sales inquiries: the list with filters, the board by
 // status (drag a card to another column, or focus it and press the arrow
-// keys), and the inquiry itself: the form with its custom fields and the
-// visibility choice, comments and history, won or lost with a reason.
+// keys), and the inquiry itself: the form with its description, custom
+// fields, its handler and (independently) who sees it; its activities and
+// tasks, added from its page; comments and history, won or lost with a reason.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type Page, type Query } from '../api';
 import { fmtDate, fmtDateTime, fmtMoney, moneyInput, parseMoney } from '../fmt';
@@ -9,26 +10,35 @@ import { t, tn, type Key } from '../i18n';
 import { closeReasons, customFieldsOf, inquiryStatuses, reasonName, statusOf, userName } from '../names';
 import { navigate, useLocation } from '../router';
 import { Attachments } from '../office';
-import { me, toast } from '../store';
-import type { Change, Inquiry, Status } from '../types';
+import { lookups, me, toast } from '../store';
+import type { Activity, ActivityKind, Change, Inquiry, Status, Visibility } from '../types';
+import { ActivityForm, KINDS, kindLabel, toggleDone } from '../ui/activityForm';
 import { confirmDialog, Modal } from '../ui/dialogs';
 import { noErrors, showError, type FormErrors } from '../ui/errors';
-import { CheckField, FormActions, FormError, SelectField, TextArea, TextField } from '../ui/fields';
+import { CheckField, FormActions, FormError, SelectField, TextArea, TextField, type Option } from '../ui/fields';
 import { Lookup } from '../ui/lookup';
 import { selectOptions, userOptions } from '../ui/recordForm';
 import { ExportMenu } from '../ui/transfer';
 import { ClientLink } from '../ui/clientLink';
-import { ChangeText } from './card';
+import { ActivityLine, ChangeText } from './card';
 import { StatusBadge } from './home';
 import { LoadMore } from '../ui/loadMore';
 import { loadFailure, Pending } from '../ui/pending';
 
-type VisChoice = 'me' | 'department' | 'other' | 'company';
+/* Who handles an inquiry and who sees it are two choices: "a colleague
+ * handles it, my department sees it".  Department-wide is the handler's
+ * department; private is the handler's and the author's (and managers'). */
+const VISIBILITIES: Visibility[] = ['private', 'department', 'company'];
 
-function visChoice(i: Partial<Inquiry>): VisChoice {
-  if (i.visibility === 'company') return 'company';
-  if (i.visibility === 'department') return 'department';
-  return i.handler_id && i.handler_id !== me().id ? 'other' : 'me';
+/* handlerOptions: active people; an agent hands an inquiry only to someone
+ * of their own department (the server refuses others with a field error).
+ * The current handler stays listed. */
+function handlerOptions(current: number | null | undefined): Option[] {
+  const u = me();
+  return lookups
+    .get()
+    .users.filter((x) => x.id === current || (x.active && (u.role !== 'agent' || x.department_id === u.department_id)))
+    .map((x) => [String(x.id), x.name || x.login]);
 }
 
 /* InquiryForm: create or edit an inquiry. */
@@ -46,7 +56,8 @@ export function InquiryForm(p: {
   const [status, setStatus] = useState(String(r?.status_id ?? inquiryStatuses().find((s) => !s.closed)?.id ?? ''));
   const [date, setDate] = useState(r?.planned_close_date ?? '');
   const [value, setValue] = useState(moneyInput(r?.value));
-  const [vis, setVis] = useState<VisChoice>(visChoice(r ?? { visibility: 'department' }));
+  const [description, setDescription] = useState(r?.description ?? '');
+  const [vis, setVis] = useState<Visibility>(r?.visibility ?? 'department');
   const [handler, setHandler] = useState(String(r?.handler_id ?? me().id));
   const [custom, setCustom] = useState<Record<string, string>>(() =>
     Object.fromEntries(customs.map((f) => [f.name, r?.custom?.[f.name] === undefined || r?.custom?.[f.name] === null ? '' : String(r.custom[f.name])])),
@@ -61,11 +72,12 @@ export function InquiryForm(p: {
     const st = statusOf(+status);
     const body: Record<string, unknown> = {
       title: title.trim(),
+      description: description.trim() ? description : null,
       contact_id: contact,
       planned_close_date: date || null,
       value: value.trim() ? parseMoney(value) : null,
-      visibility: vis === 'me' || vis === 'other' ? 'private' : vis,
-      handler_id: vis === 'other' ? (handler ? +handler : null) : vis === 'me' ? me().id : r?.handler_id ?? me().id,
+      visibility: vis,
+      handler_id: handler ? +handler : me().id,
     };
     if (!r || +status !== r.status_id) body.status_id = status ? +status : null;
     if (st?.outcome === 'lost' && !r?.close_reason_id) {
@@ -98,18 +110,19 @@ export function InquiryForm(p: {
       <div class="span-2">
         <Lookup label={t('field.client')} entity="contacts" value={contact} onChange={setContact} error={fe.contact_id} />
       </div>
+      <TextArea class="span-2" label={t('field.description')} value={description} onInput={setDescription} rows={4} error={fe.description} />
       <SelectField label={t('field.status')} value={status} onChange={setStatus} options={statuses.map((s) => [String(s.id), tn(s)])} error={fe.status_id} />
       <TextField label={t('field.planned_close_date')} type="date" value={date} onInput={setDate} error={fe.planned_close_date} />
       <TextField label={t('field.value')} value={value} onInput={setValue} inputMode="decimal" error={fe.value} hint="PLN" />
+      <SelectField label={t('field.handler')} value={handler} onChange={setHandler} options={handlerOptions(r?.handler_id)} error={fe.handler_id} />
       <fieldset class="field span-2 segmented">
         <legend>{t('field.visibility')}</legend>
-        {(['me', 'department', 'other', 'company'] as VisChoice[]).map((v) => (
+        {VISIBILITIES.map((v) => (
           <label key={v}>
             <input type="radio" name="vis" checked={vis === v} onChange={() => setVis(v)} /> {t(('visc.' + v) as Key)}
           </label>
         ))}
       </fieldset>
-      {vis === 'other' && <SelectField label={t('field.handler')} value={handler} onChange={setHandler} options={userOptions()} error={fe.handler_id} />}
       {customs.map((f) =>
         f.type === 'select' ? (
           <SelectField
@@ -622,6 +635,7 @@ export function InquiryPage({ id }: { id: number }) {
         <div>
           <section class="panel" aria-labelledby="det-title">
             <h2 id="det-title">{t('card.details')}</h2>
+            {!editing && i.description && <p class="note-body inq-description">{i.description}</p>}
             {editing ? (
               <InquiryForm
                 rec={i}
@@ -646,7 +660,7 @@ export function InquiryPage({ id }: { id: number }) {
                     [t('field.planned_close_date'), fmtDate(i.planned_close_date)],
                     [t('field.value'), fmtMoney(i.value)],
                     [t('field.handler'), userName(i.handler_id)],
-                    [t('field.visibility'), t(('visc.' + visChoice(i)) as Key)],
+                    [t('field.visibility'), t(('visc.' + i.visibility) as Key)],
                     [t('finish.reason'), i.close_reason_id ? reasonName(i.close_reason_id) : ''],
                     [t('field.closed_at'), fmtDateTime(i.closed_at)],
                     ...customFieldsOf('inquiries').map((f): [string, string] => [
@@ -669,7 +683,8 @@ export function InquiryPage({ id }: { id: number }) {
               </dl>
             )}
           </section>
-        <Attachments entity="inquiries" id={i.id} />
+          {!editing && <InquiryWork inquiry={i} />}
+          <Attachments entity="inquiries" id={i.id} />
         </div>
         <section class="panel" aria-labelledby="hist-title">
           <h2 id="hist-title">{t('inquiries.history')}</h2>
@@ -702,6 +717,83 @@ export function InquiryPage({ id }: { id: number }) {
           onPick={(r) => {
             setLostOpen(false);
             close('lost', r);
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+/* InquiryWork: the inquiry's activities and tasks, open ones first (the
+ * soonest first), then the done and cancelled (the latest first); a new one is
+ * linked to the inquiry and its client. */
+function InquiryWork({ inquiry }: { inquiry: Inquiry }) {
+  const [open, setOpen] = useState<Activity[]>([]);
+  const [done, setDone] = useState<Activity[]>([]);
+  const [doneCursor, setDoneCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [edit, setEdit] = useState<{ id?: number; kind?: ActivityKind } | null>(null);
+
+  const load = async (more = false) => {
+    try {
+      const q = { inquiry_id: inquiry.id, limit: 50 };
+      if (more && doneCursor) {
+        const d = await api.get<Page<Activity>>('/api/activities', { ...q, sort: '-starts_at', cursor: doneCursor });
+        setDone((x) => [...x, ...d.items.filter((it) => it.status !== 'planned')]);
+        setDoneCursor(d.next_cursor);
+        return;
+      }
+      const [o, d] = await Promise.all([
+        api.get<Page<Activity>>('/api/activities', { ...q, status: 'planned', sort: 'starts_at', limit: 200 }),
+        api.get<Page<Activity>>('/api/activities', { ...q, sort: '-starts_at' }),
+      ]);
+      setOpen(o.items);
+      setDone(d.items.filter((it) => it.status !== 'planned'));
+      setDoneCursor(d.next_cursor);
+    } catch (e) {
+      showError(e);
+    } finally {
+      setLoading(false);
+    }
+  };
+  useEffect(() => {
+    load();
+  }, [inquiry.id]);
+
+  const toggle = async (a: Activity) => {
+    if (await toggleDone(a)) load();
+  };
+  const items = [...open, ...done];
+  return (
+    <section class="panel" aria-labelledby="work-title">
+      <h2 id="work-title">{t('inquiries.work')}</h2>
+      <div class="add-bar" role="group" aria-label={t('inquiries.workAdd')}>
+        {KINDS.map((k) => (
+          <button key={k} type="button" class="btn btn-small" onClick={() => setEdit({ kind: k })}>
+            + {kindLabel(k)}
+          </button>
+        ))}
+      </div>
+      {items.length > 0 && (
+        <ul class="plain-list inq-work">
+          {items.map((a) => (
+            <li key={a.id}>
+              <ActivityLine a={a} onOpen={() => setEdit({ id: a.id })} onToggle={() => toggle(a)} />
+            </li>
+          ))}
+        </ul>
+      )}
+      {!loading && items.length === 0 && <p class="muted">{t('inquiries.workNone')}</p>}
+      {!loading && doneCursor && <LoadMore onMore={() => load(true)} />}
+      {edit && (
+        <ActivityForm
+          id={edit.id}
+          initial={edit.id ? undefined : { kind: edit.kind, inquiry_id: inquiry.id, contact_id: inquiry.contact_id }}
+          fixedContact={!!inquiry.contact_id}
+          onClose={() => setEdit(null)}
+          onSaved={() => {
+            setEdit(null);
+            load();
           }}
         />
       )}
