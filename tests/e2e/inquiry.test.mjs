@@ -21,6 +21,7 @@ before(async () => {
 	const a2 = users.find((u) => u.login === 'agent2');
 	ids.agent2 = a2.id;
 	ids.agent2Name = a2.name || a2.login;
+	ids.agent3 = users.find((u) => u.login === 'agent3').id;
 	const c = await agent1.post('/api/contacts', { first_name: 'Halina', last_name: 'Wyjazdowa' });
 	assert.equal(c.status, 201, c.text);
 	ids.contact = c.body.id;
@@ -44,6 +45,9 @@ test('inquiry_with_a_description_handled_by_a_colleague_seen_by_the_department',
 	await dlg.getByRole('option', { name: /Halina Wyjazdowa/ }).click();
 	const handler = dlg.getByLabel('Prowadzący', { exact: true });
 	assert.equal(await handler.inputValue(), String(agent1.user.id), 'I handle it by default');
+	const offered = await handler.locator('option').evaluateAll((os) => os.map((o) => o.value));
+	assert.ok(offered.includes(String(ids.agent2)), 'a colleague of my department is offered');
+	assert.ok(!offered.includes(String(ids.agent3)), 'someone of another department is not (an agent may not hand it there)');
 	await handler.selectOption(String(ids.agent2));
 	await dlg.getByLabel('Oddział prowadzącego').check();
 	await shot('form-1366');
