@@ -21,7 +21,7 @@ static const struct flabel FIELDS[] = {
 	{"custom_fields", "name", "Klucz", "Key"},                      /* field.key */
 	{"custom_fields", "type", "Typ pola", "Field type"},            /* field.ftype */
 	{"notes", "body", "Treść notatki", "Note text"},                /* card.noteBody */
-	{"inquiries", "description", "Opis", "Description"},       /* field.description */
+	{"inquiries", "description", "Opis", "Description"},            /* field.description */
 	{NULL, "id", "ID", "ID"},
 	{NULL, "version", "Wersja", "Version"},
 	{NULL, "created_at", "Utworzono", "Created"},                   /* field.created_at */
