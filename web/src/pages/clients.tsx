@@ -259,6 +259,14 @@ function ClientList({ tab, openNew, initialQ }: { tab: Tab; openNew: boolean; in
           ['-created_at', t('sort.created')],
         ];
 
+  // A header click may sort by what the menu does not name: name it too.
+  if (!sortOpts.some(([v]) => v === prefs.sort)) {
+    const key = prefs.sort.replace(/^-/, '');
+    const col = allCols.find((c) => c.key === key);
+    const label = col ? t(col.label) : key === 'last_name' ? t('field.person') : key === 'name' ? t('field.name') : key;
+    sortOpts.push([prefs.sort, label + (prefs.sort.startsWith('-') ? ' ▼' : ' ▲')]);
+  }
+
   return (
     <section class="page">
       <div class="page-head">
