@@ -6,7 +6,7 @@ import { api, type Page, type Query } from '../api';
 import { fmtDateTime } from '../fmt';
 import { t, type Key } from '../i18n';
 import { userName } from '../names';
-import { replaceQuery, routeEpoch } from '../router';
+import { replaceQuery, routeEpoch, useLocation } from '../router';
 import { me } from '../store';
 import type { Activity } from '../types';
 import { ActivityForm, KINDS, kindLabel, toggleDone } from '../ui/activityForm';
@@ -92,6 +92,7 @@ function Row(p: { a: Activity; onChange: (a: Activity) => void; onOpen: (id: num
 }
 
 export function ActivitiesPage() {
+  useLocation();
   // Back and Forward (a new epoch) start the list afresh from the address.
   return <TaskList key={routeEpoch()} />;
 }
