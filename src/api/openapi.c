@@ -104,13 +104,13 @@ static void add_entity_paths(json_t *paths, json_t *schemas, const struct entity
 	snprintf(ref, sizeof ref, "#/components/schemas/%s", e->name);
 	json_object_set_new(schemas, e->name, entity_schema(e));
 	json_t *coll = json_object(), *item = json_object();
-	json_t *list = op("list (q, filters on filterable fields, sort, limit <= 500, cursor, trash=1)", rr, NULL, 200);
+	json_t *list = op("list (q, filters on filterable fields, sort, limit <= 500, cursor, trash=1, count=1: a count of at most 10001)", rr, NULL, 200);
 	json_t *params = json_array();
 	for (int i = 0; e->fields[i].name; i++)
 		if (e->fields[i].flags & F_FILTER)
 			json_array_append_new(params, json_pack("{s:s, s:s, s:o}", "name", e->fields[i].name, "in", "query",
 								"schema", field_schema(&e->fields[i])));
-	static const char *const common[] = {"q", "sort", "limit", "cursor", "trash"};
+	static const char *const common[] = {"q", "sort", "limit", "cursor", "trash", "count"};
 	for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
 		if (strcmp(common[i], "q") != 0 || e->searchable)
 			json_array_append_new(params, json_pack("{s:s, s:s, s:{s:s}}", "name", common[i], "in", "query",

@@ -30,6 +30,8 @@
 #define LIM_REINDEX_BATCH    5000            /* search documents rebuilt in one transaction */
 #define LIM_LIST_DEFAULT     50              /* list page size when none asked */
 #define LIM_LIST_MAX         500             /* largest list page */
+#define LIM_LIST_COUNT       10001           /* rows a list's ?count=1 counts at most (the UI
+					      * shows "over 10 000" beyond 10 000) */
 #define LIM_TEXT_DEFAULT     500             /* characters of a short text field */
 #define LIM_TEXT_LONG        20000           /* characters of a long text field (notes) */
 #define LIM_Q                200             /* bytes of a search query */

@@ -47,6 +47,8 @@ struct list_query {
 	bool sort_nullable;     /* the sort column may be NULL */
 	bool next_block;        /* this query reads the block after the cursor's */
 	int64_t want;           /* rows this query asks for */
+	bool count;             /* ?count=1: the reply has a capped count */
+	bool counting;          /* this query counts (no cursor, no order) */
 };
 
 static bool looks_like_phone(const char *q, size_t len)
@@ -336,6 +338,10 @@ static kt_err parse_params(struct rec_ctx *ctx, const struct entity *e, json_t *
 			cursor = s;
 		} else if (strcmp(k, "fields") == 0) {
 			rc = record_proj_parse(ctx, e, k, s, &lq->proj);
+		} else if (strcmp(k, "count") == 0) {
+			if (strcmp(s, "1") && strcmp(s, "true") && strcmp(s, "0") && strcmp(s, "false"))
+				rc = query_error(ctx, "count", "must be 1 or 0");
+			lq->count = s[0] == '1' || s[0] == 't';
 		} else if (strcmp(k, "trash") == 0) {
 			if (strcmp(s, "1") && strcmp(s, "true") && strcmp(s, "0") && strcmp(s, "false"))
 				rc = query_error(ctx, "trash", "must be 1 or 0");
@@ -429,8 +435,8 @@ static kt_err build_sql(struct rec_ctx *ctx, const struct entity *e, const struc
 	buf_init(&order, 128);
 	kt_err rc = join ? db_search_join(db_conn_db(ctx->conn), e->name, &from, &match, &order) : ERR_OK;
 	if (!rc)
-		rc = buf_puts(sql, "SELECT ");
-	if (!rc)
+		rc = buf_puts(sql, lq->counting ? "SELECT COUNT(*) FROM (SELECT 1" : "SELECT ");
+	if (!rc && !lq->counting)
 		rc = rec_select_cols(e, sql);
 	if (!rc)
 		rc = buf_printf(sql, " FROM %s WHERE %s%s%s.deleted_at IS %s", join ? buf_cstr(&from) : e->name,
@@ -453,7 +459,9 @@ static kt_err build_sql(struct rec_ctx *ctx, const struct entity *e, const struc
 	const char *dir = lq->desc ? "DESC" : "ASC";
 	/* Text is sorted in Polish alphabetical order (collation kt_pl). */
 	const char *coll = lq->sort_text ? " COLLATE kt_pl" : "";
-	if (!rc && lq->has_cursor && strcmp(lq->sort, "id") == 0)
+	if (!rc && lq->counting)
+		rc = buf_puts(sql, " LIMIT ?) c");
+	else if (!rc && lq->has_cursor && strcmp(lq->sort, "id") == 0)
 		rc = buf_printf(sql, " AND %s.id %s ?", e->name, op);
 	else if (!rc && lq->has_cursor && lq->next_block)
 		rc = buf_printf(sql, " AND %s IS %sNULL", lq->sort, json_is_null(lq->cursor_value) ? "NOT " : "");
@@ -461,7 +469,7 @@ static kt_err build_sql(struct rec_ctx *ctx, const struct entity *e, const struc
 		rc = buf_printf(sql, " AND %s IS NULL AND id %s ?", lq->sort, op);
 	else if (!rc && lq->has_cursor)
 		rc = buf_printf(sql, " AND (%s%s, id) %s (?, ?)", lq->sort, coll, op);
-	if (!rc) {
+	if (!rc && !lq->counting) {
 		if (join)
 			rc = buf_printf(sql, " ORDER BY %s %s LIMIT ?", buf_cstr(&order), dir);
 		else if (strcmp(lq->sort, "id") == 0)
@@ -491,7 +499,9 @@ static kt_err bind_sql(struct rec_ctx *ctx, const struct list_query *lq, struct 
 		rc = db_search_bind(s, &idx, lq->terms);
 	if (!rc && lq->terms[0] && !join && lq->link)
 		rc = record_bind_cond(s, &idx, &lq->link_cond);
-	if (!rc && lq->has_cursor && (strcmp(lq->sort, "id") == 0 || (json_is_null(lq->cursor_value) && !lq->next_block))) {
+	if (!rc && lq->counting) {
+		/* a count reads no cursor */
+	} else if (!rc && lq->has_cursor && (strcmp(lq->sort, "id") == 0 || (json_is_null(lq->cursor_value) && !lq->next_block))) {
 		rc = db_bind_int64(s, idx++, lq->cursor_id);
 	} else if (!rc && lq->has_cursor && !lq->next_block) {
 		if (lq->sort_text)
@@ -543,6 +553,38 @@ static bool has_next_block(struct rec_ctx *ctx, const struct list_query *lq)
 	return json_is_null(lq->cursor_value) ? !nulls_after_values : nulls_after_values;
 }
 
+/* count_rows: how many rows the list's filters, search and scope match,
+ * at most LIM_LIST_COUNT: the same WHERE as its pages (build_sql), read
+ * under a LIMIT so that a count never costs more than that many rows. */
+static kt_err count_rows(struct rec_ctx *ctx, const struct entity *e, struct list_query *lq, struct buf *sql,
+			 int64_t *count)
+{
+	struct db_stmt *s = NULL;
+	lq->counting = true;
+	lq->next_block = false;
+	lq->want = LIM_LIST_COUNT;
+	buf_reset(sql);
+	kt_err rc = build_sql(ctx, e, lq, sql);
+	if (!rc)
+		rc = db_prepare(ctx->conn, buf_cstr(sql), &s);
+	if (!rc)
+		rc = bind_sql(ctx, lq, s);
+	if (!rc) {
+		rc = db_step(s);
+		if (rc == ERR_ROW) {
+			*count = db_col_int64(s, 0);
+			rc = ERR_OK;
+		} else if (rc == ERR_DONE) {
+			*count = 0;
+			rc = ERR_OK;
+		}
+	}
+	if (s)
+		db_reset(s);
+	lq->counting = false;
+	return rc;
+}
+
 kt_err record_list(struct rec_ctx *ctx, const struct entity *e, json_t *params, json_t **out)
 {
 	*out = NULL;
@@ -587,13 +629,18 @@ kt_err record_list(struct rec_ctx *ctx, const struct entity *e, json_t *params, 
 		if (rc == ERR_ROW || rc == ERR_DONE)
 			rc = ERR_OK;
 	}
+	int64_t count = -1;
+	if (!rc && lq.count)
+		rc = count_rows(ctx, e, &lq, &sql, &count);
 	if (!rc) {
 		json_t *next = more ? make_cursor(&lq, json_array_get(items, json_array_size(items) - 1)) : json_null();
 		if (e->hooks.decorate)
 			rc = e->hooks.decorate(ctx, items);
 		if (!rc)
 			*out = json_pack("{sOso}", "items", items, "next_cursor", next);
-		else
+		if (!rc && count >= 0)
+			json_object_set_new(*out, "count", json_integer(count));
+		if (rc)
 			json_decref(next);
 	}
 	json_decref(items);

@@ -327,3 +327,44 @@ test('lists_bad_range_is_400_naming_the_parameter', async () => {
 	e = expectError(await agent.get('/api/contacts?created_at_from=null'), 400, 'bad_query', ['created_at_from']);
 	expectStatus(await agent.get('/api/contacts?company_id=null'), 200);
 });
+
+// ?count=1: the reply says how many records match the same filters, search
+// and visibility as its items (capped at 10001, so it never costs a full
+// count); without it the reply has no count.
+test('lists_count_matches_filters_search_and_visibility', async () => {
+	let r = expectStatus(await agent.get('/api/contacts?city=Sopot&count=1&limit=1'), 200);
+	assert.equal(r.count, 2, 'both Sopot contacts, though the page holds one');
+	assert.equal(r.items.length, 1);
+	r = expectStatus(await agent.get('/api/contacts?city=Gdynia&kind=lead&count=1'), 200);
+	assert.equal(r.count, 1);
+	r = expectStatus(await agent.get('/api/contacts?q=dudek&count=1'), 200);
+	assert.equal(r.count, r.items.length);
+	assert.ok(r.count >= 1);
+	r = expectStatus(await agent.get('/api/contacts?city=Sopot&sort=-last_name&count=1'), 200);
+	assert.equal(r.count, 2);
+	r = expectStatus(await agent.get('/api/contacts?city=Sopot'), 200);
+	assert.equal(r.count, undefined, 'no count unless asked');
+	// agent3 (Gdańsk) counts only what agent3 may see: as many as its list holds.
+	const other = await srv.session('agent3');
+	const inq = expectStatus(await agent.post('/api/inquiries', { title: uniq('Liczone '), visibility: 'private' }), 201);
+	r = expectStatus(await other.get(`/api/inquiries?count=1&limit=500&q=${encodeURIComponent(inq.title)}`), 200);
+	assert.equal(r.count, r.items.length);
+	assert.equal(r.count, 0, 'a private inquiry of another agent is not counted');
+	r = expectStatus(await agent.get(`/api/inquiries?count=1&q=${encodeURIComponent(inq.title)}`), 200);
+	assert.equal(r.count, 1);
+	expectError(await agent.get('/api/contacts?count=yes'), 400, 'bad_query', ['count']);
+});
+
+test('lists_count_is_capped_at_10001', { timeout: 600000 }, async () => {
+	const rows = ['last_name,city'];
+	for (let i = 0; i < 10005; i++) rows.push(`Liczny${i},Tysiącowo`);
+	const rep = expectStatus(await admin.raw('POST', '/api/contacts/import', {
+		body: rows.join('\r\n') + '\r\n', headers: { 'Content-Type': 'text/csv; charset=utf-8' }, timeout: 300000,
+	}), 200);
+	assert.equal(rep.rows_written, 10005);
+	let r = expectStatus(await admin.get('/api/contacts?city=Tysi%C4%85cowo&count=1&limit=5'), 200);
+	assert.equal(r.count, 10001, 'capped: more than 10 000');
+	assert.equal(r.items.length, 5);
+	r = expectStatus(await admin.get('/api/contacts?city=Tysi%C4%85cowo&q=Liczny7&count=1'), 200);
+	assert.equal(r.count, 1111, 'a prefix search: Liczny7, 70-79, 700-799, 7000-7999');
+});

@@ -311,6 +311,8 @@ test('data_screens_fit_360_px', async () => {
 		};
 		await page.goto(srv.url + '/clients');
 		await page.locator('main h1').waitFor();
+		// At phone widths the list's tools fold behind "Filtry".
+		await page.getByRole('button', { name: 'Filtry' }).click();
 		await page.getByText('Eksport', { exact: true }).click();
 		await page.getByRole('link', { name: /Plik CSV/ }).waitFor();
 		await wide('/clients with the export menu');

@@ -98,7 +98,8 @@ test('lists_ctrl_k_offers_show_all_past_five_and_opens_the_list_searched', async
 	await all.waitFor();
 	assert.equal(await dlg.getByRole('option', { name: /Powtarzalska/ }).count(), 5, 'five shown');
 	await all.click();
-	await page.waitForURL(/\/clients\?q=powtarzalska$/);
+	// the list then writes its own filters and sort after the search
+	await page.waitForURL(/\/clients\?q=powtarzalska(&|$)/);
 	await page.getByRole('row', { name: /Osoba6/ }).waitFor();
 	assert.equal(await page.getByRole('row', { name: /Powtarzalska/ }).count(), 6);
 	// Fewer than six: no "show all".

@@ -23,6 +23,7 @@ import { PasswordDialog } from './ui/passwordDialog';
 import { SearchPalette, openSearch } from './ui/search';
 import './styles/tokens.css';
 import './styles/app.css';
+import './styles/lists.css';
 
 let waiting: (() => void)[] = [];
 setAuthLostHandler(

@@ -4,15 +4,41 @@ import { useEffect, useState } from 'preact/hooks';
 
 const listeners = new Set<() => void>();
 
+/* epoch: bumped by every navigation (and Back/Forward), not by
+ * replaceQuery: a list keyed on it starts afresh from the address only when
+ * the user went somewhere, never while it writes its own filters. */
+let epoch = 0;
+export function routeEpoch(): number {
+  return epoch;
+}
+
 export function navigate(to: string, replace = false): void {
   if (to === location.pathname + location.search) return;
   if (replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
+  epoch++;
   listeners.forEach((fn) => fn());
   window.scrollTo(0, 0);
 }
 
-window.addEventListener('popstate', () => listeners.forEach((fn) => fn()));
+window.addEventListener('popstate', () => {
+  epoch++;
+  listeners.forEach((fn) => fn());
+});
+
+/* replaceQuery: sets (or, for null/'', removes) these query parameters of
+ * the current address in place: a list's filters, so a reload and Back
+ * find them, while typing adds no history entries.  Nobody is told. */
+export function replaceQuery(values: Record<string, string | null>): void {
+  const sp = new URLSearchParams(location.search);
+  for (const [k, v] of Object.entries(values)) {
+    if (v === null || v === '') sp.delete(k);
+    else sp.set(k, v);
+  }
+  const s = sp.toString();
+  const to = location.pathname + (s ? '?' + s : '');
+  if (to !== location.pathname + location.search) history.replaceState(history.state, '', to);
+}
 
 export function useLocation(): { path: string; query: URLSearchParams } {
   const [, setN] = useState(0);

@@ -6,6 +6,7 @@ import { api, type Page, type Query } from '../api';
 import { fmtDateTime } from '../fmt';
 import { t, type Key } from '../i18n';
 import { userName } from '../names';
+import { replaceQuery, routeEpoch, useLocation } from '../router';
 import { me } from '../store';
 import type { Activity } from '../types';
 import { ActivityForm, KINDS, kindLabel, toggleDone } from '../ui/activityForm';
@@ -15,6 +16,7 @@ import { CheckField, SelectField, TextField } from '../ui/fields';
 import { ExportMenu } from '../ui/transfer';
 import { KindBadge } from './home';
 import { LoadMore } from '../ui/loadMore';
+import { FilterBar, ListCount } from '../ui/listBits';
 
 function Progress({ pct }: { pct: number }) {
   return (
@@ -90,11 +92,21 @@ function Row(p: { a: Activity; onChange: (a: Activity) => void; onOpen: (id: num
 }
 
 export function ActivitiesPage() {
-  const [mine, setMine] = useState(true);
-  const [open, setOpen] = useState(true);
-  const [kind, setKind] = useState('');
-  const [q, setQ] = useState('');
-  const [qd, setQd] = useState('');
+  useLocation();
+  // Back and Forward (a new epoch) start the list afresh from the address.
+  return <TaskList key={routeEpoch()} />;
+}
+
+/* The filters live in the address (?q=&kind=&mine=0&open=0): a reload
+ * and Back keep them. */
+function TaskList() {
+  const u = new URLSearchParams(location.search);
+  const [mine, setMine] = useState(u.get('mine') !== '0');
+  const [open, setOpen] = useState(u.get('open') !== '0');
+  const [kind, setKind] = useState(u.get('kind') ?? '');
+  const [q, setQ] = useState(u.get('q') ?? '');
+  const [qd, setQd] = useState((u.get('q') ?? '').trim());
+  const [count, setCount] = useState<number | null>(null);
   const [items, setItems] = useState<Activity[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -110,8 +122,9 @@ export function ActivitiesPage() {
     const n = ++seq.current;
     setLoading(true);
     try {
-      const page = await api.get<Page<Activity>>('/api/activities', { ...listParams(), limit: 50, cursor: more ? cursor : null });
+      const page = await api.get<Page<Activity> & { count?: number }>('/api/activities', { ...listParams(), limit: 50, cursor: more ? cursor : null, count: more ? null : 1 });
       if (n !== seq.current) return;
+      if (!more) setCount(page.count ?? null);
       setItems((x) => (more ? [...x, ...page.items] : page.items));
       setCursor(page.next_cursor);
     } catch (e) {
@@ -123,6 +136,7 @@ export function ActivitiesPage() {
   const listParams = (): Query => ({ sort: 'starts_at', q: qd, kind, assignee_id: mine ? me().id : null, open: open ? 1 : null });
   useEffect(() => {
     load();
+    replaceQuery({ q: qd || null, kind: kind || null, mine: mine ? null : '0', open: open ? null : '0' });
   }, [mine, open, kind, qd]);
 
   const replace = (a: Activity) => setItems((xs) => xs.map((x) => (x.id === a.id ? a : x)));
@@ -137,8 +151,7 @@ export function ActivitiesPage() {
           </button>
         </div>
       </div>
-      <div class="toolbar">
-        <TextField class="grow" label={t('tasks.search')} type="search" value={q} onInput={setQ} />
+      <FilterBar search={<TextField class="grow" label={t('tasks.search')} type="search" value={q} onInput={setQ} />}>
         <SelectField label={t('field.kind')} value={kind} onChange={setKind} options={KINDS.map((k) => [k, kindLabel(k)])} empty={t('common.all')} />
         <CheckField label={t('tasks.mine')} checked={mine} onChange={setMine} />
         <CheckField label={t('tasks.open')} checked={open} onChange={setOpen} />
@@ -147,7 +160,8 @@ export function ActivitiesPage() {
           params={listParams()}
           columns={['subject', 'kind', 'starts_at', 'duration_min', 'status', 'priority', 'percent_done', 'assignee_id', 'contact_id']}
         />
-      </div>
+      </FilterBar>
+      <ListCount n={count} />
       <ul class="task-list">
         {items.map((a) => (
           <Row

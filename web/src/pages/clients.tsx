@@ -6,7 +6,7 @@ import { api, type Page, type Query } from '../api';
 import { fmtDate, fmtDateTime, fmtPhone } from '../fmt';
 import { t, type Key } from '../i18n';
 import { contactName, userName } from '../names';
-import { navigate, useLocation } from '../router';
+import { navigate, replaceQuery, routeEpoch, useLocation } from '../router';
 import { me, toast } from '../store';
 import type { Company, Contact } from '../types';
 import { Modal } from '../ui/dialogs';
@@ -17,6 +17,7 @@ import type { DupEntity } from '../ui/duplicates';
 import { ExportMenu, LazyDialog } from '../ui/transfer';
 import { companySpecs, contactSpecs, kindOpts } from './specs';
 import { LoadMore } from '../ui/loadMore';
+import { FilterBar, ListCount, SortTh } from '../ui/listBits';
 
 type Tab = 'people' | 'companies';
 
@@ -65,18 +66,43 @@ function prefsKey(tab: Tab): string {
   return `kontakt.list.${tab}.${me().id}`;
 }
 
+const URL_KEYS = ['q', 'sort', 'kind', 'archived', 'mine'];
+
+/* loadPrefs: the columns kept in this browser; the filters and sort from
+ * the address when it has any (a reload, Back, a shared link), else the
+ * ones last used here. */
 function loadPrefs(tab: Tab): Prefs {
   const d: Prefs = { cols: DEFAULT_COLS[tab], sort: '-updated_at', kind: '', archived: 'false', mine: false };
+  let p = d;
   try {
-    return { ...d, ...JSON.parse(localStorage.getItem(prefsKey(tab)) || '{}') };
+    p = { ...d, ...JSON.parse(localStorage.getItem(prefsKey(tab)) || '{}') };
   } catch {
-    return d;
+    p = d;
   }
+  const u = new URLSearchParams(location.search);
+  if (!URL_KEYS.some((k) => u.has(k))) return p;
+  return {
+    ...p,
+    sort: u.get('sort') || d.sort,
+    kind: u.get('kind') ?? '',
+    archived: u.has('archived') ? (u.get('archived') === 'all' ? '' : u.get('archived')!) : d.archived,
+    mine: u.get('mine') === '1',
+  };
 }
+
+/* Columns the API sorts by (F_SORT fields and the times). */
+const SORTABLE = new Set(['updated_at', 'created_at']);
+/* The columns a card shows besides the name: the status, then two. */
+const CARD_STATUS = new Set(['kind', 'status']);
 
 /* listFilter: the list's parameters as a bulk e-mail's filter (no paging, nothing empty). */
 function listFilter(q: Query): Query {
   return Object.fromEntries(Object.entries(q).filter(([k, v]) => k !== 'limit' && k !== 'cursor' && v !== '' && v !== null && v !== undefined));
+}
+
+/* cellClass: phones and e-mails never wrap inside (tok); columns a card leaves out (card-extra). */
+function cellClass(key: string, card: Set<string>): string {
+  return [key === 'phone' || key === 'email' ? 'tok' : '', card.has(key) ? '' : 'card-extra'].filter(Boolean).join(' ');
 }
 
 function ColumnPicker(p: { all: Column[]; cols: string[]; onChange: (c: string[]) => void; onClose: () => void }) {
@@ -128,9 +154,10 @@ function ColumnPicker(p: { all: Column[]; cols: string[]; onChange: (c: string[]
 export function ClientsPage() {
   const { query } = useLocation();
   const tab: Tab = query.get('tab') === 'companies' ? 'companies' : 'people';
-  // ?q= (from the global search's "show all") starts the list searched.
+  // ?q= (from the global search's "show all", or a reload) starts the list
+  // searched; the list writes its own filters back with replaceQuery.
   const q = query.get('q') ?? '';
-  return <ClientList key={tab + '\n' + q} tab={tab} openNew={query.get('new') === '1'} initialQ={q} />;
+  return <ClientList key={tab + '\n' + routeEpoch()} tab={tab} openNew={query.get('new') === '1'} initialQ={q} />;
 }
 
 function ClientList({ tab, openNew, initialQ }: { tab: Tab; openNew: boolean; initialQ: string }) {
@@ -147,6 +174,7 @@ function ClientList({ tab, openNew, initialQ }: { tab: Tab; openNew: boolean; in
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [importing, setImporting] = useState(false);
   const [mailing, setMailing] = useState<number[] | null>(null); // chosen ids; [] = the whole filtered list
+  const [count, setCount] = useState<number | null>(null);
   const seq = useRef(0);
 
   const updatePrefs = (p: Partial<Prefs>) => {
@@ -174,8 +202,9 @@ function ClientList({ tab, openNew, initialQ }: { tab: Tab; openNew: boolean; in
     const mine = ++seq.current;
     setLoading(true);
     try {
-      const page = await api.get<Page<Contact & Company>>(`/api/${entity}`, { ...params(), cursor: more ? cursor : null });
+      const page = await api.get<Page<Contact & Company> & { count?: number }>(`/api/${entity}`, { ...params(), cursor: more ? cursor : null, count: more ? null : 1 });
       if (mine !== seq.current) return;
+      if (!more) setCount(page.count ?? null);
       setItems((x) => (more ? [...x, ...page.items] : page.items));
       setCursor(page.next_cursor);
       if (!more) setSelected(new Set());
@@ -188,9 +217,18 @@ function ClientList({ tab, openNew, initialQ }: { tab: Tab; openNew: boolean; in
 
   useEffect(() => {
     load();
+    replaceQuery({
+      q: q || null,
+      sort: prefs.sort,
+      kind: tab === 'people' ? prefs.kind : null,
+      archived: tab === 'people' ? prefs.archived || 'all' : null,
+      mine: prefs.mine ? '1' : null,
+    });
   }, [q, prefs.sort, prefs.kind, prefs.archived, prefs.mine]);
 
   const cols = prefs.cols.map((k) => allCols.find((c) => c.key === k)).filter(Boolean) as Column[];
+  // A card (phone widths) shows the status and the first two other chosen columns.
+  const cardCols = new Set([...cols.filter((c) => CARD_STATUS.has(c.key)).map((c) => c.key), ...cols.filter((c) => !CARD_STATUS.has(c.key)).slice(0, 2).map((c) => c.key)]);
 
   const bulkArchive = async (archived: boolean) => {
     let n = 0;
@@ -221,6 +259,14 @@ function ClientList({ tab, openNew, initialQ }: { tab: Tab; openNew: boolean; in
           ['-created_at', t('sort.created')],
         ];
 
+  // A header click may sort by what the menu does not name: name it too.
+  if (!sortOpts.some(([v]) => v === prefs.sort)) {
+    const key = prefs.sort.replace(/^-/, '');
+    const col = allCols.find((c) => c.key === key);
+    const label = col ? t(col.label) : key === 'last_name' ? t('field.person') : key === 'name' ? t('field.name') : key;
+    sortOpts.push([prefs.sort, label + (prefs.sort.startsWith('-') ? ' ▼' : ' ▲')]);
+  }
+
   return (
     <section class="page">
       <div class="page-head">
@@ -250,8 +296,11 @@ function ClientList({ tab, openNew, initialQ }: { tab: Tab; openNew: boolean; in
           {t('clients.companies')}
         </a>
       </div>
-      <div class="toolbar">
-        <TextField class="grow" label={t('clients.search')} type="search" value={qLive} onInput={setQLive} placeholder={t(tab === 'people' ? 'clients.searchHint' : 'companies.searchHint')} />
+      <FilterBar
+        search={
+          <TextField class="grow" label={t('clients.search')} type="search" value={qLive} onInput={setQLive} placeholder={t(tab === 'people' ? 'clients.searchHint' : 'companies.searchHint')} />
+        }
+      >
         {tab === 'people' && (
           <SelectField label={t('field.ckind')} value={prefs.kind} onChange={(v) => updatePrefs({ kind: v })} options={kindOpts()} empty={t('common.all')} />
         )}
@@ -273,7 +322,8 @@ function ClientList({ tab, openNew, initialQ }: { tab: Tab; openNew: boolean; in
           {t('clients.columns')}
         </button>
         <ExportMenu entity={entity} params={params()} columns={[...(tab === 'people' ? ['first_name', 'last_name'] : ['name']), ...cols.map((c) => c.key)]} />
-      </div>
+      </FilterBar>
+      <ListCount n={loading && count === null ? null : count} />
       {tab === 'people' && selected.size > 0 && (
         <div class="bulkbar" role="region" aria-label={t('clients.bulk')}>
           <span>{t('clients.selected', { n: selected.size })}</span>
@@ -289,7 +339,7 @@ function ClientList({ tab, openNew, initialQ }: { tab: Tab; openNew: boolean; in
         </div>
       )}
       <div class="table-wrap">
-        <table class="list">
+        <table class="list cards">
           <thead>
             <tr>
               {tab === 'people' && (
@@ -302,10 +352,19 @@ function ClientList({ tab, openNew, initialQ }: { tab: Tab; openNew: boolean; in
                   />
                 </th>
               )}
-              <th>{tab === 'people' ? t('field.person') : t('field.name')}</th>
-              {cols.map((c) => (
-                <th key={c.key}>{t(c.label)}</th>
-              ))}
+              <SortTh
+                field={tab === 'people' ? 'last_name' : 'name'}
+                sort={prefs.sort}
+                label={tab === 'people' ? t('field.person') : t('field.name')}
+                onSort={(v) => updatePrefs({ sort: v })}
+              />
+              {cols.map((c) =>
+                SORTABLE.has(c.key) ? (
+                  <SortTh key={c.key} field={c.key} sort={prefs.sort} label={t(c.label)} onSort={(v) => updatePrefs({ sort: v })} />
+                ) : (
+                  <th key={c.key}>{t(c.label)}</th>
+                ),
+              )}
             </tr>
           </thead>
           <tbody>
@@ -325,12 +384,14 @@ function ClientList({ tab, openNew, initialQ }: { tab: Tab; openNew: boolean; in
                     />
                   </td>
                 )}
-                <td>
+                <td class="card-name">
                   <a href={tab === 'people' ? `/clients/${r.id}` : `/companies/${r.id}`}>{tab === 'people' ? contactName(r) : r.name}</a>
                   {r.archived && <span class="badge badge-muted">{t('clients.archived')}</span>}
                 </td>
                 {cols.map((c) => (
-                  <td key={c.key}>{c.value(r)}</td>
+                  <td key={c.key} data-label={t(c.label)} class={cellClass(c.key, cardCols)}>
+                    {c.value(r) || null}
+                  </td>
                 ))}
               </tr>
             ))}

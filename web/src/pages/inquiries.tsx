@@ -8,7 +8,7 @@ import { api, type Page, type Query } from '../api';
 import { fmtDate, fmtDateTime, fmtMoney, moneyInput, parseMoney } from '../fmt';
 import { t, tn, type Key } from '../i18n';
 import { closeReasons, customFieldsOf, inquiryStatuses, reasonName, statusOf, userName } from '../names';
-import { navigate, useLocation } from '../router';
+import { navigate, replaceQuery, routeEpoch, useLocation } from '../router';
 import { Attachments } from '../office';
 import { lookups, me, toast } from '../store';
 import type { Activity, ActivityKind, Change, Inquiry, Status, Visibility } from '../types';
@@ -23,6 +23,7 @@ import { ClientLink } from '../ui/clientLink';
 import { ActivityLine, ChangeText } from './card';
 import { StatusBadge } from './home';
 import { LoadMore } from '../ui/loadMore';
+import { FilterBar, ListCount, SortTh } from '../ui/listBits';
 import { loadFailure, Pending } from '../ui/pending';
 
 /* Who handles an inquiry and who sees it are two choices: "a colleague
@@ -186,24 +187,29 @@ function InquiryTabs({ on }: { on: 'list' | 'board' }) {
 }
 
 export function InquiriesPage() {
-  // ?q= (from the global search's "show all"): every outcome, like the search.
-  const urlQ = useLocation().query.get('q') ?? '';
+  useLocation();
+  // A navigation (the global search's "show all", Back) starts the list
+  // afresh from the address; its own filter changes do not.
+  return <InquiryList key={routeEpoch()} />;
+}
+
+/* The filters, search and sort live in the address (?q=&status=&outcome=
+ * &mine=1&handler=&from=&to=&sort=): a reload and Back keep them.  ?q=
+ * alone (the global search's "show all"): every outcome, like the search. */
+function InquiryList() {
+  const u = new URLSearchParams(location.search);
+  const urlQ = u.get('q') ?? '';
   const [q, setQ] = useState(urlQ);
-  const [qd, setQd] = useState(urlQ);
-  const [status, setStatus] = useState('');
-  const [outcome, setOutcome] = useState(urlQ ? '' : 'open');
-  useEffect(() => {
-    if (!urlQ) return;
-    setQ(urlQ);
-    setQd(urlQ);
-    setOutcome('');
-  }, [urlQ]);
-  const [mine, setMine] = useState(false);
-  const [handler, setHandler] = useState('');
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
-  // '' the newest changes first; by the planned close date, soonest or latest first
-  const [sort, setSort] = useState<'' | 'planned_close_date' | '-planned_close_date'>('');
+  const [qd, setQd] = useState(urlQ.trim());
+  const [status, setStatus] = useState(u.get('status') ?? '');
+  const [outcome, setOutcome] = useState(u.has('outcome') ? (u.get('outcome') === 'all' ? '' : u.get('outcome')!) : urlQ ? '' : 'open');
+  const [mine, setMine] = useState(u.get('mine') === '1');
+  const [handler, setHandler] = useState(u.get('handler') ?? '');
+  const [from, setFrom] = useState(u.get('from') ?? '');
+  const [to, setTo] = useState(u.get('to') ?? '');
+  // '' the newest changes first; by the planned close date or the title
+  const [sort, setSort] = useState(u.get('sort') ?? '');
+  const [count, setCount] = useState<number | null>(null);
   const [items, setItems] = useState<Inquiry[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -217,8 +223,9 @@ export function InquiriesPage() {
     const n = ++seq.current;
     setLoading(true);
     try {
-      const page = await api.get<Page<Inquiry>>('/api/inquiries', { ...listParams(), limit: 50, cursor: more ? cursor : null });
+      const page = await api.get<Page<Inquiry> & { count?: number }>('/api/inquiries', { ...listParams(), limit: 50, cursor: more ? cursor : null, count: more ? null : 1 });
       if (n !== seq.current) return;
+      if (!more) setCount(page.count ?? null);
       setItems((x) => (more ? [...x, ...page.items] : page.items));
       setCursor(page.next_cursor);
     } catch (e) {
@@ -238,8 +245,18 @@ export function InquiriesPage() {
   });
   useEffect(() => {
     load();
+    replaceQuery({
+      q: qd || null,
+      status: status || null,
+      outcome: outcome || 'all',
+      mine: mine ? '1' : null,
+      handler: handler || null,
+      from: from || null,
+      to: to || null,
+      sort: sort || null,
+    });
   }, [qd, status, outcome, mine, handler, from, to, sort]);
-  const nextSort = () => setSort(sort === '' ? 'planned_close_date' : sort === 'planned_close_date' ? '-planned_close_date' : '');
+  const nextSort = () => setSort(sort === 'planned_close_date' ? '-planned_close_date' : sort === '-planned_close_date' ? '' : 'planned_close_date');
   const sortMark = sort === 'planned_close_date' ? ' ▲' : sort === '-planned_close_date' ? ' ▼' : '';
   return (
     <section class="page">
@@ -252,8 +269,7 @@ export function InquiriesPage() {
         </div>
       </div>
       <InquiryTabs on="list" />
-      <div class="toolbar">
-        <TextField class="grow" label={t('inquiries.search')} type="search" value={q} onInput={setQ} />
+      <FilterBar search={<TextField class="grow" label={t('inquiries.search')} type="search" value={q} onInput={setQ} />}>
         <SelectField label={t('field.status')} value={status} onChange={setStatus} options={inquiryStatuses().map((s) => [String(s.id), tn(s)])} empty={t('common.all')} />
         <SelectField
           label={t('field.outcome')}
@@ -267,12 +283,13 @@ export function InquiriesPage() {
         <TextField label={t('inquiries.closeFrom')} type="date" value={from} onInput={setFrom} />
         <TextField label={t('inquiries.closeTo')} type="date" value={to} onInput={setTo} />
         <ExportMenu entity="inquiries" params={listParams()} columns={['title', 'status_id', 'planned_close_date', 'handler_id', 'value']} />
-      </div>
+      </FilterBar>
+      <ListCount n={count} />
       <div class="table-wrap">
-        <table class="list">
+        <table class="list cards">
           <thead>
             <tr>
-              <th>{t('field.title')}</th>
+              <SortTh field="title" sort={sort} label={t('field.title')} onSort={setSort} />
               <th>{t('field.client')}</th>
               <th>{t('field.status')}</th>
               <th aria-sort={sort === 'planned_close_date' ? 'ascending' : sort === '-planned_close_date' ? 'descending' : 'none'}>
@@ -288,7 +305,7 @@ export function InquiriesPage() {
           <tbody>
             {items.map((i) => (
               <tr key={i.id}>
-                <td>
+                <td class="card-name">
                   <a href={`/inquiries/${i.id}`}>{i.title}</a>
                 </td>
                 <td>
@@ -297,9 +314,9 @@ export function InquiriesPage() {
                 <td>
                   <StatusBadge id={i.status_id} />
                 </td>
-                <td>{fmtDate(i.planned_close_date)}</td>
-                <td>{userName(i.handler_id)}</td>
-                <td class="num">{fmtMoney(i.value)}</td>
+                <td data-label={t('field.planned_close_date')}>{fmtDate(i.planned_close_date) || null}</td>
+                <td class="card-extra">{userName(i.handler_id)}</td>
+                <td class="num card-extra">{fmtMoney(i.value)}</td>
               </tr>
             ))}
           </tbody>
