@@ -30,6 +30,11 @@ kt_err mailer_send(const char *smtp_url, bool allow_plaintext, const struct mail
  * (as libcurl parses it). */
 bool mailer_url_loopback(const char *url);
 
+/* mailer_url_server: the server of url as "scheme://host:port" (the port
+ * only when the URL names one), never its user name or password; false
+ * when url does not parse. */
+bool mailer_url_server(const char *url, char *out, size_t cap);
+
 /* mailer_use_ssl: the CURLOPT_USE_SSL for url: CURLUSESSL_ALL (STARTTLS
  * or the connection fails; smtps:// is TLS from the start) unless url is
  * smtp:// to a loopback server or allow_plaintext, then CURLUSESSL_TRY

@@ -3,10 +3,10 @@
 // where they have colours; order by position), and the first-activity rule.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, type Page } from '../api';
+import { api, ApiError, type Page } from '../api';
 import { t, tn, type Key } from '../i18n';
 import { departmentName, loadLookups } from '../names';
-import { toast } from '../store';
+import { me, toast } from '../store';
 import type { Rec } from '../types';
 import { confirmDialog, Modal } from '../ui/dialogs';
 import { noErrors, showError, type FormErrors } from '../ui/errors';
@@ -345,6 +345,84 @@ function Office() {
   );
 }
 
+interface MailStatus {
+  configured: boolean;
+  server: string | null;
+  from: string | null;
+  missing: string[];
+}
+
+/* Mail: whether e-mail is set up (the server's settings, never its
+ * password) and a test message to my own address or another. */
+function Mail() {
+  const [st, setSt] = useState<MailStatus | null>(null);
+  const [to, setTo] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const [sentTo, setSentTo] = useState('');
+  useEffect(() => {
+    api.get<MailStatus>('/api/settings/mail').then(setSt, (e) => showError(e));
+  }, []);
+  if (!st) return <p class="muted">{t('common.loading')}</p>;
+  const send = async (e: Event) => {
+    e.preventDefault();
+    setErrors(noErrors);
+    setSentTo('');
+    setBusy(true);
+    try {
+      const r = await api.post<{ sent: boolean; to: string }>('/api/settings/mail/test', to.trim() ? { to: to.trim() } : {});
+      setSentTo(r.to);
+      toast(t('mail.sent', { to: r.to }), 'success');
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'validation_failed') {
+        showError(err, { setErrors });
+      } else if (err instanceof ApiError && err.status === 503) {
+        setErrors({ fields: {}, form: st.configured ? t('mail.failed', { why: err.message }) : t('mail.notSetUp') });
+      } else {
+        showError(err, { setErrors });
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="form-grid narrow" onSubmit={send} aria-label={t('settings.mail')}>
+      <div class="span-2" role="status" data-mail-status={st.configured ? 'on' : 'off'}>
+        {st.configured ? (
+          <p>
+            {t('mail.configured')}{' '}
+            <strong>{st.server}</strong> · {t('mail.from')} <strong>{st.from}</strong>
+          </p>
+        ) : (
+          <p class="form-error">
+            {t('mail.notConfigured')} {t('mail.setThese', { names: st.missing.join(', ') })}
+          </p>
+        )}
+      </div>
+      <TextField
+        class="span-2"
+        label={t('mail.to')}
+        type="email"
+        name="to"
+        value={to}
+        placeholder={me()?.email || ''}
+        onInput={setTo}
+        error={errors.fields.to}
+      />
+      <p class="muted span-2">{t('mail.toHint')}</p>
+      <div class="span-2">
+        <FormError text={errors.form} />
+        {sentTo && <p role="status">{t('mail.sent', { to: sentTo })}</p>}
+      </div>
+      <div class="form-actions span-2">
+        <button type="submit" class="btn btn-primary" disabled={busy || !st.configured}>
+          {t('mail.send')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
 export function SettingsPage({ tab }: { tab: string }) {
   const def = TABS.find((x) => x.key === tab);
   return (
@@ -361,8 +439,11 @@ export function SettingsPage({ tab }: { tab: string }) {
         <a role="tab" href="/settings/office" aria-selected={tab === 'office'} class={tab === 'office' ? 'on' : ''}>
           {t('settings.office')}
         </a>
+        <a role="tab" href="/settings/mail" aria-selected={tab === 'mail'} class={tab === 'mail' ? 'on' : ''}>
+          {t('settings.mail')}
+        </a>
       </div>
-      {def ? <Table key={def.key} def={def} /> : tab === 'office' ? <Office /> : null}
+      {def ? <Table key={def.key} def={def} /> : tab === 'office' ? <Office /> : tab === 'mail' ? <Mail /> : null}
     </section>
   );
 }
