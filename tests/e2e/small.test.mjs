@@ -53,3 +53,24 @@ test('small_settings_mail_shows_the_server_and_sends_a_test_message', async () =
 	await shot('settings-mail');
 	assert.deepEqual(b.errors, []);
 });
+
+test('small_an_error_toast_stays_behind_when_the_user_moves_on', async () => {
+	await page.goto(srv.url + '/settings/departments');
+	const row = page.getByRole('row', { name: /Kraków/ });
+	await row.getByRole('button', { name: 'Usuń' }).click();
+	await page.getByRole('dialog').getByRole('button', { name: 'Usuń' }).click();
+	const err = page.locator('.toast-error');
+	await err.first().waitFor();
+	await page.getByRole('navigation', { name: 'Menu główne' }).getByRole('link', { name: 'Klienci' }).click();
+	await page.getByRole('heading', { name: 'Klienci', level: 1 }).waitFor();
+	assert.equal(await err.count(), 0, 'the error of the settings page is gone');
+	// An error on the new page is still shown.
+	await page.goto(srv.url + '/settings/departments');
+	await page.getByRole('row', { name: /Kraków/ }).getByRole('button', { name: 'Usuń' }).click();
+	await page.getByRole('dialog').getByRole('button', { name: 'Usuń' }).click();
+	await err.first().waitFor();
+	await page.goBack();
+	await page.waitForURL(/\/clients$/);
+	assert.equal(await err.count(), 0, 'and going back leaves it too');
+	assert.deepEqual(b.errors.filter((e) => !/status of 409/.test(e)), []);
+});

@@ -1,6 +1,7 @@
 // router.ts: client-side routes over the History API.  The server answers
 // each of these paths with index.html (see src/api/routes.c).
 import { useEffect, useState } from 'preact/hooks';
+import { clearErrorToasts } from './store';
 
 const listeners = new Set<() => void>();
 
@@ -8,11 +9,15 @@ export function navigate(to: string, replace = false): void {
   if (to === location.pathname + location.search) return;
   if (replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
+  clearErrorToasts();
   listeners.forEach((fn) => fn());
   window.scrollTo(0, 0);
 }
 
-window.addEventListener('popstate', () => listeners.forEach((fn) => fn()));
+window.addEventListener('popstate', () => {
+  clearErrorToasts();
+  listeners.forEach((fn) => fn());
+});
 
 export function useLocation(): { path: string; query: URLSearchParams } {
   const [, setN] = useState(0);
