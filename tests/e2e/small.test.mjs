@@ -74,3 +74,22 @@ test('small_an_error_toast_stays_behind_when_the_user_moves_on', async () => {
 	assert.equal(await err.count(), 0, 'and going back leaves it too');
 	assert.deepEqual(b.errors.filter((e) => !/status of 409/.test(e)), []);
 });
+
+test('small_plus_note_focuses_the_text_box_and_ctrl_enter_saves', async () => {
+	const c = await api.post('/api/contacts', { first_name: 'Nora', last_name: 'Notatkowa-E2E', phone: '601 555 111' });
+	assert.equal(c.status, 201);
+	await page.goto(srv.url + `/clients/${c.body.id}`);
+	await page.getByRole('heading', { name: /Nora Notatkowa-E2E/ }).waitFor();
+	await page.getByRole('button', { name: '+ Notatka' }).click();
+	const box = page.getByLabel('Treść notatki');
+	await box.waitFor();
+	assert.equal(await box.evaluate((el) => el === document.activeElement), true, 'the text box has the focus');
+	await page.keyboard.type('Klientka prosi o telefon po 16');
+	await shot('card-note');
+	await page.keyboard.press('Control+Enter');
+	await box.waitFor({ state: 'detached' });
+	await page.locator('.tl-list').getByText('Klientka prosi o telefon po 16').waitFor();
+	const tl = await api.get(`/api/contacts/${c.body.id}/timeline`);
+	assert.ok(tl.body.items.some((it) => it.type === 'note' && it.record.body === 'Klientka prosi o telefon po 16'));
+	assert.deepEqual(b.errors.filter((e) => !/status of 409/.test(e)), []);
+});

@@ -738,5 +738,6 @@ export const en: Record<keyof typeof pl, string> = {
   'mail.send': 'Send a test message',
   'mail.sent': 'Sent a test message to {to}.',
   'mail.failed': 'The mail server did not take the message. Check KONTAKT_SMTP_URL and that the server is reachable. ({why})',
+  'card.noteCtrlEnter': 'Ctrl+Enter saves the note.',
   // --- end of the smaller items ---
 };

@@ -736,5 +736,6 @@ export const pl = {
   'mail.send': 'Wyślij wiadomość próbną',
   'mail.sent': 'Wysłano wiadomość próbną na {to}.',
   'mail.failed': 'Serwer poczty nie przyjął wiadomości. Sprawdź KONTAKT_SMTP_URL i czy serwer jest osiągalny. ({why})',
+  'card.noteCtrlEnter': 'Ctrl+Enter zapisuje notatkę.',
   // --- end of the smaller items ---
 };
