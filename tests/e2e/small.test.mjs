@@ -93,3 +93,24 @@ test('small_plus_note_focuses_the_text_box_and_ctrl_enter_saves', async () => {
 	assert.ok(tl.body.items.some((it) => it.type === 'note' && it.record.body === 'Klientka prosi o telefon po 16'));
 	assert.deepEqual(b.errors.filter((e) => !/status of 409/.test(e)), []);
 });
+
+test('small_the_time_zone_is_chosen_from_a_list', async () => {
+	await page.goto(srv.url + '/settings/users');
+	await page.getByRole('button', { name: '+ Nowy użytkownik' }).click();
+	const dlg = page.getByRole('dialog', { name: 'Nowy użytkownik' });
+	const zone = dlg.getByLabel('Strefa czasowa');
+	assert.equal(await zone.evaluate((el) => el.tagName), 'SELECT', 'a list, not a text box');
+	assert.equal(await zone.inputValue(), 'Europe/Warsaw');
+	assert.equal(await zone.locator('option').first().getAttribute('value'), 'Europe/Warsaw', 'Warsaw first');
+	assert.ok((await zone.locator('option').count()) > 100, 'the browser\'s whole list');
+	await dlg.getByLabel('Login').fill('strefa.e2e');
+	await dlg.getByLabel('Hasło').fill('haslo-e2e-123456');
+	await zone.selectOption('Europe/London');
+	await shot('settings-user-zone');
+	await dlg.getByRole('button', { name: 'Zapisz' }).click();
+	await dlg.waitFor({ state: 'detached' });
+	const users = await api.get('/api/users?limit=500');
+	const u = users.body.items.find((x) => x.login === 'strefa.e2e');
+	assert.equal(u?.time_zone, 'Europe/London');
+	assert.deepEqual(b.errors.filter((e) => !/status of 409/.test(e)), []);
+});

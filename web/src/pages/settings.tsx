@@ -45,6 +45,22 @@ function Swatch({ r }: { r: Row }) {
   );
 }
 
+/* timeZones: the zones the browser knows (IANA names), Europe/Warsaw
+ * first and UTC last; the server checks the choice against its own tz
+ * database.  A browser without the list gets a short one. */
+export function timeZones(): [string, string][] {
+  const intl = Intl as unknown as { supportedValuesOf?: (k: string) => string[] };
+  let all: string[] = [];
+  try {
+    all = intl.supportedValuesOf ? intl.supportedValuesOf('timeZone') : [];
+  } catch {
+    all = [];
+  }
+  if (!all.length) all = ['Europe/London', 'Europe/Berlin', 'Europe/Kyiv', 'America/New_York'];
+  const rest = all.filter((z) => z !== 'Europe/Warsaw' && z !== 'UTC');
+  return ['Europe/Warsaw', ...rest, 'UTC'].map((z) => [z, z.replace(/_/g, ' ')]);
+}
+
 const text = (k: string) => (r: Row) => (r[k] === null || r[k] === undefined ? '' : String(r[k]));
 
 const TABS: TabDef[] = [
@@ -65,7 +81,7 @@ const TABS: TabDef[] = [
         options: (['admin', 'manager', 'agent'] as const).map((r) => [r, t(('role.' + r) as Key)]),
       },
       { name: 'department_id', label: 'field.department', type: 'department' },
-      { name: 'time_zone', label: 'field.time_zone', type: 'text' },
+      { name: 'time_zone', label: 'field.time_zone', type: 'select', options: timeZones() },
       { name: 'locale', label: 'field.locale', type: 'select', options: [['pl', 'Polski'], ['en', 'English']] },
       { name: 'password', label: 'field.password', type: 'password', hint: 'settings.passwordHint' },
       { name: 'active', label: 'field.active', type: 'check' },
