@@ -114,3 +114,24 @@ test('small_the_time_zone_is_chosen_from_a_list', async () => {
 	assert.equal(u?.time_zone, 'Europe/London');
 	assert.deepEqual(b.errors.filter((e) => !/status of 409/.test(e)), []);
 });
+
+test('small_statuses_are_grouped_by_what_they_are_for', async () => {
+	const st = (await api.get('/api/statuses?limit=500')).body.items;
+	await page.goto(srv.url + '/settings/statuses');
+	const groups = { inquiries: 'Zapytania', contacts: 'Klienci', deals: 'Transakcje' };
+	const regions = page.locator('section.settings-group');
+	await regions.first().waitFor();
+	const titles = await page.locator('.settings-group-title').allInnerTexts();
+	for (const [entity, label] of Object.entries(groups)) {
+		const title = titles.find((x) => x.startsWith(label));
+		const mine = st.filter((s) => s.entity === entity);
+		assert.ok(title, `a heading for ${entity}: ${titles}`);
+		assert.ok(title.includes(`(${mine.length})`), title);
+		const region = page.getByRole('region', { name: title });
+		for (const s of mine) await region.getByRole('row', { name: new RegExp(s.name) }).first().waitFor();
+		const others = st.filter((s) => s.entity !== entity && !mine.some((m) => m.name === s.name));
+		for (const s of others) assert.equal(await region.getByRole('row', { name: new RegExp(`^${s.name}\\b`) }).count(), 0, `${s.name} is not under ${label}`);
+	}
+	await shot('settings-statuses');
+	assert.deepEqual(b.errors.filter((e) => !/status of 409/.test(e)), []);
+});

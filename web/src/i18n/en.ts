@@ -739,5 +739,6 @@ export const en: Record<keyof typeof pl, string> = {
   'mail.sent': 'Sent a test message to {to}.',
   'mail.failed': 'The mail server did not take the message. Check KONTAKT_SMTP_URL and that the server is reachable. ({why})',
   'card.noteCtrlEnter': 'Ctrl+Enter saves the note.',
+  'settings.groupEmpty': 'None yet — add one with the button above.',
   // --- end of the smaller items ---
 };

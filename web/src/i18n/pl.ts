@@ -737,5 +737,6 @@ export const pl = {
   'mail.sent': 'Wysłano wiadomość próbną na {to}.',
   'mail.failed': 'Serwer poczty nie przyjął wiadomości. Sprawdź KONTAKT_SMTP_URL i czy serwer jest osiągalny. ({why})',
   'card.noteCtrlEnter': 'Ctrl+Enter zapisuje notatkę.',
+  'settings.groupEmpty': 'Brak — dodaj przyciskiem powyżej.',
   // --- end of the smaller items ---
 };

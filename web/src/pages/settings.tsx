@@ -28,6 +28,7 @@ interface TabDef {
   cols: Col[];
   defaults?: Record<string, unknown>;
   sort?: string;
+  groups?: () => [string, string][]; // shown in groups by r.entity, with these headings
 }
 
 const entityOpts = (): [string, string][] => [
@@ -107,6 +108,7 @@ const TABS: TabDef[] = [
     entity: 'statuses',
     sort: 'position',
     defaults: { entity: 'inquiries', color: '#1e3a8a', background: '#dbeafe' }, // position: newStatusPosition
+    groups: entityOpts,
     specs: () => [
       { name: 'entity', label: 'field.entity', type: 'select', options: entityOpts(), createOnly: true },
       { name: 'name', label: 'field.name', type: 'text', required: true },
@@ -252,6 +254,41 @@ function Table({ def }: { def: TabDef }) {
       showError(e);
     }
   };
+  const cols = def.cols;
+  // grouped tables share their column widths (fixed layout), so they line up
+  const grid = (list: Row[], cs: Col[], fixed = false) => (
+    <div class="table-wrap">
+      <table class="list" style={fixed ? { tableLayout: 'fixed' } : undefined}>
+        <thead>
+          <tr>
+            {cs.map((c) => (
+              <th key={c.label}>{t(c.label)}</th>
+            ))}
+            <th>
+              <span class="sr-only">{t('common.actions')}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.map((r) => (
+            <tr key={r.id}>
+              {cs.map((c) => (
+                <td key={c.label}>{c.render(r)}</td>
+              ))}
+              <td class="row-actions">
+                <button type="button" class="btn btn-small" onClick={() => setEdit(r)}>
+                  {t('action.edit')}
+                </button>
+                <button type="button" class="btn btn-small btn-danger" onClick={() => remove(r)}>
+                  {t('action.delete')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
   return (
     <div>
       <div class="toolbar">
@@ -259,37 +296,21 @@ function Table({ def }: { def: TabDef }) {
           + {t(('settings.new.' + def.key) as Key)}
         </button>
       </div>
-      <div class="table-wrap">
-        <table class="list">
-          <thead>
-            <tr>
-              {def.cols.map((c) => (
-                <th key={c.label}>{t(c.label)}</th>
-              ))}
-              <th>
-                <span class="sr-only">{t('common.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {(rows ?? []).map((r) => (
-              <tr key={r.id}>
-                {def.cols.map((c) => (
-                  <td key={c.label}>{c.render(r)}</td>
-                ))}
-                <td class="row-actions">
-                  <button type="button" class="btn btn-small" onClick={() => setEdit(r)}>
-                    {t('action.edit')}
-                  </button>
-                  <button type="button" class="btn btn-small btn-danger" onClick={() => remove(r)}>
-                    {t('action.delete')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      {def.groups && rows ? (
+        def.groups().map(([key, label]) => {
+          const mine = rows.filter((r) => r.entity === key);
+          return (
+            <section key={key} class="settings-group" aria-labelledby={`grp-${def.key}-${key}`} style={{ marginTop: '1.5rem' }}>
+              <h2 id={`grp-${def.key}-${key}`} class="settings-group-title">
+                {label} <span class="muted">({mine.length})</span>
+              </h2>
+              {mine.length ? grid(mine, cols.filter((c) => c.label !== 'field.entity'), true) : <p class="muted">{t('settings.groupEmpty')}</p>}
+            </section>
+          );
+        })
+      ) : (
+        grid(rows ?? [], cols)
+      )}
       {!rows && <p class="muted">{t('common.loading')}</p>}
       {edit && (
         <Modal title={t(((edit === 'new' ? 'settings.new.' : 'settings.edit.') + def.key) as Key)} onClose={() => setEdit(null)} wide labelId="settings-edit">
