@@ -135,3 +135,25 @@ test('small_statuses_are_grouped_by_what_they_are_for', async () => {
 	await shot('settings-statuses');
 	assert.deepEqual(b.errors.filter((e) => !/status of 409/.test(e)), []);
 });
+
+test('small_the_overdue_group_folds_so_that_the_rest_stays_in_view', async () => {
+	const meId = (await api.get('/api/me')).body.id;
+	const day = 86400000;
+	for (let i = 1; i <= 5; i++) {
+		const r = await api.post('/api/activities', { kind: 'task', subject: `Zaległe E2E ${i}`, starts_at: new Date(Date.now() - i * day).toISOString(), assignee_id: meId });
+		assert.equal(r.status, 201);
+	}
+	await page.goto(srv.url + '/');
+	const group = page.locator('.rem-overdue');
+	await group.getByText('Zaległe E2E 5').waitFor(); // the oldest first
+	assert.equal(await group.locator('li.reminder').count(), 3, 'the first three only');
+	const more = group.getByRole('button', { name: 'Pokaż wszystkie zaległe (5)' });
+	assert.equal(await more.getAttribute('aria-expanded'), 'false');
+	await shot('home-overdue-folded');
+	await more.click();
+	await group.getByText('Zaległe E2E 1').waitFor();
+	assert.equal(await group.locator('li.reminder').count(), 5);
+	await group.getByRole('button', { name: 'Pokaż tylko pierwsze zaległe' }).click();
+	assert.equal(await group.locator('li.reminder').count(), 3);
+	assert.deepEqual(b.errors.filter((e) => !/status of 409/.test(e)), []);
+});

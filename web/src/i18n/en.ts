@@ -740,5 +740,7 @@ export const en: Record<keyof typeof pl, string> = {
   'mail.failed': 'The mail server did not take the message. Check KONTAKT_SMTP_URL and that the server is reachable. ({why})',
   'card.noteCtrlEnter': 'Ctrl+Enter saves the note.',
   'settings.groupEmpty': 'None yet — add one with the button above.',
+  'home.overdueAll': 'Show all overdue ({n})',
+  'home.overdueFold': 'Show only the first overdue',
   // --- end of the smaller items ---
 };

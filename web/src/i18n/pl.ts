@@ -738,5 +738,7 @@ export const pl = {
   'mail.failed': 'Serwer poczty nie przyjął wiadomości. Sprawdź KONTAKT_SMTP_URL i czy serwer jest osiągalny. ({why})',
   'card.noteCtrlEnter': 'Ctrl+Enter zapisuje notatkę.',
   'settings.groupEmpty': 'Brak — dodaj przyciskiem powyżej.',
+  'home.overdueAll': 'Pokaż wszystkie zaległe ({n})',
+  'home.overdueFold': 'Pokaż tylko pierwsze zaległe',
   // --- end of the smaller items ---
 };
