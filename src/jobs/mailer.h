@@ -3,7 +3,8 @@
  * smtp://user:pass@mail.example.com:587 with STARTTLS, or smtps://... for
  * implicit TLS).  STARTTLS is required of every server but one on the
  * loopback address, unless smtp_allow_plaintext says otherwise.  Called
- * from jobs, never from a request. */
+ * from jobs, and from one request only: an admin's test message
+ * (POST /api/settings/mail/test, a slow route on a worker thread). */
 #ifndef KT_MAILER_H
 #define KT_MAILER_H
 

@@ -445,8 +445,8 @@ function Mail() {
         placeholder={me()?.email || ''}
         onInput={setTo}
         error={errors.fields.to}
+        hint={t('mail.toHint')}
       />
-      <p class="muted span-2">{t('mail.toHint')}</p>
       <div class="span-2">
         <FormError text={errors.form} />
         {sentTo && <p role="status">{t('mail.sent', { to: sentTo })}</p>}
