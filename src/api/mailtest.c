@@ -59,10 +59,11 @@ static kt_err to_field(struct http_req *req, const char **to)
 	if (rc)
 		return rc;
 	const char *mine = json_string_value(json_object_get(me, "email"));
-	if (mine && *mine)
+	bool has = mine && *mine; /* mine is me's: read it before me goes */
+	if (has)
 		*to = arena_strdup(&req->arena, mine);
 	json_decref(me);
-	if (mine && *mine)
+	if (has)
 		return *to ? ERR_OK : ERR_NOMEM;
 	req->err_fields = json_pack("{s:s}", "to",
 				    "You have no e-mail address: give one here, or add yours under Settings → My account.");
