@@ -79,6 +79,8 @@ kt_err api_companies_timeline(struct http_req *req);
 kt_err api_procedures_apply(struct http_req *req);
 kt_err api_settings_get(struct http_req *req);
 kt_err api_settings_update(struct http_req *req);
+kt_err api_settings_mail_get(struct http_req *req);
+kt_err api_settings_mail_test(struct http_req *req);
 kt_err api_announcements_pending(struct http_req *req);
 kt_err api_announcements_ack(struct http_req *req);
 kt_err api_announcements_later(struct http_req *req);

@@ -65,6 +65,10 @@ static const struct route FIXED[] = {
 	 "finished clients by close reason over from..to; format=json|csv|xlsx"},
 	{"PATCH", "/api/settings", api_settings_update, ROLE_ADMIN, 0, NULL, 200,
 	 "change office settings"},
+	{"GET", "/api/settings/mail", api_settings_mail_get, ROLE_ADMIN, 0, NULL, 200,
+	 "e-mail: {configured, server (no password), from, missing: [settings to set]}"},
+	{"POST", "/api/settings/mail/test", api_settings_mail_test, ROLE_ADMIN, ROUTE_SLOW, NULL, 200,
+	 "send a test e-mail {to} (default: my own address) -> {sent, to, server}"},
 	/* Announcements and the knowledge base beyond their generic routes (the
 	 * ranked search overrides the list); attachments are no catalogue entity. */
 	{"GET", "/api/announcements/pending", api_announcements_pending, ROLE_AGENT, 0, NULL, 200,

@@ -99,6 +99,30 @@ bool mailer_url_loopback(const char *url)
 	return loop;
 }
 
+bool mailer_url_server(const char *url, char *out, size_t cap)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL;
+	bool ok = false;
+	if (cap)
+		out[0] = '\0';
+	/* Only the parts named here: the user name and password stay behind. */
+	if (u && url && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+		bool has_port = curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK;
+		int n = snprintf(out, cap, "%s://%s%s%s", scheme, host, has_port ? ":" : "", has_port ? port : "");
+		ok = n > 0 && (size_t)n < cap;
+		if (!ok && cap)
+			out[0] = '\0';
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return ok;
+}
+
 long mailer_use_ssl(const char *url, bool allow_plaintext)
 {
 	bool smtps = url && strncasecmp(url, "smtps://", 8) == 0;

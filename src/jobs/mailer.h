@@ -3,7 +3,8 @@
  * smtp://user:pass@mail.example.com:587 with STARTTLS, or smtps://... for
  * implicit TLS).  STARTTLS is required of every server but one on the
  * loopback address, unless smtp_allow_plaintext says otherwise.  Called
- * from jobs, never from a request. */
+ * from jobs, and from one request only: an admin's test message
+ * (POST /api/settings/mail/test, a slow route on a worker thread). */
 #ifndef KT_MAILER_H
 #define KT_MAILER_H
 
@@ -29,6 +30,11 @@ kt_err mailer_send(const char *smtp_url, bool allow_plaintext, const struct mail
 /* mailer_url_loopback: url is smtp:// to localhost, 127.0.0.0/8 or [::1]
  * (as libcurl parses it). */
 bool mailer_url_loopback(const char *url);
+
+/* mailer_url_server: the server of url as "scheme://host:port" (the port
+ * only when the URL names one), never its user name or password; false
+ * when url does not parse. */
+bool mailer_url_server(const char *url, char *out, size_t cap);
 
 /* mailer_use_ssl: the CURLOPT_USE_SSL for url: CURLUSESSL_ALL (STARTTLS
  * or the connection fails; smtps:// is TLS from the start) unless url is

@@ -339,6 +339,7 @@ const ENTITIES = ['departments', 'users', 'custom_fields', 'companies', 'contact
 const EXEMPT = {
 	'/healthz': 'no data', '/api/openapi.json': 'the API reference', '/api/me': 'the caller', '/api/tokens': 'own tokens',
 	'/api/settings': 'office settings',
+	'/api/settings/mail': 'the mail set-up (admins only; no password, tested in settings_mail.test.mjs)',
 	'/': 'web UI', '/assets/{token}': 'web UI',
 };
 

@@ -1,6 +1,7 @@
 // router.ts: client-side routes over the History API.  The server answers
 // each of these paths with index.html (see src/api/routes.c).
 import { useEffect, useState } from 'preact/hooks';
+import { clearErrorToasts } from './store';
 
 const listeners = new Set<() => void>();
 
@@ -17,12 +18,14 @@ export function navigate(to: string, replace = false): void {
   if (replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
   epoch++;
+  clearErrorToasts();
   listeners.forEach((fn) => fn());
   window.scrollTo(0, 0);
 }
 
 window.addEventListener('popstate', () => {
   epoch++;
+  clearErrorToasts();
   listeners.forEach((fn) => fn());
 });
 

@@ -77,10 +77,26 @@ export interface Toast {
 export const toasts = createStore<{ list: Toast[] }>({ list: [] });
 let toastId = 0;
 
+/* Error toasts raised in the current run of code (e.g. just before a
+ * navigate() that leaves a page because of the error): they survive it. */
+const freshErrors = new Set<number>();
+
 export function toast(text: string, kind: Toast['kind'] = 'info', action?: Toast['action']): void {
   const id = ++toastId;
+  if (kind === 'error') {
+    freshErrors.add(id);
+    queueMicrotask(() => freshErrors.delete(id));
+  }
   toasts.set({ list: [...toasts.get().list, { id, text, kind, action }].slice(-4) });
   setTimeout(() => dismissToast(id), action ? 30000 : kind === 'error' ? 8000 : 4000);
+}
+
+/* clearErrorToasts: on navigation an error of the page left behind does
+ * not follow the user (successes and undo offers stay). */
+export function clearErrorToasts(): void {
+  const list = toasts.get().list;
+  const keep = list.filter((x) => x.kind !== 'error' || freshErrors.has(x.id));
+  if (keep.length !== list.length) toasts.set({ list: keep });
 }
 
 export function dismissToast(id: number): void {

@@ -733,4 +733,21 @@ export const en: Record<keyof typeof pl, string> = {
   'calendar.resize': 'Change',
   'calendar.resized': 'Changed the length of “{subject}” ({name}).',
   'calendar.movedBack': 'Undone: “{subject}”.',
+  // --- working day, smaller items (settings e-mail, notes, time zones, statuses, start screen) ---
+  'settings.mail': 'E-mail',
+  'mail.configured': 'E-mail is set up: server',
+  'mail.from': 'sender',
+  'mail.notConfigured': 'E-mail is not set up: Kontakt sends no messages (reminders, mailings).',
+  'mail.setThese': 'Set in the server\'s configuration: {names} (in the file: smtp_url, smtp_from) and restart the server.',
+  'mail.notSetUp': 'E-mail is not set up: set KONTAKT_SMTP_URL and KONTAKT_SMTP_FROM and restart the server.',
+  'mail.to': 'Send a test message to',
+  'mail.toHint': 'Empty: to your own e-mail address.',
+  'mail.send': 'Send a test message',
+  'mail.sent': 'Sent a test message to {to}.',
+  'mail.failed': 'The mail server did not take the message. Check KONTAKT_SMTP_URL and that the server is reachable. ({why})',
+  'card.noteCtrlEnter': 'Ctrl+Enter saves the note.',
+  'settings.groupEmpty': 'None yet — add one with the button above.',
+  'home.overdueAll': 'Show all overdue ({n})',
+  'home.overdueFold': 'Show only the first overdue',
+  // --- end of the smaller items ---
 };

@@ -731,4 +731,21 @@ export const pl = {
   'calendar.resize': 'Zmień',
   'calendar.resized': 'Zmieniono czas trwania „{subject}” ({name}).',
   'calendar.movedBack': 'Cofnięto zmianę „{subject}”.',
+  // --- working day, smaller items (settings e-mail, notes, time zones, statuses, start screen) ---
+  'settings.mail': 'E-mail',
+  'mail.configured': 'Poczta jest skonfigurowana: serwer',
+  'mail.from': 'nadawca',
+  'mail.notConfigured': 'Poczta nie jest skonfigurowana: Kontakt nie wyśle żadnej wiadomości (przypomnienia, mailing).',
+  'mail.setThese': 'Ustaw w konfiguracji serwera: {names} (w pliku: smtp_url, smtp_from) i uruchom serwer ponownie.',
+  'mail.notSetUp': 'Poczta nie jest skonfigurowana: ustaw KONTAKT_SMTP_URL i KONTAKT_SMTP_FROM i uruchom serwer ponownie.',
+  'mail.to': 'Wyślij wiadomość próbną na adres',
+  'mail.toHint': 'Puste pole: na Twój własny adres e-mail.',
+  'mail.send': 'Wyślij wiadomość próbną',
+  'mail.sent': 'Wysłano wiadomość próbną na {to}.',
+  'mail.failed': 'Serwer poczty nie przyjął wiadomości. Sprawdź KONTAKT_SMTP_URL i czy serwer jest osiągalny. ({why})',
+  'card.noteCtrlEnter': 'Ctrl+Enter zapisuje notatkę.',
+  'settings.groupEmpty': 'Brak — dodaj przyciskiem powyżej.',
+  'home.overdueAll': 'Pokaż wszystkie zaległe ({n})',
+  'home.overdueFold': 'Pokaż tylko pierwsze zaległe',
+  // --- end of the smaller items ---
 };

@@ -2,7 +2,7 @@
 // custom fields, editing with messages at the fields, the timeline with
 // open overdue tasks pinned on top, adding a note, task, call, meeting or
 // e-mail, finishing the service with a reason, archiving and restoring.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type Page } from '../api';
 import { fmtDate, fmtDateTime, fmtMoney, fmtNumber, fmtPhone } from '../fmt';
 import { t, tn, type Key } from '../i18n';
@@ -135,6 +135,18 @@ function Timeline(p: { base: 'contacts' | 'companies'; id: number; linkKey: 'con
   const [noteOpen, setNoteOpen] = useState(false);
   const [note, setNote] = useState('');
   const [noteErr, setNoteErr] = useState<FormErrors>(noErrors);
+  const noteForm = useRef<HTMLFormElement>(null);
+  // '+ Notatka' puts the cursor in the text box at once.
+  useEffect(() => {
+    if (noteOpen) noteForm.current?.querySelector('textarea')?.focus();
+  }, [noteOpen]);
+  // Ctrl+Enter (Cmd+Enter on a Mac) saves the note, as the button does.
+  const noteKey = (e: KeyboardEvent) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      noteForm.current?.requestSubmit();
+    }
+  };
 
   const load = async (more = false) => {
     setLoading(true);
@@ -188,8 +200,8 @@ function Timeline(p: { base: 'contacts' | 'companies'; id: number; linkKey: 'con
         ))}
       </div>
       {noteOpen && (
-        <form class="note-form" onSubmit={addNote}>
-          <TextArea label={t('card.noteBody')} value={note} onInput={setNote} rows={3} error={noteErr.fields.body} required />
+        <form class="note-form" onSubmit={addNote} onKeyDown={noteKey} ref={noteForm}>
+          <TextArea label={t('card.noteBody')} value={note} onInput={setNote} rows={3} error={noteErr.fields.body} required hint={t('card.noteCtrlEnter')} />
           <FormError text={noteErr.form} />
           <FormActions label={t('card.addNote')} onCancel={() => setNoteOpen(false)} />
         </form>

@@ -16,6 +16,8 @@ const REMINDER_FIELDS = 'kind,action_type_id,subject,status,starts_at,contact_id
 const REMINDER_INQUIRY_FIELDS = 'title,planned_close_date,contact_id';
 
 const GROUPS: (keyof Reminders)[] = ['overdue', 'today', 'tomorrow', 'day_after'];
+/* More overdue items than this are folded, so that today's stay in view. */
+const OVERDUE_FOLD = 3;
 
 export function KindBadge({ a }: { a: Pick<Activity, 'kind' | 'action_type_id'> }) {
   const at = actionTypeOf(a);
@@ -87,6 +89,7 @@ export function HomePage() {
   const [rem, setRem] = useState<Reminders | null>(null);
   const [inqs, setInqs] = useState<Inquiry[] | null>(null);
   const [edit, setEdit] = useState<{ id?: number; initial?: Partial<Activity> } | null>(null);
+  const [allOverdue, setAllOverdue] = useState(false);
 
   const load = async () => {
     try {
@@ -162,8 +165,8 @@ export function HomePage() {
                 <h3>
                   {t(('home.' + g) as Key)} <span class="count">{rem[g].length}</span>
                 </h3>
-                <ul class="reminder-list">
-                  {rem[g].map((a) => (
+                <ul class="reminder-list" id={'rem-list-' + g}>
+                  {(g === 'overdue' && !allOverdue ? rem[g].slice(0, OVERDUE_FOLD) : rem[g]).map((a) => (
                     <ReminderRow
                       key={(a.type ?? 'activity') + a.id}
                       a={a}
@@ -173,6 +176,17 @@ export function HomePage() {
                     />
                   ))}
                 </ul>
+                {g === 'overdue' && rem[g].length > OVERDUE_FOLD && (
+                  <button
+                    type="button"
+                    class="btn btn-small rem-fold"
+                    aria-expanded={allOverdue}
+                    aria-controls="rem-list-overdue"
+                    onClick={() => setAllOverdue((x) => !x)}
+                  >
+                    {allOverdue ? t('home.overdueFold') : t('home.overdueAll', { n: rem[g].length })}
+                  </button>
+                )}
               </div>
             ))}
         </section>

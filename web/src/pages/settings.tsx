@@ -3,10 +3,10 @@
 // where they have colours; order by position), and the first-activity rule.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, type Page } from '../api';
+import { api, ApiError, type Page } from '../api';
 import { t, tn, type Key } from '../i18n';
 import { departmentName, loadLookups } from '../names';
-import { toast } from '../store';
+import { me, toast } from '../store';
 import type { Rec } from '../types';
 import { confirmDialog, Modal } from '../ui/dialogs';
 import { noErrors, showError, type FormErrors } from '../ui/errors';
@@ -28,6 +28,7 @@ interface TabDef {
   cols: Col[];
   defaults?: Record<string, unknown>;
   sort?: string;
+  groups?: () => [string, string][]; // shown in groups by r.entity, with these headings
 }
 
 const entityOpts = (): [string, string][] => [
@@ -43,6 +44,22 @@ function Swatch({ r }: { r: Row }) {
       {(r.short_name as string) || tn(r as unknown as { name: string; name_en: string | null })}
     </span>
   );
+}
+
+/* timeZones: the zones the browser knows (IANA names), Europe/Warsaw
+ * first and UTC last; the server checks the choice against its own tz
+ * database.  A browser without the list gets a short one. */
+export function timeZones(): [string, string][] {
+  const intl = Intl as unknown as { supportedValuesOf?: (k: string) => string[] };
+  let all: string[] = [];
+  try {
+    all = intl.supportedValuesOf ? intl.supportedValuesOf('timeZone') : [];
+  } catch {
+    all = [];
+  }
+  if (!all.length) all = ['Europe/London', 'Europe/Berlin', 'Europe/Kyiv', 'America/New_York'];
+  const rest = all.filter((z) => z !== 'Europe/Warsaw' && z !== 'UTC');
+  return ['Europe/Warsaw', ...rest, 'UTC'].map((z) => [z, z.replace(/_/g, ' ')]);
 }
 
 const text = (k: string) => (r: Row) => (r[k] === null || r[k] === undefined ? '' : String(r[k]));
@@ -65,7 +82,7 @@ const TABS: TabDef[] = [
         options: (['admin', 'manager', 'agent'] as const).map((r) => [r, t(('role.' + r) as Key)]),
       },
       { name: 'department_id', label: 'field.department', type: 'department' },
-      { name: 'time_zone', label: 'field.time_zone', type: 'text' },
+      { name: 'time_zone', label: 'field.time_zone', type: 'select', options: timeZones() },
       { name: 'locale', label: 'field.locale', type: 'select', options: [['pl', 'Polski'], ['en', 'English']] },
       { name: 'password', label: 'field.password', type: 'password', hint: 'settings.passwordHint' },
       { name: 'active', label: 'field.active', type: 'check' },
@@ -91,6 +108,7 @@ const TABS: TabDef[] = [
     entity: 'statuses',
     sort: 'position',
     defaults: { entity: 'inquiries', color: '#1e3a8a', background: '#dbeafe' }, // position: newStatusPosition
+    groups: entityOpts,
     specs: () => [
       { name: 'entity', label: 'field.entity', type: 'select', options: entityOpts(), createOnly: true },
       { name: 'name', label: 'field.name', type: 'text', required: true },
@@ -236,6 +254,41 @@ function Table({ def }: { def: TabDef }) {
       showError(e);
     }
   };
+  const cols = def.cols;
+  // grouped tables share their column widths (fixed layout), so they line up
+  const grid = (list: Row[], cs: Col[], fixed = false) => (
+    <div class="table-wrap">
+      <table class="list" style={fixed ? { tableLayout: 'fixed' } : undefined}>
+        <thead>
+          <tr>
+            {cs.map((c) => (
+              <th key={c.label}>{t(c.label)}</th>
+            ))}
+            <th>
+              <span class="sr-only">{t('common.actions')}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.map((r) => (
+            <tr key={r.id}>
+              {cs.map((c) => (
+                <td key={c.label}>{c.render(r)}</td>
+              ))}
+              <td class="row-actions">
+                <button type="button" class="btn btn-small" onClick={() => setEdit(r)}>
+                  {t('action.edit')}
+                </button>
+                <button type="button" class="btn btn-small btn-danger" onClick={() => remove(r)}>
+                  {t('action.delete')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
   return (
     <div>
       <div class="toolbar">
@@ -243,37 +296,21 @@ function Table({ def }: { def: TabDef }) {
           + {t(('settings.new.' + def.key) as Key)}
         </button>
       </div>
-      <div class="table-wrap">
-        <table class="list">
-          <thead>
-            <tr>
-              {def.cols.map((c) => (
-                <th key={c.label}>{t(c.label)}</th>
-              ))}
-              <th>
-                <span class="sr-only">{t('common.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {(rows ?? []).map((r) => (
-              <tr key={r.id}>
-                {def.cols.map((c) => (
-                  <td key={c.label}>{c.render(r)}</td>
-                ))}
-                <td class="row-actions">
-                  <button type="button" class="btn btn-small" onClick={() => setEdit(r)}>
-                    {t('action.edit')}
-                  </button>
-                  <button type="button" class="btn btn-small btn-danger" onClick={() => remove(r)}>
-                    {t('action.delete')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      {def.groups && rows ? (
+        def.groups().map(([key, label]) => {
+          const mine = rows.filter((r) => r.entity === key);
+          return (
+            <section key={key} class="settings-group" aria-labelledby={`grp-${def.key}-${key}`} style={{ marginTop: '1.5rem' }}>
+              <h2 id={`grp-${def.key}-${key}`} class="settings-group-title">
+                {label} <span class="muted">({mine.length})</span>
+              </h2>
+              {mine.length ? grid(mine, cols.filter((c) => c.label !== 'field.entity'), true) : <p class="muted">{t('settings.groupEmpty')}</p>}
+            </section>
+          );
+        })
+      ) : (
+        grid(rows ?? [], cols)
+      )}
       {!rows && <p class="muted">{t('common.loading')}</p>}
       {edit && (
         <Modal title={t(((edit === 'new' ? 'settings.new.' : 'settings.edit.') + def.key) as Key)} onClose={() => setEdit(null)} wide labelId="settings-edit">
@@ -345,6 +382,84 @@ function Office() {
   );
 }
 
+interface MailStatus {
+  configured: boolean;
+  server: string | null;
+  from: string | null;
+  missing: string[];
+}
+
+/* Mail: whether e-mail is set up (the server's settings, never its
+ * password) and a test message to my own address or another. */
+function Mail() {
+  const [st, setSt] = useState<MailStatus | null>(null);
+  const [to, setTo] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const [sentTo, setSentTo] = useState('');
+  useEffect(() => {
+    api.get<MailStatus>('/api/settings/mail').then(setSt, (e) => showError(e));
+  }, []);
+  if (!st) return <p class="muted">{t('common.loading')}</p>;
+  const send = async (e: Event) => {
+    e.preventDefault();
+    setErrors(noErrors);
+    setSentTo('');
+    setBusy(true);
+    try {
+      const r = await api.post<{ sent: boolean; to: string }>('/api/settings/mail/test', to.trim() ? { to: to.trim() } : {});
+      setSentTo(r.to);
+      toast(t('mail.sent', { to: r.to }), 'success');
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'validation_failed') {
+        showError(err, { setErrors });
+      } else if (err instanceof ApiError && err.status === 503) {
+        setErrors({ fields: {}, form: st.configured ? t('mail.failed', { why: err.message }) : t('mail.notSetUp') });
+      } else {
+        showError(err, { setErrors });
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="form-grid narrow" onSubmit={send} aria-label={t('settings.mail')}>
+      <div class="span-2" role="status" data-mail-status={st.configured ? 'on' : 'off'}>
+        {st.configured ? (
+          <p>
+            {t('mail.configured')}{' '}
+            <strong>{st.server}</strong> · {t('mail.from')} <strong>{st.from}</strong>
+          </p>
+        ) : (
+          <p class="form-error">
+            {t('mail.notConfigured')} {t('mail.setThese', { names: st.missing.join(', ') })}
+          </p>
+        )}
+      </div>
+      <TextField
+        class="span-2"
+        label={t('mail.to')}
+        type="email"
+        name="to"
+        value={to}
+        placeholder={me()?.email || ''}
+        onInput={setTo}
+        error={errors.fields.to}
+        hint={t('mail.toHint')}
+      />
+      <div class="span-2">
+        <FormError text={errors.form} />
+        {sentTo && <p role="status">{t('mail.sent', { to: sentTo })}</p>}
+      </div>
+      <div class="form-actions span-2">
+        <button type="submit" class="btn btn-primary" disabled={busy || !st.configured}>
+          {t('mail.send')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
 export function SettingsPage({ tab }: { tab: string }) {
   const def = TABS.find((x) => x.key === tab);
   return (
@@ -361,8 +476,11 @@ export function SettingsPage({ tab }: { tab: string }) {
         <a role="tab" href="/settings/office" aria-selected={tab === 'office'} class={tab === 'office' ? 'on' : ''}>
           {t('settings.office')}
         </a>
+        <a role="tab" href="/settings/mail" aria-selected={tab === 'mail'} class={tab === 'mail' ? 'on' : ''}>
+          {t('settings.mail')}
+        </a>
       </div>
-      {def ? <Table key={def.key} def={def} /> : tab === 'office' ? <Office /> : null}
+      {def ? <Table key={def.key} def={def} /> : tab === 'office' ? <Office /> : tab === 'mail' ? <Mail /> : null}
     </section>
   );
 }
