@@ -80,6 +80,13 @@ test('calendar_month_view_still_switches_and_a_day_click_opens_the_form', async 
 	await page.locator('.fc-timegrid').waitFor();
 });
 
+test('calendar_list_view_is_named_for_what_it_shows', async () => {
+	const list = page.getByRole('button', { name: 'Lista tygodnia', exact: true });
+	await list.click();
+	await page.locator('.fc-listWeek-view').waitFor();
+	assert.equal(await page.getByRole('button', { name: 'Plan dnia' }).count(), 0);
+});
+
 test('calendar_has_no_console_errors', () => {
 	assert.deepEqual(b.errors, []);
 });

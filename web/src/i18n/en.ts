@@ -365,6 +365,7 @@ export const en: Record<keyof typeof pl, string> = {
   'calendar.title': 'Calendar',
   'calendar.prev': 'Previous',
   'calendar.next': 'Next',
+  'calendar.weekList': 'Week list',
   'calendar.whose': 'Whose calendar',
   'calendar.mine': 'Mine',
   'calendar.department': 'Department: {name}',

@@ -363,6 +363,7 @@ export const pl = {
   'calendar.title': 'Kalendarz',
   'calendar.prev': 'Poprzedni',
   'calendar.next': 'Następny',
+  'calendar.weekList': 'Lista tygodnia',
   'calendar.whose': 'Czyj kalendarz',
   'calendar.mine': 'Mój',
   'calendar.department': 'Oddział: {name}',

@@ -167,7 +167,8 @@ export function CalendarPage() {
       footerToolbar: narrow ? { left: 'today', right: 'dayGridMonth,timeGridDay,listWeek' } : undefined,
       // FullCalendar's icon font is a data: URL that the CSP (default-src 'self') refuses: text arrows instead.
       buttonIcons: false,
-      buttonText: { prev: '‹', next: '›' },
+      // The list view shows a week: named so (FullCalendar's Polish says 'Plan dnia').
+      buttonText: { prev: '‹', next: '›', list: t('calendar.weekList') },
       buttonHints: { prev: t('calendar.prev'), next: t('calendar.next') },
       eventMinHeight: 22,
       firstDay: 1,
@@ -246,6 +247,7 @@ export function CalendarPage() {
 
   useEffect(() => {
     cal.current?.setOption('locale', locale === 'en' ? 'en-gb' : 'pl');
+    cal.current?.setOption('buttonText', { prev: '‹', next: '›', list: t('calendar.weekList') });
   }, [locale]);
 
   useEffect(() => {
