@@ -7,19 +7,17 @@
 #include <string.h>
 
 #include "crm/rules.h"
-#include "db/db.h"
 
+/* user_department: the department of user (0: none, or no such user),
+ * read through the engine like any record. */
 static kt_err user_department(struct rec_ctx *ctx, int64_t user, int64_t *dep)
 {
-	struct db_stmt *s;
-	kt_err rc = db_prepare(ctx->conn, "SELECT department_id FROM users WHERE id = ?", &s);
-	if (rc)
-		return rc;
-	db_bind_int64(s, 1, user);
-	rc = db_step(s);
-	*dep = rc == ERR_ROW && !db_col_is_null(s, 0) ? db_col_int64(s, 0) : 0;
-	db_reset(s);
-	return rc == ERR_ROW || rc == ERR_DONE ? ERR_OK : rc;
+	json_t *u = NULL;
+	kt_err rc = record_get(ctx, ctx->lookup("users"), user, true, &u);
+	json_t *d = json_object_get(u, "department_id");
+	*dep = json_is_integer(d) ? json_integer_value(d) : 0;
+	json_decref(u);
+	return rc == ERR_NOT_FOUND ? ERR_OK : rc;
 }
 
 kt_err rights_person(struct rec_ctx *ctx, json_t *values, json_t *cur, const char *person, const char *refusal)

@@ -177,22 +177,20 @@ kt_err scope_user_ctx(struct db_conn *c, int64_t user_id, int64_t now, struct re
 	out->now = now;
 	out->default_cc = "48";
 	out->lookup = entities_find;
-	struct db_stmt *s;
-	kt_err rc = db_prepare(c, "SELECT role, department_id FROM users WHERE id = ?", &s);
+	/* Read as the system (user 0), then act as the user. */
+	json_t *u = NULL;
+	kt_err rc = record_get(out, entities_find("users"), user_id, true, &u);
 	if (rc)
 		return rc;
-	db_bind_int64(s, 1, user_id);
-	rc = db_step(s);
-	if (rc == ERR_ROW) {
-		out->user_id = user_id;
-		out->role = accounts_role_parse(db_col_text(s, 0, NULL));
-		out->department_id = db_col_is_null(s, 1) ? 0 : db_col_int64(s, 1);
-		/* A role this server does not know sees what an agent sees. */
-		if (out->role == ROLE_NONE)
-			out->role = ROLE_AGENT;
-	}
-	db_reset(s);
-	return rc == ERR_ROW ? ERR_OK : rc == ERR_DONE ? ERR_NOT_FOUND : rc;
+	json_t *d = json_object_get(u, "department_id");
+	out->user_id = user_id;
+	out->role = accounts_role_parse(json_string_value(json_object_get(u, "role")));
+	out->department_id = json_is_integer(d) ? json_integer_value(d) : 0;
+	/* A role this server does not know sees what an agent sees. */
+	if (out->role == ROLE_NONE)
+		out->role = ROLE_AGENT;
+	json_decref(u);
+	return ERR_OK;
 }
 
 kt_err scope_prepare_join(struct rec_ctx *ctx, const char *head, const char *entity, const char *alias, const char *on,
